@@ -1,0 +1,22 @@
+//! Support for the expansions of `audit!` and `#[audited]`. Not public API:
+//! anything here may change in any release.
+
+pub use core::primitive::str;
+pub use core::result::Result::{Err, Ok};
+pub use core::{file, line, module_path, stringify};
+
+pub use crate::dispatch::{dispatch, is_active, Emit};
+
+use crate::{Recordable, Value};
+
+/// Turns an audit point's argument into a [`Value`].
+#[inline(always)]
+pub fn value<T: Recordable + ?Sized>(value: &T) -> Value<'_> {
+    value.record()
+}
+
+pub use linkme;
+
+/// Every callsite linked into the program; see [`catalogue`](crate::catalogue).
+#[linkme::distributed_slice]
+pub static CALLSITES: [crate::Callsite];

@@ -1,0 +1,145 @@
+//! Callsites: the static description of one audit point.
+
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The static description of one audit point: its event name, argument names
+/// and source location.
+///
+/// Every [`audit!`](crate::audit) invocation and every `#[audited]` function
+/// declares one `static` callsite. The dispatcher also keeps a small cache in
+/// it, so that an audit point no installed hook is interested in costs about
+/// as little as one with no hook at all (see [`Interest`](crate::Interest)).
+///
+/// ```
+/// let (_, events) = audit_core::testing::capture(|| {
+///     let _ = audit_core::audit!("app.ping", n = 1u8);
+/// });
+/// # if audit_core::ENABLED {
+/// let site = events[0].callsite();
+/// assert_eq!(site.name(), "app.ping");
+/// assert_eq!(site.arg_names(), ["n"]);
+/// assert!(site.file().ends_with(".rs"));
+/// # }
+/// ```
+pub struct Callsite {
+    name: &'static str,
+    arg_names: &'static [&'static str],
+    module_path: &'static str,
+    file: &'static str,
+    line: u32,
+    /// The registry generation at which no hook was interested in this
+    /// callsite; 0 (never a live generation) when unknown.
+    uninterested_at: AtomicUsize,
+}
+
+impl Callsite {
+    /// Declares a callsite. Used by the macros; fails to compile (in a
+    /// `static`) when the event name is empty or an argument name repeats.
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        arg_names: &'static [&'static str],
+        module_path: &'static str,
+        file: &'static str,
+        line: u32,
+    ) -> Callsite {
+        assert!(!name.is_empty(), "audit event names must not be empty");
+        let mut i = 0;
+        while i < arg_names.len() {
+            let mut j = i + 1;
+            while j < arg_names.len() {
+                assert!(
+                    !const_str_eq(arg_names[i], arg_names[j]),
+                    "audit event argument names must be unique"
+                );
+                j += 1;
+            }
+            i += 1;
+        }
+        Callsite {
+            name,
+            arg_names,
+            module_path,
+            file,
+            line,
+            uninterested_at: AtomicUsize::new(0),
+        }
+    }
+
+    /// The event name, e.g. `"fs.open"`.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The argument names, in the order the values are passed.
+    pub fn arg_names(&self) -> &'static [&'static str] {
+        self.arg_names
+    }
+
+    /// The module that contains the audit point.
+    pub fn module_path(&self) -> &'static str {
+        self.module_path
+    }
+
+    /// The source file that contains the audit point.
+    pub fn file(&self) -> &'static str {
+        self.file
+    }
+
+    /// The line of the audit point in [`file`](Self::file).
+    pub fn line(&self) -> u32 {
+        self.line
+    }
+
+    /// Whether no hook was interested in this callsite at registry generation `generation`.
+    #[inline(always)]
+    pub(crate) fn uninterested_at(&self, generation: usize) -> bool {
+        // Relaxed: a stale read only sends the caller to the slow path, which
+        // re-reads the registry with Acquire ordering.
+        self.uninterested_at.load(Ordering::Relaxed) == generation
+    }
+
+    #[cfg_attr(feature = "off", allow(dead_code))]
+    pub(crate) fn set_uninterested_at(&self, generation: usize) {
+        // Relaxed: the value is only ever compared against the registry's
+        // generation, which is what carries the synchronisation.
+        self.uninterested_at.store(generation, Ordering::Relaxed);
+    }
+}
+
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl PartialEq for Callsite {
+    /// Callsites are statics: two are equal when they are the same audit point.
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Callsite {}
+
+impl fmt::Debug for Callsite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Callsite")
+            .field("name", &self.name)
+            .field("arg_names", &self.arg_names)
+            .field("module_path", &self.module_path)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .finish()
+    }
+}

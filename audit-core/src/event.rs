@@ -1,0 +1,111 @@
+//! The event a hook receives.
+
+use std::fmt;
+
+use crate::{Callsite, OwnedEvent, Value};
+
+/// An audit event, as hooks see it: a name and named, typed arguments.
+///
+/// Events borrow the audit point's data and live only for the duration of
+/// the dispatch; [`Event::to_owned`] keeps a copy.
+///
+/// ```
+/// use audit_core::{AuditError, Event};
+///
+/// fn no_etc(event: &Event<'_>) -> Result<(), AuditError> {
+///     match event.arg("path").and_then(|v| v.as_path()) {
+///         Some(p) if p.starts_with("/etc") => Err(AuditError::denied("/etc is read-only here")),
+///         _ => Ok(()),
+///     }
+/// }
+/// # let _ = no_etc;
+/// ```
+#[derive(Clone, Copy)]
+pub struct Event<'a> {
+    callsite: &'static Callsite,
+    values: &'a [Value<'a>],
+}
+
+impl<'a> Event<'a> {
+    /// An event for `callsite` with `values` in the order of its argument names.
+    pub(crate) fn new(callsite: &'static Callsite, values: &'a [Value<'a>]) -> Self {
+        debug_assert_eq!(callsite.arg_names().len(), values.len());
+        Event { callsite, values }
+    }
+
+    /// The event's name, e.g. `"fs.open"`.
+    pub fn name(&self) -> &'static str {
+        self.callsite.name()
+    }
+
+    /// The audit point that raised the event (module, file, line).
+    pub fn callsite(&self) -> &'static Callsite {
+        self.callsite
+    }
+
+    /// The arguments as `(name, value)` pairs, in declaration order.
+    pub fn args(&self) -> impl ExactSizeIterator<Item = (&'static str, Value<'a>)> + 'a {
+        self.callsite
+            .arg_names()
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+    }
+
+    /// The argument called `name`, if the event has one.
+    pub fn arg(&self, name: &str) -> Option<Value<'a>> {
+        self.args().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// An owned copy of the event, to keep after the hook returns.
+    pub fn to_owned(&self) -> OwnedEvent {
+        OwnedEvent::from(self)
+    }
+}
+
+/// `name { a: 1, b: "x" }`, shared by `Event` and `OwnedEvent`.
+pub(crate) fn fmt_event<V: fmt::Debug>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    args: impl Iterator<Item = (&'static str, V)>,
+) -> fmt::Result {
+    struct Field<V>(V);
+    impl<V: fmt::Debug> fmt::Debug for Field<V> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    let mut s = f.debug_struct(name);
+    for (k, v) in args {
+        s.field(k, &Field(v));
+    }
+    s.finish()
+}
+
+/// `name(a=1, b=x)`, the one-line form used in logs and error messages.
+pub(crate) fn display_event<V: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    args: impl Iterator<Item = (&'static str, V)>,
+) -> fmt::Result {
+    write!(f, "{name}(")?;
+    for (i, (k, v)) in args.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{k}={v}")?;
+    }
+    f.write_str(")")
+}
+
+impl fmt::Debug for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt_event(f, self.name(), self.args())
+    }
+}
+
+impl fmt::Display for Event<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        display_event(f, self.name(), self.args())
+    }
+}

@@ -1,0 +1,121 @@
+//! Hooks, and the interest a hook declares in callsites.
+
+use std::fmt;
+
+use crate::{AuditError, Callsite, Event};
+
+/// An audit hook: called with every event it is interested in, before the
+/// audited operation runs. Returning `Err` vetoes the operation.
+///
+/// Any `Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static`
+/// closure is a hook; implement the trait directly for a hook with state.
+///
+/// Hooks run on the thread that raised the event, while that thread is
+/// inside the audited call, so they should be quick. An audit point reached
+/// from inside a hook on the same thread does not call the hooks again (see
+/// [`add_hook`](crate::add_hook)).
+///
+/// ```
+/// use audit_core::{AuditError, Event, Hook};
+/// use std::sync::atomic::{AtomicU64, Ordering};
+///
+/// struct Counter(AtomicU64);
+///
+/// impl Hook for Counter {
+///     fn on_event(&self, _event: &Event<'_>) -> Result<(), AuditError> {
+///         self.0.fetch_add(1, Ordering::Relaxed);
+///         Ok(())
+///     }
+/// }
+/// # let _ = Counter(AtomicU64::new(0));
+/// ```
+pub trait Hook: Send + Sync + 'static {
+    /// Inspects an event; `Err` refuses it and stops the dispatch.
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError>;
+}
+
+impl<F> Hook for F
+where
+    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
+{
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+        self(event)
+    }
+}
+
+/// Which callsites a hook wants to see, declared when it is added with
+/// [`add_hook_with_interest`](crate::add_hook_with_interest).
+///
+/// The answer is cached per callsite: an audit point that no hook is
+/// interested in costs about as little as one with no hook installed, since it
+/// never builds its arguments or calls into the dispatcher.
+///
+/// ```
+/// use audit_core::Interest;
+///
+/// let net = Interest::prefixes(["net."]);
+/// let writes = Interest::predicate(|site| site.name().starts_with("fs.") && site.arg_names().contains(&"path"));
+/// # let _ = (net, writes, Interest::all());
+/// ```
+pub struct Interest(InterestKind);
+
+enum InterestKind {
+    All,
+    Prefixes(Box<[Box<str>]>),
+    Predicate(Box<dyn Fn(&Callsite) -> bool + Send + Sync>),
+}
+
+impl Interest {
+    /// Every event: what [`add_hook`](crate::add_hook) uses.
+    pub fn all() -> Self {
+        Interest(InterestKind::All)
+    }
+
+    /// Events whose name starts with one of `prefixes` (`"net."`, or an exact name such as `"fs.open"`).
+    pub fn prefixes<I, S>(prefixes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Interest(InterestKind::Prefixes(
+            prefixes
+                .into_iter()
+                .map(|p| p.into().into_boxed_str())
+                .collect(),
+        ))
+    }
+
+    /// Callsites for which `predicate` returns `true`. The predicate may be
+    /// called more than once for the same callsite; it must always give the
+    /// same answer for it.
+    pub fn predicate(predicate: impl Fn(&Callsite) -> bool + Send + Sync + 'static) -> Self {
+        Interest(InterestKind::Predicate(Box::new(predicate)))
+    }
+
+    /// Whether this interest covers `callsite`.
+    pub fn covers(&self, callsite: &Callsite) -> bool {
+        match &self.0 {
+            InterestKind::All => true,
+            InterestKind::Prefixes(prefixes) => {
+                prefixes.iter().any(|p| callsite.name().starts_with(&**p))
+            }
+            InterestKind::Predicate(predicate) => predicate(callsite),
+        }
+    }
+}
+
+impl Default for Interest {
+    fn default() -> Self {
+        Interest::all()
+    }
+}
+
+impl fmt::Debug for Interest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            InterestKind::All => f.write_str("Interest::all()"),
+            InterestKind::Prefixes(p) => f.debug_tuple("Interest::prefixes").field(p).finish(),
+            InterestKind::Predicate(_) => f.write_str("Interest::predicate(..)"),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! `audit!`: raising an event from an audit point.
+//!
+//! The expanding macro is defined twice, once per state of the `off` feature.
+//! The `cfg` sits on the definitions, inside audit-core, so it tests
+//! audit-core's features (which Cargo unifies across the graph), never the
+//! caller's.
+
+/// Raises an audit event and returns `Result<(), AuditError>`.
+///
+/// `audit!(NAME, key = expr, other)` declares a static callsite for the event
+/// `NAME` (a string literal or a `&'static str` constant) and dispatches it to
+/// the installed hooks. `other` alone means `other = other`. Each value must
+/// be [`Recordable`](crate::Recordable); it is taken by reference.
+///
+/// The argument expressions are evaluated **only if some hook will see the
+/// event**, and then inside a closure (so `?` and `return` in them refer to
+/// that closure). With no hook installed, the whole macro is one atomic load
+/// and one predictable branch: no allocation, no argument evaluation, no call.
+///
+/// `Err` means a hook vetoed the event: do not perform the operation, and
+/// pass the error on (it converts into `io::Error`).
+///
+/// With the `off` feature the macro evaluates nothing and is `Ok(())`; the
+/// arguments are still type-checked.
+///
+/// ```
+/// use audit_core::audit;
+/// use std::path::Path;
+///
+/// fn delete_report(path: &Path, user: &str) -> std::io::Result<()> {
+///     audit!("app.delete_report", path, user, bytes = path.as_os_str().len())?;
+///     // ... the operation itself ...
+///     Ok(())
+/// }
+/// delete_report(Path::new("/tmp/report.txt"), "alice")?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[macro_export]
+macro_rules! audit {
+    ($name:expr $(,)?) => {
+        $crate::__audit_args!(@done $name; [])
+    };
+    ($name:expr, $($args:tt)+) => {
+        $crate::__audit_args!(@munch $name; []; $($args)+)
+    };
+}
+
+/// Parses `key = expr, other, ...` into `[(key, expr) ...]` for `__audit_expand!`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audit_args {
+    (@munch $name:expr; [$($acc:tt)*]; $key:ident = $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__audit_args!(@munch $name; [$($acc)* ($key, $value)]; $($($rest)*)?)
+    };
+    (@munch $name:expr; [$($acc:tt)*]; $key:ident $(, $($rest:tt)*)?) => {
+        $crate::__audit_args!(@munch $name; [$($acc)* ($key, $key)]; $($($rest)*)?)
+    };
+    (@munch $name:expr; [$($acc:tt)*];) => {
+        $crate::__audit_args!(@done $name; [$($acc)*])
+    };
+    (@done $name:expr; [$(($key:ident, $value:expr))*]) => {
+        $crate::__audit_expand!($name; $(($key, $value))*)
+    };
+}
+
+#[cfg(not(feature = "off"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audit_expand {
+    ($name:expr; $(($key:ident, $value:expr))*) => {{
+        #[$crate::__private::linkme::distributed_slice($crate::__private::CALLSITES)]
+        #[linkme(crate = $crate::__private::linkme)]
+        static __AUDIT_CALLSITE: $crate::Callsite = $crate::Callsite::new(
+            $name,
+            &[$($crate::__private::stringify!($key)),*],
+            $crate::__private::module_path!(),
+            $crate::__private::file!(),
+            $crate::__private::line!(),
+        );
+        if $crate::__private::is_active(&__AUDIT_CALLSITE) {
+            $crate::__private::dispatch(&__AUDIT_CALLSITE, |__audit_emit| {
+                __audit_emit(&[$($crate::__private::value(&$value)),*])
+            })
+        } else {
+            $crate::__private::Ok(())
+        }
+    }};
+}
+
+#[cfg(feature = "off")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audit_expand {
+    ($name:expr; $(($key:ident, $value:expr))*) => {{
+        // Type-checked, never evaluated: the optimiser drops the block.
+        if false {
+            let _: &'static $crate::__private::str = $name;
+            $(let _ = $crate::__private::value(&$value);)*
+        }
+        $crate::__private::Ok::<(), $crate::AuditError>(())
+    }};
+}

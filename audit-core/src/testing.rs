@@ -1,0 +1,130 @@
+//! Scoped, current-thread observation of events, for tests.
+//!
+//! Global hooks cannot be removed, so a test cannot install one and take it
+//! away again. A capture instead watches (and may veto) the events raised on
+//! the current thread while a closure runs, without touching the global
+//! registry. Captures cost nothing on the fast path when none is running.
+
+use std::cell::RefCell;
+
+use crate::{AuditError, Event, Hook, OwnedEvent};
+
+thread_local! {
+    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+}
+
+struct Frame {
+    hook: Option<Box<dyn Hook>>,
+    events: Vec<OwnedEvent>,
+}
+
+/// Runs `f` and returns its result with every event raised on this thread
+/// while it ran, in order.
+///
+/// Only the current thread is observed: events raised by threads that `f`
+/// spawns are not captured. Events raised from inside a hook are not raised
+/// at all (see [`add_hook`](crate::add_hook)), so they are not captured
+/// either. Global hooks still run, after the capture has recorded the event.
+/// Captures nest: each one sees the events of its own scope.
+///
+/// With the `off` feature no event is ever raised, and the list is empty.
+///
+/// ```
+/// use audit_core::{audit, testing};
+///
+/// let (result, events) = testing::capture(|| audit!("app.greet", who = "world"));
+/// assert!(result.is_ok());
+/// if audit_core::ENABLED {
+///     assert_eq!(events.len(), 1);
+///     assert_eq!(events[0].arg("who").and_then(|v| v.as_str().map(str::to_owned)), Some("world".into()));
+/// }
+/// ```
+pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
+    run(None, f)
+}
+
+/// Like [`capture`], and also calls `hook` for each event raised on this
+/// thread while `f` runs, so a test can veto operations without installing
+/// a permanent global hook. The capture's hook runs before the global hooks;
+/// a vetoed event is still recorded.
+///
+/// ```
+/// use audit_core::{audit, testing, AuditError};
+///
+/// let (result, _) = testing::capture_with(
+///     |event| if event.name() == "app.delete" { Err(AuditError::denied("read-only test")) } else { Ok(()) },
+///     || audit!("app.delete", id = 7u32),
+/// );
+/// assert_eq!(result.is_err(), audit_core::ENABLED);
+/// ```
+pub fn capture_with<R, H: Hook>(hook: H, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
+    run(Some(Box::new(hook)), f)
+}
+
+fn run<R>(hook: Option<Box<dyn Hook>>, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
+    if !crate::ENABLED {
+        return (f(), Vec::new());
+    }
+    let depth = FRAMES.with_borrow_mut(|frames| {
+        frames.push(Frame {
+            hook,
+            events: Vec::new(),
+        });
+        frames.len()
+    });
+    crate::registry::adjust_captures(true);
+    // Pops the frame even if `f` panics, so the thread is left clean.
+    let guard = PopFrame { depth };
+    let result = f();
+    let events = guard.pop();
+    (result, events)
+}
+
+struct PopFrame {
+    depth: usize,
+}
+
+impl PopFrame {
+    fn pop(self) -> Vec<OwnedEvent> {
+        let events = take_frame(self.depth);
+        std::mem::forget(self);
+        events
+    }
+}
+
+impl Drop for PopFrame {
+    fn drop(&mut self) {
+        take_frame(self.depth);
+    }
+}
+
+fn take_frame(depth: usize) -> Vec<OwnedEvent> {
+    let frame = FRAMES.with_borrow_mut(|frames| {
+        debug_assert_eq!(frames.len(), depth, "captures must end in reverse order");
+        frames.truncate(depth);
+        frames.pop()
+    });
+    crate::registry::adjust_captures(false);
+    frame.map(|f| f.events).unwrap_or_default()
+}
+
+/// Whether a capture is running on this thread.
+pub(crate) fn capturing_here() -> bool {
+    FRAMES.with_borrow(|frames| !frames.is_empty())
+}
+
+/// Records `event` in every capture of this thread, then asks their hooks.
+pub(crate) fn deliver(event: &Event<'_>) -> Result<(), AuditError> {
+    FRAMES.with_borrow_mut(|frames| {
+        for frame in frames.iter_mut() {
+            frame.events.push(event.to_owned());
+        }
+        // Innermost first: the capture closest to the code under test decides first.
+        for frame in frames.iter().rev() {
+            if let Some(hook) = &frame.hook {
+                crate::dispatch::call_hook(&**hook, event)?;
+            }
+        }
+        Ok(())
+    })
+}
