@@ -69,6 +69,7 @@
 #![warn(unreachable_pub)]
 
 mod callsite;
+mod audited_support;
 mod catalogue;
 mod dispatch;
 pub mod docs;

@@ -1,0 +1,2 @@
+//! Declarative allow/deny policies for audit hooks.
+#![deny(missing_docs)]

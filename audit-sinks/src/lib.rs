@@ -1,0 +1,2 @@
+//! Ready-made audit hooks.
+#![deny(missing_docs)]

@@ -1,0 +1,1 @@
+//! Audited drop-ins for `std::env` functions that act on the filesystem.

@@ -1,0 +1,1 @@
+//! Audited drop-in for `std::fs`.

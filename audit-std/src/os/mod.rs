@@ -1,0 +1,4 @@
+//! Platform-specific extensions, mirroring `std::os`.
+
+#[cfg(unix)]
+pub mod unix;

@@ -1,0 +1,1 @@
+//! Audited mirror of `std::os::unix::fs`.

@@ -1,0 +1,5 @@
+//! Unix extensions, mirroring `std::os::unix`.
+
+pub mod fs;
+pub mod net;
+pub mod process;
