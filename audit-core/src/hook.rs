@@ -7,8 +7,11 @@ use crate::{AuditError, Callsite, Event};
 /// An audit hook: called with every event it is interested in, before the
 /// audited operation runs. Returning `Err` vetoes the operation.
 ///
-/// Any `Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static`
-/// closure is a hook; implement the trait directly for a hook with state.
+/// Closures are installed with [`add_hook`](crate::add_hook); a type that
+/// implements this trait (a hook with state, or one that declares its
+/// [`Interest`]) with [`install_hook`](crate::install_hook). Every
+/// `Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static` closure
+/// implements it too.
 ///
 /// Hooks run on the thread that raised the event, while that thread is
 /// inside the audited call, so they should be quick. An audit point reached
@@ -32,6 +35,12 @@ use crate::{AuditError, Callsite, Event};
 pub trait Hook: Send + Sync + 'static {
     /// Inspects an event; `Err` refuses it and stops the dispatch.
     fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError>;
+
+    /// Which callsites this hook wants to see. Asked once, when the hook is
+    /// installed; by default, all of them.
+    fn interest(&self) -> Interest {
+        Interest::all()
+    }
 }
 
 impl<F> Hook for F

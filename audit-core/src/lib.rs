@@ -68,8 +68,8 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
-mod callsite;
 mod audited_support;
+mod callsite;
 mod catalogue;
 mod dispatch;
 pub mod docs;
@@ -93,7 +93,9 @@ pub use error::{audit_error, AuditError, AuditErrorKind};
 pub use event::Event;
 pub use hook::{Hook, Interest};
 pub use owned::{OwnedEvent, OwnedValue};
-pub use registry::{add_hook, add_hook_with_interest, hook_count, is_sealed, seal, ADD_HOOK_EVENT};
+pub use registry::{
+    add_hook, add_hook_with_interest, hook_count, install_hook, is_sealed, seal, ADD_HOOK_EVENT,
+};
 pub use value::{debug, display, DebugValue, DisplayValue, Recordable, Value};
 
 /// `true` unless the `off` feature compiled auditing out.

@@ -13,7 +13,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use arc_swap::ArcSwap;
 
 use crate::error::AuditErrorKind;
-use crate::{AuditError, Hook, Interest};
+use crate::{AuditError, Event, Hook, Interest};
 
 /// `0` while no hook is installed and no test capture is running; otherwise
 /// the current registry generation, which changes on every registry write.
@@ -114,6 +114,8 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// gains control cannot switch auditing off. They run in the order they were
 /// added, on the thread that raised the event.
 ///
+/// Hook types implementing [`Hook`] are installed with [`install_hook`].
+///
 /// Before the hook is added, the event `audit.add_hook` (argument `hook`: the
 /// hook's type name) is raised to the hooks already installed. If one of them
 /// vetoes it, the new hook is not added and its error is returned.
@@ -149,8 +151,11 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// })?;
 /// # Ok::<(), AuditError>(())
 /// ```
-pub fn add_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
-    add_hook_with_interest(Interest::all(), hook)
+pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
+where
+    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
+{
+    insert(Interest::all(), Box::new(hook), type_name::<F>())
 }
 
 /// Installs a hook that sees only the events covered by `interest`.
@@ -167,7 +172,45 @@ pub fn add_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
 /// })?;
 /// # Ok::<(), audit_core::AuditError>(())
 /// ```
-pub fn add_hook_with_interest<H: Hook>(interest: Interest, hook: H) -> Result<(), AuditError> {
+pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), AuditError>
+where
+    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
+{
+    insert(interest, Box::new(hook), type_name::<F>())
+}
+
+/// Installs a hook type (a struct implementing [`Hook`]), with the interest
+/// it declares through [`Hook::interest`].
+///
+/// Otherwise the same as [`add_hook`], which takes closures.
+///
+/// ```
+/// use audit_core::{install_hook, AuditError, Event, Hook, Interest};
+///
+/// struct DenyExec;
+///
+/// impl Hook for DenyExec {
+///     fn on_event(&self, _event: &Event<'_>) -> Result<(), AuditError> {
+///         Err(AuditError::denied("exec is not allowed"))
+///     }
+///     fn interest(&self) -> Interest {
+///         Interest::prefixes(["process.exec"])
+///     }
+/// }
+///
+/// install_hook(DenyExec)?;
+/// # Ok::<(), AuditError>(())
+/// ```
+pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
+    let interest = hook.interest();
+    insert(interest, Box::new(hook), type_name::<H>())
+}
+
+fn insert(
+    interest: Interest,
+    hook: Box<dyn Hook>,
+    hook_name: &'static str,
+) -> Result<(), AuditError> {
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
@@ -186,13 +229,9 @@ pub fn add_hook_with_interest<H: Hook>(interest: Interest, hook: H) -> Result<()
     if writer.sealed {
         return Err(sealed_error());
     }
-    crate::audit!(ADD_HOOK_EVENT, hook = type_name::<H>())
-        .map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
+    crate::audit!(ADD_HOOK_EVENT, hook = hook_name).map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
 
-    let entry: &'static Entry = Box::leak(Box::new(Entry {
-        hook: Box::new(hook),
-        interest,
-    }));
+    let entry: &'static Entry = Box::leak(Box::new(Entry { hook, interest }));
     let mut entries = HOOKS.load().entries.clone();
     entries.push(entry);
     publish(HookList { entries });

@@ -1,0 +1,71 @@
+//! The zero-hook fast path. This binary never installs a hook and never
+//! starts a capture, so the registry stays empty for its whole life: it must
+//! be its own test binary.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use audit_core::audit;
+
+/// Counts every allocation made by this process.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+#[inline(never)]
+fn audited_op(path: &std::path::Path, n: u64) -> Result<u64, audit_core::AuditError> {
+    audit!("empty.op", path, n, label = format!("{n}"))?;
+    Ok(n)
+}
+
+#[test]
+fn no_hook_means_no_allocation_and_no_evaluation() {
+    let path = std::path::Path::new("/tmp/x");
+    let evaluated = Cell::new(0u32);
+    // Warm up anything lazily allocated by the test harness on this thread.
+    audited_op(path, 0).unwrap();
+
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let mut sum = 0u64;
+    for i in 0..1_000_000u64 {
+        // `format!` in the arguments would allocate if it were evaluated.
+        sum += audited_op(path, i).unwrap();
+        audit!(
+            "empty.lazy",
+            v = {
+                evaluated.set(evaluated.get() + 1);
+                i
+            }
+        )
+        .unwrap();
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert_eq!(sum, 999_999 * 1_000_000 / 2);
+    assert_eq!(
+        after - before,
+        0,
+        "a million audit points with no hook must not allocate"
+    );
+    assert_eq!(
+        evaluated.get(),
+        0,
+        "arguments must not be evaluated with no hook"
+    );
+    assert_eq!(audit_core::hook_count(), 0);
+}
