@@ -1,15 +1,17 @@
 //! Callsites: the static description of one audit point.
 
 use std::fmt;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The static description of one audit point: its event name, argument names
 /// and source location.
 ///
 /// Every [`audit!`](crate::audit) invocation and every `#[audited]` function
-/// declares one `static` callsite. The dispatcher also keeps a small cache in
-/// it, so that an audit point no installed hook is interested in costs about
-/// as little as one with no hook at all (see [`Interest`](crate::Interest)).
+/// declares one `static` callsite, registered at link time in the
+/// [`catalogue`](crate::catalogue). The registry keeps one flag in it, "some
+/// hook wants this event": that flag is all an audit point reads on its fast
+/// path, so a point that no hook is interested in costs the same as one with
+/// no hook at all (see [`Interest`](crate::Interest)).
 ///
 /// ```
 /// let (_, events) = audit_core::testing::capture(|| {
@@ -28,9 +30,9 @@ pub struct Callsite {
     module_path: &'static str,
     file: &'static str,
     line: u32,
-    /// The registry generation at which no hook was interested in this
-    /// callsite; 0 (never a live generation) when unknown.
-    uninterested_at: AtomicUsize,
+    /// Whether any hook (or a test capture) may want this event. Written only
+    /// by the registry, under its writer lock, for every callsite at once.
+    enabled: AtomicBool,
 }
 
 impl Callsite {
@@ -63,7 +65,7 @@ impl Callsite {
             module_path,
             file,
             line,
-            uninterested_at: AtomicUsize::new(0),
+            enabled: AtomicBool::new(false),
         }
     }
 
@@ -92,19 +94,18 @@ impl Callsite {
         self.line
     }
 
-    /// Whether no hook was interested in this callsite at registry generation `generation`.
+    /// Whether the audit point must call the dispatcher.
     #[inline(always)]
-    pub(crate) fn uninterested_at(&self, generation: usize) -> bool {
-        // Relaxed: a stale read only sends the caller to the slow path, which
-        // re-reads the registry with Acquire ordering.
-        self.uninterested_at.load(Ordering::Relaxed) == generation
+    pub(crate) fn is_enabled(&self) -> bool {
+        // Acquire: pairs with the Release store in `set_enabled`, so a reader
+        // that sees `true` also sees the hook list published before it.
+        self.enabled.load(Ordering::Acquire)
     }
 
     #[cfg_attr(feature = "off", allow(dead_code))]
-    pub(crate) fn set_uninterested_at(&self, generation: usize) {
-        // Relaxed: the value is only ever compared against the registry's
-        // generation, which is what carries the synchronisation.
-        self.uninterested_at.store(generation, Ordering::Relaxed);
+    pub(crate) fn set_enabled(&self, enabled: bool) {
+        // Release: the hook list is published before any callsite is enabled.
+        self.enabled.store(enabled, Ordering::Release);
     }
 }
 

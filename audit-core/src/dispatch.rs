@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 
 use crate::error::AuditErrorKind;
-use crate::registry::{self, HookList, ACTIVE, CAPTURES};
+use crate::registry::{self, HookList, CAPTURES};
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
@@ -14,16 +14,11 @@ thread_local! {
     static INSIDE_HOOK: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether an audit point at `callsite` must call [`dispatch`].
-///
-/// With nothing installed this is one load and one branch. With hooks that
-/// are not interested in `callsite`, it is two loads and two branches.
+/// Whether an audit point at `callsite` must call [`dispatch`]: one load of
+/// the callsite's own static flag, and one branch.
 #[inline(always)]
 pub fn is_active(callsite: &'static Callsite) -> bool {
-    // Acquire: pairs with the Release store of a new generation, so the
-    // dispatcher's later loads see the hook list that generation published.
-    let generation = ACTIVE.load(Ordering::Acquire);
-    generation != 0 && !callsite.uninterested_at(generation)
+    callsite.is_enabled()
 }
 
 /// The argument-building continuation an audit point hands to [`dispatch`].
@@ -62,22 +57,11 @@ impl Targets {
         if inside_hook() {
             return None;
         }
-        // Read the generation before the list: if a writer publishes between
-        // the two loads, the cache below is stored under the old generation,
-        // which no longer matches, so nothing is wrongly skipped.
-        let generation = ACTIVE.load(Ordering::Acquire);
         let hooks = registry::published();
-        let captures_anywhere = CAPTURES.load(Ordering::Relaxed) > 0;
-        let capturing = captures_anywhere && crate::testing::capturing_here();
+        let capturing = CAPTURES.load(Ordering::Relaxed) > 0 && crate::testing::capturing_here();
         let interested =
             hooks.is_some_and(|list| list.entries.iter().any(|e| e.interest.covers(callsite)));
-        if interested || capturing {
-            return Some(Targets { hooks, capturing });
-        }
-        if !captures_anywhere && generation != 0 {
-            callsite.set_uninterested_at(generation);
-        }
-        None
+        (interested || capturing).then_some(Targets { hooks, capturing })
     }
 
     fn deliver(&self, event: &Event<'_>) -> Result<(), AuditError> {

@@ -24,6 +24,13 @@ use std::io;
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuditError {
+    // Boxed so that `Result<(), AuditError>` is one pointer, returned in a
+    // register: audit points on the fast path then need no stack space for it.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Inner {
     kind: AuditErrorKind,
     event: Option<&'static str>,
     reason: Cow<'static, str>,
@@ -48,54 +55,57 @@ pub enum AuditErrorKind {
 impl AuditError {
     /// A refusal with a human-readable reason: what a hook returns to veto an event.
     pub fn denied(reason: impl Into<Cow<'static, str>>) -> Self {
-        AuditError {
-            kind: AuditErrorKind::Denied,
-            event: None,
-            reason: reason.into(),
-        }
+        Self::new(AuditErrorKind::Denied, reason)
     }
 
     pub(crate) fn new(kind: AuditErrorKind, reason: impl Into<Cow<'static, str>>) -> Self {
         AuditError {
-            kind,
-            event: None,
-            reason: reason.into(),
+            inner: Box::new(Inner {
+                kind,
+                event: None,
+                reason: reason.into(),
+            }),
         }
     }
 
     /// What kind of refusal this is.
     pub fn kind(&self) -> AuditErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The name of the refused event, once the error has left the dispatcher.
     pub fn event(&self) -> Option<&'static str> {
-        self.event
+        self.inner.event
     }
 
     /// The reason given by the hook.
     pub fn reason(&self) -> &str {
-        &self.reason
+        &self.inner.reason
     }
 
     /// Names the event the error refers to, unless a hook already named one.
     #[cfg_attr(feature = "off", allow(dead_code))]
     pub(crate) fn for_event(mut self, event: &'static str) -> Self {
-        self.event.get_or_insert(event);
+        self.inner.event.get_or_insert(event);
         self
     }
 }
 
 impl fmt::Display for AuditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
+        let Inner {
+            kind,
+            event,
+            reason,
+        } = &*self.inner;
+        let what = match kind {
             AuditErrorKind::Denied => "denied",
             AuditErrorKind::HookPanicked => "refused because a hook panicked",
             _ => "refused",
         };
-        match self.event {
-            Some(event) => write!(f, "audit event `{event}` {what}: {}", self.reason),
-            None => write!(f, "audit event {what}: {}", self.reason),
+        match event {
+            Some(event) => write!(f, "audit event `{event}` {what}: {reason}"),
+            None => write!(f, "audit event {what}: {reason}"),
         }
     }
 }
@@ -103,9 +113,9 @@ impl fmt::Display for AuditError {
 impl fmt::Debug for AuditError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuditError")
-            .field("kind", &self.kind)
-            .field("event", &self.event)
-            .field("reason", &self.reason)
+            .field("kind", &self.inner.kind)
+            .field("event", &self.inner.event)
+            .field("reason", &self.inner.reason)
             .finish()
     }
 }

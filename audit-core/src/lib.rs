@@ -32,6 +32,8 @@
 //! use audit_core::{add_hook, audit, AuditError};
 //! use std::path::Path;
 //!
+//! # fn main() -> Result<(), AuditError> {
+//! # if !audit_core::ENABLED { return Ok(()) }
 //! // At start-up: a hook that logs everything and refuses one thing.
 //! add_hook(|event| {
 //!     eprintln!("audit: {event}");
@@ -49,10 +51,9 @@
 //! }
 //!
 //! assert!(remove(Path::new("/tmp/scratch")).is_ok());
-//! # if audit_core::ENABLED {
 //! assert!(remove(Path::new("/etc/passwd")).is_err());
+//! # Ok(())
 //! # }
-//! # Ok::<(), AuditError>(())
 //! ```
 //!
 //! In tests, [`testing::capture`] observes the events of one closure on the

@@ -1,9 +1,10 @@
 //! The append-only global hook registry.
 //!
 //! Writers (adding a hook, sealing, starting or ending a test capture) take
-//! one mutex. Readers take no lock and do no read-modify-write: an audit point
-//! loads [`ACTIVE`], and only when it is non-zero does the dispatcher load the
-//! published hook list. See `docs::internals` for the full argument.
+//! one mutex, and after each change set the flag of every callsite in the
+//! catalogue. Readers take no lock and do no read-modify-write: an audit point
+//! loads its own callsite's flag, and only when it is set does the dispatcher
+//! load the published hook list. See `docs::internals` for the full argument.
 
 use std::any::type_name;
 use std::ptr;
@@ -14,14 +15,6 @@ use arc_swap::ArcSwap;
 
 use crate::error::AuditErrorKind;
 use crate::{AuditError, Event, Hook, Interest};
-
-/// `0` while no hook is installed and no test capture is running; otherwise
-/// the current registry generation, which changes on every registry write.
-///
-/// This is the only thing an audit point reads when nothing is installed.
-/// Callsites cache "no hook wants me" against the generation, so any write
-/// invalidates every cache at once without visiting the callsites.
-pub(crate) static ACTIVE: AtomicUsize = AtomicUsize::new(0);
 
 /// The published hook list, for the dispatcher. Null until the first hook.
 ///
@@ -38,13 +31,9 @@ static HOOKS: LazyLock<ArcSwap<HookList>> =
     LazyLock::new(|| ArcSwap::from_pointee(HookList::default()));
 
 /// Serialises writers. Never held while a reader needs anything.
-static WRITER: Mutex<WriterState> = Mutex::new(WriterState {
-    generation: 0,
-    sealed: false,
-});
+static WRITER: Mutex<WriterState> = Mutex::new(WriterState { sealed: false });
 
 struct WriterState {
-    generation: usize,
     sealed: bool,
 }
 
@@ -79,15 +68,18 @@ fn lock_writer() -> MutexGuard<'static, WriterState> {
 }
 
 impl WriterState {
-    /// Starts a new generation and publishes it (or 0 if nothing is installed).
-    fn bump_generation(&mut self) {
-        // Generations are never 0 (that means "inactive") and never reused
-        // before wrapping a usize, so a stale callsite cache cannot match.
-        self.generation = self.generation.wrapping_add(1).max(1);
-        let active = !HOOKS.load().entries.is_empty() || CAPTURES.load(Ordering::Relaxed) > 0;
-        // Release: a reader that sees the new generation also sees the list
-        // and capture count written before it.
-        ACTIVE.store(if active { self.generation } else { 0 }, Ordering::Release);
+    /// Recomputes every callsite's flag after a change to the hooks or captures.
+    ///
+    /// Taking `&mut self` proves the writer lock is held, so flags are never
+    /// written by two threads at once. Runs once per `add_hook` and per
+    /// capture, over every callsite in the program: a few microseconds.
+    fn refresh_callsites(&mut self) {
+        let list = HOOKS.load();
+        let capturing = CAPTURES.load(Ordering::Relaxed) > 0;
+        for callsite in crate::catalogue() {
+            let wanted = capturing || list.entries.iter().any(|e| e.interest.covers(callsite));
+            callsite.set_enabled(wanted);
+        }
     }
 }
 
@@ -143,6 +135,7 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// ```
 /// use audit_core::{add_hook, AuditError};
 ///
+/// # fn try_main() -> Result<(), AuditError> {
 /// add_hook(|event| {
 ///     if event.name() == "app.self_destruct" {
 ///         return Err(AuditError::denied("not today"));
@@ -150,6 +143,8 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 ///     Ok(())
 /// })?;
 /// # Ok::<(), AuditError>(())
+/// # }
+/// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
 pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
 where
@@ -166,11 +161,14 @@ where
 /// ```
 /// use audit_core::{add_hook_with_interest, Interest};
 ///
+/// # fn try_main() -> Result<(), audit_core::AuditError> {
 /// add_hook_with_interest(Interest::prefixes(["net."]), |event| {
 ///     eprintln!("network: {event}");
 ///     Ok(())
 /// })?;
-/// # Ok::<(), audit_core::AuditError>(())
+/// # Ok(())
+/// # }
+/// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
 pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), AuditError>
 where
@@ -198,8 +196,11 @@ where
 ///     }
 /// }
 ///
+/// # fn main() -> Result<(), AuditError> {
+/// # if !audit_core::ENABLED { return Ok(()) }
 /// install_hook(DenyExec)?;
-/// # Ok::<(), AuditError>(())
+/// # Ok(())
+/// # }
 /// ```
 pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
     let interest = hook.interest();
@@ -235,7 +236,7 @@ fn insert(
     let mut entries = HOOKS.load().entries.clone();
     entries.push(entry);
     publish(HookList { entries });
-    writer.bump_generation();
+    writer.refresh_callsites();
     Ok(())
 }
 
@@ -282,5 +283,5 @@ pub(crate) fn adjust_captures(starting: bool) {
     } else {
         CAPTURES.fetch_sub(1, Ordering::Relaxed);
     }
-    writer.bump_generation();
+    writer.refresh_callsites();
 }

@@ -57,7 +57,10 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
 /// );
 /// assert_eq!(result.is_err(), audit_core::ENABLED);
 /// ```
-pub fn capture_with<R, H: Hook>(hook: H, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
+pub fn capture_with<R, F>(hook: F, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>)
+where
+    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
+{
     run(Some(Box::new(hook)), f)
 }
 

@@ -4,20 +4,21 @@
 //!
 //! # The fast path
 //!
-//! Every audit point declares a `static` [`Callsite`](crate::Callsite) and
-//! reads one global `AtomicUsize`, `ACTIVE`. It is `0` while no hook is
-//! installed and no test capture runs; the audit point then takes the
-//! not-taken branch and continues. No thread-local access, no `Arc`, no
-//! `arc_swap` load happens on this path: those cost 2–11 ns each on the
-//! machines this was measured on, against well under a nanosecond for a plain
-//! load and branch.
+//! Every audit point declares a `static` [`Callsite`](crate::Callsite) in its
+//! own crate, registered at link time in a distributed slice (the
+//! [`catalogue`](crate::catalogue)). The callsite holds one `AtomicBool`,
+//! "some hook wants this event". The audit point loads that flag and, while it
+//! is `false`, takes the not-taken branch and continues: one load of a static
+//! of the calling crate (no indirection through the global offset table) and
+//! one branch. No thread-local access, no `Arc`, no `arc_swap` load, no call:
+//! those cost 2–11 ns each on the machines this was measured on, against well
+//! under a nanosecond for a plain load and branch.
 //!
-//! When `ACTIVE` is non-zero it holds the registry *generation*, a counter
-//! that changes on every registry write. Each callsite caches the generation
-//! at which it found that no hook was interested in it; if that matches, the
-//! audit point is skipped after a second load. Otherwise it calls the cold,
+//! The flag is per callsite, so an audit point that no installed hook is
+//! interested in ([`Interest`](crate::Interest)) costs exactly what it costs
+//! with no hook at all. When the flag is set, the audit point calls the cold,
 //! out-of-line `dispatch`, which receives the argument construction as a
-//! closure and only runs it when some hook will see the event.
+//! closure and runs it only when some hook will see the event.
 //!
 //! # Publishing hooks
 //!
@@ -25,7 +26,9 @@
 //! mutex. `add_hook` copies the current list out of an `ArcSwap`, appends the
 //! new entry, and publishes the new list twice: into the `ArcSwap` (the
 //! writers' copy-on-write source of truth) and, as a plain pointer, into an
-//! `AtomicPtr` that the dispatcher reads. Then it bumps the generation.
+//! `AtomicPtr` that the dispatcher reads. Then it walks the catalogue and sets
+//! each callsite's flag to whether any hook's interest covers it (or a test
+//! capture is running). That walk costs microseconds, once per `add_hook`.
 //!
 //! The dispatcher does not load the `ArcSwap`: its `load()` performs two
 //! locked read-modify-writes to record a debt, about 11 ns here, and
@@ -44,17 +47,14 @@
 //!
 //! # Orderings
 //!
-//! - The list pointer is stored with `Release` before the generation is stored
-//!   with `Release`; audit points load the generation with `Acquire`
-//!   (the same `mov` as a relaxed load on x86-64). A thread that sees a new
-//!   generation therefore sees the list published with it.
-//! - The callsite cache is read and written with `Relaxed`: it only ever
-//!   matches the generation it was computed under. The dispatcher reads the
-//!   generation *before* the list, so a cache computed from an old list is
-//!   stored under an old generation and never matches after a write.
-//! - Hence "a hook sees every event raised after `add_hook` returned": any
-//!   later audit point observes the new generation, misses any stale cache,
-//!   and loads a list that contains the hook.
+//! - The list pointer is stored with `Release` before any callsite flag is
+//!   set with `Release`; audit points load their flag with `Acquire` (the same
+//!   `mov` as a relaxed load on x86-64). A thread that sees a flag set
+//!   therefore sees the list published before it.
+//! - Flags are written only under the writer lock, before `add_hook`
+//!   returns. Hence "a hook sees every event raised after `add_hook`
+//!   returned": any audit point that happens after the return observes its
+//!   flag set, and loads a list that contains the hook.
 //!
 //! # Order of hooks
 //!

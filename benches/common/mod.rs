@@ -1,0 +1,73 @@
+//! Functions shared by the benchmark binaries: the same small operation,
+//! plain, behind an audit point, and behind a `tracing` event with the same
+//! number of fields.
+
+#![allow(dead_code)] // each bench binary uses a subset
+
+use std::hint::black_box;
+use std::path::Path;
+
+use audit_core::{audit, AuditError};
+
+/// The baseline: a call that cannot be inlined away.
+#[inline(never)]
+pub fn plain(x: u64, path: &Path) -> u64 {
+    black_box(path);
+    black_box(x).wrapping_add(1)
+}
+
+/// The same function with an audit point of two arguments.
+#[inline(never)]
+pub fn audited(x: u64, path: &Path) -> Result<u64, AuditError> {
+    audit!("bench.op", x, path)?;
+    Ok(plain_body(x, path))
+}
+
+/// An audit point no hook is interested in (`fs.*`, when hooks want `net.*`).
+#[inline(never)]
+pub fn audited_fs(x: u64, path: &Path) -> Result<u64, AuditError> {
+    audit!("fs.bench", x, path)?;
+    Ok(plain_body(x, path))
+}
+
+/// The same function with a `tracing` event of two fields.
+#[inline(never)]
+pub fn traced(x: u64, path: &Path) -> u64 {
+    tracing::info!(x, path = %path.display());
+    plain_body(x, path)
+}
+
+#[inline(always)]
+fn plain_body(x: u64, path: &Path) -> u64 {
+    black_box(path);
+    black_box(x).wrapping_add(1)
+}
+
+/// A `tracing` subscriber that enables everything and does nothing, the
+/// counterpart of a no-op audit hook.
+pub struct NoopSubscriber;
+
+impl tracing::Subscriber for NoopSubscriber {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        black_box(event);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+/// A hook that looks at the event and allows it.
+pub fn noop_hook(event: &audit_core::Event<'_>) -> Result<(), AuditError> {
+    black_box(event);
+    Ok(())
+}
+
+pub const PATH: &str = "/srv/app/data.bin";
+

@@ -1,0 +1,85 @@
+//! Dispatch with hooks installed: 1, 4 and 16 no-op hooks, against `tracing`
+//! with an enabled no-op subscriber; two threads at once against one; and an
+//! audit point that the only hook is not interested in.
+//!
+//! Hooks cannot be removed, so the cases run in order of growing registry,
+//! in one binary of their own.
+
+mod common;
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use audit_core::{add_hook, add_hook_with_interest, Interest};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn hooks(c: &mut Criterion) {
+    let path = Path::new(common::PATH);
+    tracing::subscriber::set_global_default(common::NoopSubscriber).unwrap();
+
+    // Interest: the only hook wants `net.*`; the `fs.*` point stays cheap.
+    let mut g = c.benchmark_group("interest");
+    g.bench_function("fs_point_no_hook", |b| {
+        b.iter(|| common::audited_fs(black_box(7), path).unwrap_or(0))
+    });
+    add_hook_with_interest(Interest::prefixes(["net."]), common::noop_hook).unwrap();
+    g.bench_function("fs_point_net_hook_only", |b| {
+        b.iter(|| common::audited_fs(black_box(7), path).unwrap_or(0))
+    });
+    g.bench_function("plain_fn", |b| b.iter(|| common::plain(black_box(7), path)));
+    g.finish();
+
+    let mut installed = 0;
+    for hooks in [1, 4, 16] {
+        while installed < hooks {
+            add_hook(common::noop_hook).unwrap();
+            installed += 1;
+        }
+        let mut g = c.benchmark_group(format!("{hooks}_hooks"));
+        g.bench_function("plain_fn", |b| b.iter(|| common::plain(black_box(7), path)));
+        g.bench_function("audit_point", |b| {
+            b.iter(|| common::audited(black_box(7), path).unwrap_or(0))
+        });
+        if hooks == 1 {
+            g.bench_function("tracing_noop_subscriber", |b| {
+                b.iter(|| common::traced(black_box(7), path))
+            });
+            g.bench_function("audit_point_two_threads", |b| {
+                b.iter_custom(|iters| on_threads(2, iters, path))
+            });
+            g.bench_function("audit_point_one_thread", |b| {
+                b.iter_custom(|iters| on_threads(1, iters, path))
+            });
+        }
+        g.finish();
+    }
+}
+
+/// Time per iteration when `threads` threads each run `iters` audit points at once.
+fn on_threads(threads: usize, iters: u64, path: &Path) -> Duration {
+    let barrier = Barrier::new(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        let _ = black_box(common::audited(black_box(7), path));
+                    }
+                    start.elapsed()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .max()
+            .unwrap()
+    })
+}
+
+criterion_group!(benches, hooks);
+criterion_main!(benches);
