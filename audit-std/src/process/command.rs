@@ -376,7 +376,9 @@ impl Command {
     ///
     /// Raises [`events::process::EXEC`] with
     /// `(program, args, cwd, env, env_clear)` before the call; on a veto the
-    /// error is returned and the process is not replaced.
+    /// error is returned and the process is not replaced, nor changed in any
+    /// way. (Once the event is allowed, a failing `exec` may leave this
+    /// process's working directory changed, as with `std`.)
     ///
     /// Wrapper for [`std::os::unix::process::CommandExt::exec`].
     pub fn exec(&mut self) -> io::Error {
