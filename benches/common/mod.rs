@@ -70,4 +70,3 @@ pub fn noop_hook(event: &audit_core::Event<'_>) -> Result<(), AuditError> {
 }
 
 pub const PATH: &str = "/srv/app/data.bin";
-
