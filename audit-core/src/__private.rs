@@ -20,3 +20,6 @@ pub use linkme;
 /// Every callsite linked into the program; see [`catalogue`](crate::catalogue).
 #[linkme::distributed_slice]
 pub static CALLSITES: [crate::Callsite];
+
+#[cfg(not(feature = "off"))]
+pub use crate::audited_support::{veto, veto_panic, vetoable, VetoReturn};
