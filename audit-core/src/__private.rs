@@ -21,5 +21,8 @@ pub use linkme;
 #[linkme::distributed_slice]
 pub static CALLSITES: [crate::Callsite];
 
+#[cfg(feature = "off")]
+pub use crate::audited_support::vetoable_off;
+pub use crate::audited_support::{veto, VetoReturn};
 #[cfg(not(feature = "off"))]
-pub use crate::audited_support::{veto, veto_panic, vetoable, VetoReturn};
+pub use crate::audited_support::{veto_panic, vetoable};

@@ -9,18 +9,23 @@
 //! The expansion is one statement put before the body's first statement:
 //!
 //! ```text
-//! ::audit_core::__audited!(err; "app.event"; ("path", path) ("len", data.len()));
+//! ::audit_core::__audited!(err ::audit_core::__private::veto; "app.event";
+//!     ("path", ::audit_core::__private::value(&path))
+//!     ("len", ::audit_core::__private::value(&data.len())));
 //! ```
+//!
+//! The values come already wrapped in `value(&..)`, and the veto function's
+//! path comes from the attribute, both spanned on the user's tokens (the
+//! parameter, the return type), so a type error there points at the user's
+//! code rather than at the attribute.
 //!
 //! The first token chooses what a veto does: `err` returns it as the
 //! function's error, `panic` panics with it, `future` (for a function that
 //! returns `impl Future<Output = Result<..>>`) returns a future that resolves
-//! to it; the body is then passed in as a block and wrapped with
-//! [`__audited_return!`](crate::__audited_return).
+//! to it; the body is then passed in as a block, and its `return x`
+//! expressions are wrapped in [`__audited_return!`](crate::__audited_return).
 
-#[cfg(not(feature = "off"))]
 use crate::AuditError;
-#[cfg(not(feature = "off"))]
 use core::future::Future;
 
 /// Raises the event of an `#[audited]` function and acts on a veto.
@@ -45,18 +50,21 @@ macro_rules! __audited {
     (@raise $(($key:literal, $value:expr))*) => {
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
             $crate::__private::dispatch(&__AUDIT_CALLSITE, |__audit_emit| {
-                __audit_emit(&[$($crate::__private::value(&$value)),*])
+                __audit_emit(&[$($value),*])
             })
         } else {
             $crate::__private::Ok(())
         }
     };
-    (err; $name:literal; $(($key:literal, $value:expr))*) => {{
+    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {{
         $crate::__audited!(@callsite $name; $($key)*);
         if let $crate::__private::Err(__audit_error) =
             $crate::__audited!(@raise $(($key, $value))*)
         {
-            return $crate::__private::veto(__audit_error);
+            // Through a typed binding, so that an unusable return type is
+            // reported at `$veto`, which the attribute spans on the return type.
+            let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+            return __audit_veto(__audit_error);
         }
     }};
     (panic; $name:literal; $(($key:literal, $value:expr))*) => {{
@@ -67,13 +75,14 @@ macro_rules! __audited {
             $crate::__private::veto_panic(__audit_error);
         }
     }};
-    (future; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
+    (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
         $crate::__audited!(@callsite $name; $($key)*);
         $crate::__private::vetoable(
             match $crate::__audited!(@raise $(($key, $value))*) {
                 $crate::__private::Ok(()) => $crate::__private::Ok($body),
                 $crate::__private::Err(__audit_error) => {
-                    $crate::__private::Err($crate::__private::veto(__audit_error))
+                    let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+                    $crate::__private::Err(__audit_veto(__audit_error))
                 }
             },
         )
@@ -96,17 +105,25 @@ macro_rules! __audited_return {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __audited {
-    ($veto:ident; $name:literal; $(($key:literal, $value:expr))*) => {
-        // Type-checked, never evaluated: the optimiser drops the block.
+    // Type-checked, never evaluated: the optimiser drops the blocks. The veto
+    // is type-checked too, so that both modes accept the same functions.
+    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {
         if false {
-            $(let _ = $crate::__private::value(&$value);)*
+            $(let _ = $value;)*
+            let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+            return __audit_veto($crate::AuditError::denied(""));
         }
     };
-    (future; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
+    (panic; $name:literal; $(($key:literal, $value:expr))*) => {
         if false {
-            $(let _ = $crate::__private::value(&$value);)*
+            $(let _ = $value;)*
         }
-        $body
+    };
+    (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
+        if false {
+            $(let _ = $value;)*
+        }
+        $crate::__private::vetoable_off($body, $veto)
     }};
 }
 
@@ -121,7 +138,6 @@ macro_rules! __audited_return {
 
 /// What a function's return type must be for a veto to be returned from it:
 /// a `Result` whose error converts from [`AuditError`].
-#[cfg(not(feature = "off"))]
 #[diagnostic::on_unimplemented(
     message = "`#[audited]` cannot return a veto as `{Self}`",
     label = "a veto cannot be returned from this function",
@@ -133,7 +149,6 @@ pub trait VetoReturn {
     fn from_veto(error: AuditError) -> Self;
 }
 
-#[cfg(not(feature = "off"))]
 impl<T, E: From<AuditError>> VetoReturn for Result<T, E> {
     #[inline]
     fn from_veto(error: AuditError) -> Self {
@@ -142,7 +157,6 @@ impl<T, E: From<AuditError>> VetoReturn for Result<T, E> {
 }
 
 /// The value an `#[audited]` function returns when its event is vetoed.
-#[cfg(not(feature = "off"))]
 #[cold]
 #[inline(never)]
 pub fn veto<R: VetoReturn>(error: AuditError) -> R {
@@ -169,4 +183,14 @@ pub async fn vetoable<F: Future>(allowed: Result<F, F::Output>) -> F::Output {
         Ok(body) => body.await,
         Err(veto) => veto,
     }
+}
+
+/// With `off`: the body's future itself. `veto` is never called: it is
+/// there so that the future's output is checked to be [`VetoReturn`], as
+/// with auditing enabled.
+#[cfg(feature = "off")]
+#[inline(always)]
+pub fn vetoable_off<F: Future>(body: F, veto: fn(AuditError) -> F::Output) -> F {
+    let _ = veto;
+    body
 }

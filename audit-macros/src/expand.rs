@@ -1,7 +1,8 @@
 //! Generating the annotated function.
 
 use proc_macro2::TokenStream;
-use quote::{quote, ToTokens};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, LitStr, Stmt};
 
@@ -17,19 +18,28 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
     let recorded = valid::recorded(&function.sig, &options)?;
     let veto = valid::veto(&function.sig, &options)?;
 
-    // `("name", value)` pairs. A parameter's value is its own identifier, so
-    // a type error in recording it points at the parameter.
+    // `("name", value(&x))` pairs, spanned on the parameter (or the extra
+    // argument's expression), so that "cannot be recorded" points there.
     let mut pairs = Vec::new();
     for ident in &recorded {
         let key = LitStr::new(&valid::arg_name(ident), ident.span());
-        pairs.push(quote!((#key, #ident)));
+        let value = quote_spanned!(ident.span()=> ::audit_core::__private::value(&#ident));
+        pairs.push(quote!((#key, #value)));
     }
     for extra in &options.args {
         let key = LitStr::new(&valid::arg_name(&extra.key), extra.key.span());
-        let value = &extra.value;
+        let expr = &extra.value;
+        // Parenthesised: `&` binds tighter than `as`, `==` and the like.
+        let value = quote_spanned!(expr.span()=> ::audit_core::__private::value(&(#expr)));
         pairs.push(quote!((#key, #value)));
     }
     let name = &options.name;
+    // The function that turns a veto into the return value, spanned on the
+    // return type, so that "cannot return a veto" points there.
+    let veto_fn = match valid::veto_span(&function.sig) {
+        Some(span) => quote_spanned!(span=> ::audit_core::__private::veto),
+        None => quote!(::audit_core::__private::veto),
+    };
 
     // The user's statements are kept as they are, with their spans, so errors
     // in the body point at the user's code; the audit point is put before them.
@@ -37,7 +47,7 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
         Veto::Return | Veto::Panic => {
             let mode = match veto {
                 Veto::Panic => quote!(panic),
-                _ => quote!(err),
+                _ => quote!(err #veto_fn),
             };
             let stmt: Stmt = syn::parse_quote! {
                 ::audit_core::__audited!(#mode; #name; #(#pairs)*);
@@ -51,7 +61,7 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
                 returns.visit_stmt_mut(stmt);
             }
             let expr: Expr = syn::parse_quote! {
-                ::audit_core::__audited!(future; #name; #(#pairs)*; { #(#stmts)* })
+                ::audit_core::__audited!(future #veto_fn; #name; #(#pairs)*; { #(#stmts)* })
             };
             function.block.stmts.push(Stmt::Expr(expr, None));
         }

@@ -11,22 +11,20 @@ use crate::attr::{OnVeto, Options};
 
 /// Parses the annotated item as a function with a body.
 pub(crate) fn function(item: TokenStream) -> syn::Result<ItemFn> {
-    let parsed: Item = match syn::parse2(item.clone()) {
-        Ok(parsed) => parsed,
-        // A trait method without a default body is not an `Item`.
-        Err(err) => {
-            return Err(match syn::parse2::<TraitItemFn>(item) {
-                Ok(method) => syn::Error::new_spanned(
+    let parsed: Item = syn::parse2(item)?;
+    let (what, spanned): (&str, TokenStream) = match parsed {
+        Item::Fn(function) => return Ok(function),
+        Item::Verbatim(tokens) => {
+            // A trait method without a default body.
+            if let Ok(method) = syn::parse2::<TraitItemFn>(tokens.clone()) {
+                return Err(syn::Error::new_spanned(
                     method.semi_token,
                     "#[audited] needs a function body: put it on the implementations \
                      of this method, or give the method a default body",
-                ),
-                Err(_) => err,
-            })
+                ));
+            }
+            ("this item", tokens)
         }
-    };
-    let (what, spanned): (&str, TokenStream) = match parsed {
-        Item::Fn(function) => return Ok(function),
         Item::Struct(s) => ("a struct", s.struct_token.to_token_stream()),
         Item::Enum(e) => ("an enum", e.enum_token.to_token_stream()),
         Item::Union(u) => ("a union", u.union_token.to_token_stream()),
@@ -227,6 +225,21 @@ pub(crate) fn veto(sig: &Signature, options: &Options) -> syn::Result<Veto> {
     } else {
         Veto::Return
     })
+}
+
+/// The span of the type a veto is returned as: the return type, or the
+/// `Output` of a returned `impl Future`.
+pub(crate) fn veto_span(sig: &Signature) -> Option<proc_macro2::Span> {
+    match &sig.output {
+        ReturnType::Default => None,
+        ReturnType::Type(_, ty) => {
+            let ty = match sig.asyncness {
+                None => impl_future_output(ty).unwrap_or(ty),
+                Some(_) => ty,
+            };
+            Some(syn::spanned::Spanned::span(ty))
+        }
+    }
 }
 
 /// `X` in `impl Future<Output = X> + ..`.
