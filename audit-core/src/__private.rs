@@ -20,3 +20,9 @@ pub use linkme;
 /// Every callsite linked into the program; see [`catalogue`](crate::catalogue).
 #[linkme::distributed_slice]
 pub static CALLSITES: [crate::Callsite];
+
+#[cfg(feature = "off")]
+pub use crate::audited_support::vetoable_off;
+pub use crate::audited_support::{veto, VetoReturn};
+#[cfg(not(feature = "off"))]
+pub use crate::audited_support::{veto_panic, vetoable};

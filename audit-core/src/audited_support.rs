@@ -1,1 +1,196 @@
 //! Support for the expansion of `#[audited]`.
+//!
+//! The attribute (in `audit-macros`) knows nothing of audit-core's features:
+//! it expands into the hidden macros below, which are defined twice, once per
+//! state of the `off` feature, like `audit!`. With `off`, an annotated
+//! function is the original function: the arguments are type-checked behind
+//! `if false` (so both modes accept the same code) and nothing else remains.
+//!
+//! The expansion is one statement put before the body's first statement:
+//!
+//! ```text
+//! ::audit_core::__audited!(err ::audit_core::__private::veto; "app.event";
+//!     ("path", ::audit_core::__private::value(&path))
+//!     ("len", ::audit_core::__private::value(&data.len())));
+//! ```
+//!
+//! The values come already wrapped in `value(&..)`, and the veto function's
+//! path comes from the attribute, both spanned on the user's tokens (the
+//! parameter, the return type), so a type error there points at the user's
+//! code rather than at the attribute.
+//!
+//! The first token chooses what a veto does: `err` returns it as the
+//! function's error, `panic` panics with it, `future` (for a function that
+//! returns `impl Future<Output = Result<..>>`) returns a future that resolves
+//! to it; the body is then passed in as a block, and its `return x`
+//! expressions are wrapped in [`__audited_return!`](crate::__audited_return).
+
+use crate::AuditError;
+use core::future::Future;
+
+/// Raises the event of an `#[audited]` function and acts on a veto.
+///
+/// Mirrors `__audit_expand!`, with argument names given as string literals
+/// (the attribute has already removed any `r#` prefix).
+#[cfg(not(feature = "off"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audited {
+    (@callsite $name:literal; $($key:literal)*) => {
+        #[$crate::__private::linkme::distributed_slice($crate::__private::CALLSITES)]
+        #[linkme(crate = $crate::__private::linkme)]
+        static __AUDIT_CALLSITE: $crate::Callsite = $crate::Callsite::new(
+            $name,
+            &[$($key),*],
+            $crate::__private::module_path!(),
+            $crate::__private::file!(),
+            $crate::__private::line!(),
+        );
+    };
+    (@raise $(($key:literal, $value:expr))*) => {
+        if $crate::__private::is_active(&__AUDIT_CALLSITE) {
+            $crate::__private::dispatch(&__AUDIT_CALLSITE, |__audit_emit| {
+                __audit_emit(&[$($value),*])
+            })
+        } else {
+            $crate::__private::Ok(())
+        }
+    };
+    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {{
+        $crate::__audited!(@callsite $name; $($key)*);
+        if let $crate::__private::Err(__audit_error) =
+            $crate::__audited!(@raise $(($key, $value))*)
+        {
+            // Through a typed binding, so that an unusable return type is
+            // reported at `$veto`, which the attribute spans on the return type.
+            let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+            return __audit_veto(__audit_error);
+        }
+    }};
+    (panic; $name:literal; $(($key:literal, $value:expr))*) => {{
+        $crate::__audited!(@callsite $name; $($key)*);
+        if let $crate::__private::Err(__audit_error) =
+            $crate::__audited!(@raise $(($key, $value))*)
+        {
+            $crate::__private::veto_panic(__audit_error);
+        }
+    }};
+    (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
+        $crate::__audited!(@callsite $name; $($key)*);
+        $crate::__private::vetoable(
+            match $crate::__audited!(@raise $(($key, $value))*) {
+                $crate::__private::Ok(()) => $crate::__private::Ok($body),
+                $crate::__private::Err(__audit_error) => {
+                    let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+                    $crate::__private::Err(__audit_veto(__audit_error))
+                }
+            },
+        )
+    }};
+}
+
+/// Wraps a value returned early (`return x`) from the body of an `#[audited]`
+/// function that returns `impl Future`, so that it has the same type as the
+/// body's final value.
+#[cfg(not(feature = "off"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audited_return {
+    ($value:expr) => {
+        $crate::__private::vetoable($crate::__private::Ok($value))
+    };
+}
+
+#[cfg(feature = "off")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audited {
+    // Type-checked, never evaluated: the optimiser drops the blocks. The veto
+    // is type-checked too, so that both modes accept the same functions.
+    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {
+        if false {
+            $(let _ = $value;)*
+            let __audit_veto: fn($crate::AuditError) -> _ = $veto;
+            return __audit_veto($crate::AuditError::denied(""));
+        }
+    };
+    (panic; $name:literal; $(($key:literal, $value:expr))*) => {
+        if false {
+            $(let _ = $value;)*
+        }
+    };
+    (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
+        if false {
+            $(let _ = $value;)*
+        }
+        $crate::__private::vetoable_off($body, $veto)
+    }};
+}
+
+#[cfg(feature = "off")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __audited_return {
+    ($value:expr) => {
+        $value
+    };
+}
+
+/// What a function's return type must be for a veto to be returned from it:
+/// a `Result` whose error converts from [`AuditError`].
+#[diagnostic::on_unimplemented(
+    message = "`#[audited]` cannot return a veto as `{Self}`",
+    label = "a veto cannot be returned from this function",
+    note = "the function must return a `Result<_, E>` where `E: From<audit_core::AuditError>` (such as `std::io::Result<_>`)",
+    note = "or choose another behaviour on veto: `#[audited(\"..\", on_veto = panic)]`"
+)]
+pub trait VetoReturn {
+    /// The return value that carries the veto `error`.
+    fn from_veto(error: AuditError) -> Self;
+}
+
+impl<T, E: From<AuditError>> VetoReturn for Result<T, E> {
+    #[inline]
+    fn from_veto(error: AuditError) -> Self {
+        Err(E::from(error))
+    }
+}
+
+/// The value an `#[audited]` function returns when its event is vetoed.
+#[cold]
+#[inline(never)]
+pub fn veto<R: VetoReturn>(error: AuditError) -> R {
+    R::from_veto(error)
+}
+
+/// Panics with a veto, for `#[audited(.., on_veto = panic)]`.
+///
+/// `#[track_caller]`: the panic is reported at the annotated function (or at
+/// its caller, when the function itself is `#[track_caller]`).
+#[cfg(not(feature = "off"))]
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn veto_panic(error: AuditError) -> ! {
+    panic!("{error}")
+}
+
+/// The future returned by an `#[audited]` function that returns
+/// `impl Future`: the body's future if the event was allowed, or the veto.
+#[cfg(not(feature = "off"))]
+pub async fn vetoable<F: Future>(allowed: Result<F, F::Output>) -> F::Output {
+    match allowed {
+        Ok(body) => body.await,
+        Err(veto) => veto,
+    }
+}
+
+/// With `off`: the body's future itself. `veto` is never called: it is
+/// there so that the future's output is checked to be [`VetoReturn`], as
+/// with auditing enabled.
+#[cfg(feature = "off")]
+#[inline(always)]
+pub fn vetoable_off<F: Future>(body: F, veto: fn(AuditError) -> F::Output) -> F {
+    let _ = veto;
+    body
+}

@@ -1,0 +1,93 @@
+//! Generating the annotated function.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, LitStr, Stmt};
+
+use crate::attr::Options;
+use crate::valid::{self, Veto};
+
+/// Expands `#[audited(args)] item`, or explains why it cannot.
+pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    // Check the item first: "not a function" is the more useful error.
+    let mut function = valid::function(item)?;
+    let options: Options = syn::parse2(args)?;
+    valid::signature(&function.sig)?;
+    let recorded = valid::recorded(&function.sig, &options)?;
+    let veto = valid::veto(&function.sig, &options)?;
+
+    // `("name", value(&x))` pairs, spanned on the parameter (or the extra
+    // argument's expression), so that "cannot be recorded" points there.
+    let mut pairs = Vec::new();
+    for ident in &recorded {
+        let key = LitStr::new(&valid::arg_name(ident), ident.span());
+        let value = quote_spanned!(ident.span()=> ::audit_core::__private::value(&#ident));
+        pairs.push(quote!((#key, #value)));
+    }
+    for extra in &options.args {
+        let key = LitStr::new(&valid::arg_name(&extra.key), extra.key.span());
+        let expr = &extra.value;
+        // Parenthesised: `&` binds tighter than `as`, `==` and the like.
+        let value = quote_spanned!(expr.span()=> ::audit_core::__private::value(&(#expr)));
+        pairs.push(quote!((#key, #value)));
+    }
+    let name = &options.name;
+    // The function that turns a veto into the return value, spanned on the
+    // return type, so that "cannot return a veto" points there.
+    let veto_fn = match valid::veto_span(&function.sig) {
+        Some(span) => quote_spanned!(span=> ::audit_core::__private::veto),
+        None => quote!(::audit_core::__private::veto),
+    };
+
+    // The user's statements are kept as they are, with their spans, so errors
+    // in the body point at the user's code; the audit point is put before them.
+    match veto {
+        Veto::Return | Veto::Panic => {
+            let mode = match veto {
+                Veto::Panic => quote!(panic),
+                _ => quote!(err #veto_fn),
+            };
+            let stmt: Stmt = syn::parse_quote! {
+                ::audit_core::__audited!(#mode; #name; #(#pairs)*);
+            };
+            function.block.stmts.insert(0, stmt);
+        }
+        Veto::Future => {
+            let mut stmts = std::mem::take(&mut function.block.stmts);
+            let mut returns = WrapReturns;
+            for stmt in &mut stmts {
+                returns.visit_stmt_mut(stmt);
+            }
+            let expr: Expr = syn::parse_quote! {
+                ::audit_core::__audited!(future #veto_fn; #name; #(#pairs)*; { #(#stmts)* })
+            };
+            function.block.stmts.push(Stmt::Expr(expr, None));
+        }
+    }
+    Ok(function.to_token_stream())
+}
+
+/// Rewrites `return x` in the body of a function returning `impl Future` to
+/// `return __audited_return!(x)`, which gives `x` the type of the wrapped
+/// future. Closures, async blocks and nested items have their own `return`.
+struct WrapReturns;
+
+impl VisitMut for WrapReturns {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::Closure(_) | Expr::Async(_) | Expr::Const(_) => {}
+            Expr::Return(ret) => {
+                if let Some(value) = &mut ret.expr {
+                    self.visit_expr_mut(value);
+                    let inner = &**value;
+                    **value = syn::parse_quote!(::audit_core::__audited_return!(#inner));
+                }
+            }
+            _ => syn::visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_item_mut(&mut self, _item: &mut syn::Item) {}
+}

@@ -1,0 +1,9 @@
+use audit_core::audited;
+
+#[audited]
+fn delete(path: &str) -> std::io::Result<()> {
+    let _ = path;
+    Ok(())
+}
+
+fn main() {}

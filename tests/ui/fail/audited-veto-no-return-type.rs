@@ -1,0 +1,10 @@
+use audit_core::audited;
+
+#[audited("app.touch")]
+fn touch(path: &str) {
+    let _ = path;
+}
+
+fn main() {
+    touch("x");
+}

@@ -1,0 +1,10 @@
+use audit_core::audited;
+
+#[audited("app.count")]
+fn count(path: &str) -> usize {
+    path.len()
+}
+
+fn main() {
+    let _ = count("x");
+}
