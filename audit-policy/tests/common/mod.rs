@@ -43,9 +43,7 @@ pub fn denied(policy: &Policy, reason: &str, f: impl FnOnce() -> Result<(), Audi
 /// Asserts that `policy` allows the event `f` raises.
 #[track_caller]
 pub fn allowed(policy: &Policy, f: impl FnOnce() -> Result<(), AuditError>) {
-    if let Some(result) = run(policy, f) {
-        if let Err(err) = result {
-            panic!("the policy should allow this event, but: {err}");
-        }
+    if let Some(Err(err)) = run(policy, f) {
+        panic!("the policy should allow this event, but: {err}");
     }
 }
