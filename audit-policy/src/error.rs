@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 /// Why a policy could not be built or loaded.
 ///
-/// For a TOML policy it names the line and column of the offending key or
-/// value (1-based) and the file when loaded with
+/// For a TOML policy it names the line and column (1-based) of the offending
+/// key or value, or of the list holding a bad entry (`[` of the array), or
+/// of the `[[rule]]` header for a problem with a rule as a whole; and the
+/// file when loaded with
 /// [`Policy::from_file`](crate::Policy::from_file); for a policy built in
 /// code it names the rule (numbered from 1).
 ///

@@ -45,7 +45,10 @@ pub enum OnWriteError {
 /// reached inside a hook on the same thread are skipped.
 ///
 /// Write failures never panic; what happens is chosen with
-/// [`on_write_error`](Self::on_write_error) (default: ignore and count).
+/// [`on_write_error`](Self::on_write_error) (default: ignore and count). A
+/// writer that itself panics is handled by audit-core like any panicking
+/// hook: the event is refused ([`HookPanicked`](audit_core::AuditErrorKind::HookPanicked)),
+/// and the sink keeps working for later events.
 ///
 /// ```
 /// use audit_sinks::JsonLines;
