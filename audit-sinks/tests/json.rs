@@ -335,3 +335,43 @@ fn a_shared_sink_keeps_lines_whole_across_threads() {
     }
     assert_eq!(sink.write_errors(), 0);
 }
+
+/// Panics on its first write, then writes normally.
+#[derive(Clone, Default)]
+struct PanicsOnce {
+    buf: SharedBuf,
+    panicked: Arc<AtomicUsize>,
+}
+
+impl Write for PanicsOnce {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.panicked.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("writer exploded");
+        }
+        self.buf.write(data)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_panicking_writer_refuses_that_event_and_the_sink_recovers() {
+    let writer = PanicsOnce::default();
+    let probe = writer.clone();
+    let (results, _) = testing::capture_with(JsonLines::new(writer), || {
+        [audit!("app.first"), audit!("app.second")]
+    });
+    let lines = probe.buf.lines();
+    if audit_core::ENABLED {
+        assert_eq!(
+            results[0].as_ref().unwrap_err().kind(),
+            AuditErrorKind::HookPanicked
+        );
+        assert!(results[1].is_ok());
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0]["event"], "app.second");
+    } else {
+        assert!(results.iter().all(Result::is_ok) && lines.is_empty());
+    }
+}
