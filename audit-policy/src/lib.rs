@@ -1,2 +1,204 @@
-//! Declarative allow/deny policies for audit hooks.
+//! Declarative allow/deny policies for audit hooks, built in code or loaded from TOML.
+//!
+//! A [`Policy`] is an ordered list of [`Rule`]s and a default [`Action`].
+//! Each audit event is checked against the rules in order; the **first rule
+//! that matches decides** (allow or deny), and the default decides events
+//! that no rule matches. A denied event's audit point returns an
+//! [`AuditError`](audit_core::AuditError) whose reason names the rule
+//! (`policy rule #2: only loopback`), so the refused operation fails with it.
+//!
+//! A rule matches an event when the event's name matches one of the rule's
+//! glob patterns (`fs.*`, `net.connect`, `*`; matched with `globset`, where
+//! `*` also crosses dots) **and** every argument condition it has holds.
+//!
+//! # A policy in TOML
+//!
+//! ```
+//! let policy = audit_policy::Policy::from_toml(r#"
+//! ## Applies to every event no rule matches: "allow" or "deny". Required.
+//! default = "allow"
+//!
+//! ## Network: loopback only.
+//! [[rule]]
+//! action = "deny"
+//! events = ["net.connect", "net.send_to", "net.bind"]
+//! address = { not_in = ["loopback"] }
+//! reason = "only loopback"
+//!
+//! ## No privileged ports, even on loopback.
+//! [[rule]]
+//! action = "deny"
+//! events = ["net.bind"]
+//! port = { in = ["0-1023"] }
+//! reason = "no privileged ports"
+//!
+//! ## Writes stay inside the work directory (and the temp directory).
+//! [[rule]]
+//! action = "allow"
+//! events = ["fs.open", "fs.write"]
+//! path = { under = ["/srv/app/work", "/tmp"] }
+//!
+//! [[rule]]
+//! action = "deny"
+//! events = ["fs.write", "fs.remove_file", "fs.rename", "fs.create_dir"]
+//! path = { not_under = ["/srv/app/work"] }
+//! reason = "writes only under /srv/app/work"
+//!
+//! ## Only these programs may be spawned.
+//! [[rule]]
+//! action = "deny"
+//! events = ["process.spawn"]
+//! program = { not_in = ["git", "/usr/bin/ls"] }
+//! reason = "program not on the allow-list"
+//!
+//! ## Name resolution: internal hosts only.
+//! [[rule]]
+//! action = "deny"
+//! events = ["net.resolve"]
+//! host = { not_in = ["localhost", "*.internal.example"] }
+//! "#)?;
+//! assert_eq!(policy.rules().len(), 6);
+//! # Ok::<(), audit_policy::PolicyError>(())
+//! ```
+//!
+//! ## Schema
+//!
+//! Top level (unknown keys are errors):
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `default` | `"allow"` or `"deny"` | required; the action when no rule matches |
+//! | `rule` | array of tables (`[[rule]]`) | the rules, tried in the order written; may be empty |
+//!
+//! Each `[[rule]]` (unknown keys are errors):
+//!
+//! | key | type | meaning |
+//! |---|---|---|
+//! | `action` | `"allow"` or `"deny"` | required |
+//! | `events` | array of strings | required, at least one; glob patterns over event names |
+//! | `reason` | string | optional; given in the error when the rule denies |
+//! | `path` | table | optional path condition: `under`, `not_under`, `arg` |
+//! | `address` | table | optional address condition: `in`, `not_in`, `arg` |
+//! | `port` | table | optional port condition: `in`, `not_in`, `arg` |
+//! | `program` | table | optional program condition: `in`, `not_in`, `arg` |
+//! | `host` | table | optional host-name condition: `in`, `not_in`, `arg` |
+//!
+//! A condition table may be written inline (`path = { under = [...] }`) or as
+//! a sub-table (`[rule.path]` after its `[[rule]]`). It needs at least one of
+//! its two lists; with both, a value must be in the first and not in the
+//! second. List entries by kind:
+//!
+//! | condition | entries | a value matches an entry when |
+//! |---|---|---|
+//! | `path` | absolute paths | it is the path or lies under it, component-wise (`/srv/data` does not cover `/srv/database`) |
+//! | `address` | CIDR ranges (`10.0.0.0/8`, `fc00::/7`), single addresses (`::1`), or `loopback`, `private`, `link_local`, `unspecified` | the IP is in the range (IPv4-mapped IPv6 addresses count as IPv4) |
+//! | `port` | ports (`443` or `"443"`) and ranges (`"8000-8999"`, inclusive) | the port is in the range |
+//! | `program` | bare names (`git`) or absolute paths (`/usr/bin/git`) | a name: the program's file name is that name, whatever its directory; a path: the program, made absolute, is that path |
+//! | `host` | globs, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
+//!
+//! ## Which arguments a condition looks at
+//!
+//! Conditions work on argument *kinds*, not on a fixed list of events, so
+//! they apply to any audit point, including your own:
+//!
+//! | condition | by default | with `arg = "name"` |
+//! |---|---|---|
+//! | `path` | every path-valued argument (`path`, `from` and `to`, ...) | that argument, also read as a path if it is a string |
+//! | `address` | the IP of every socket-address or IP argument | that argument, also parsed if it is a string |
+//! | `port` | the port of every socket-address argument, and an integer argument called `port` | that argument: a socket address, an integer or a numeric string |
+//! | `program` | the argument called `program` | that argument |
+//! | `host` | the argument called `host` | that argument |
+//!
+//! Values inside list arguments are looked at one by one; absent optional
+//! values (`None`) are ignored.
+//!
+//! ## Several values, missing values, unreadable values
+//!
+//! When an event carries several values of a condition's kind (a rename has
+//! two paths), the condition is judged conservatively, according to the
+//! rule's action: a **deny** rule's condition holds if **any** value meets
+//! it, an **allow** rule's only if **every** value does. So `deny` with
+//! `path = { not_under = ["/work"] }` refuses a rename from `/work/a` to
+//! `/etc/a`, and `allow` with `path = { under = ["/work"] }` does not allow
+//! it.
+//!
+//! A condition never holds for an event that has no value of its kind (a
+//! path condition on `net.connect`), so such a rule does not match it.
+//!
+//! A value that cannot be judged (a relative path while the current
+//! directory is unknown, a named argument of an unexpected kind) counts in
+//! favour of a deny rule and against an allow rule.
+//!
+//! Paths are compared lexically: relative paths are made absolute against
+//! the current directory and `.`/`..` are resolved without touching the
+//! filesystem, so `/work/../etc/passwd` is not under `/work`. Symbolic links
+//! are **not** followed: a link inside `/work` that points elsewhere is
+//! judged by its own path. This is an audit facility, not a sandbox.
+//!
+//! ## Errors
+//!
+//! Loading never panics. Every problem, from TOML syntax to a bad glob, CIDR
+//! range, port range, program or path prefix, an unknown action, a missing
+//! or unknown key, is a [`PolicyError`] naming the line and column:
+//!
+//! ```
+//! let err = audit_policy::Policy::from_toml(r#"default = "allow"
+//! [[rule]]
+//! action = "deny"
+//! events = ["net.*"]
+//! address = { not_in = ["127.0.0/8"] }
+//! "#).unwrap_err();
+//! assert_eq!(err.line(), Some(5));
+//! assert_eq!(
+//!     err.to_string(),
+//!     "invalid policy at line 5, column 22: invalid CIDR range `127.0.0/8`: invalid IP address syntax",
+//! );
+//! ```
+//!
+//! # The same policy in code
+//!
+//! ```
+//! use audit_policy::{Action, ConditionKind, Policy, Rule};
+//!
+//! let policy = Policy::builder(Action::Allow)
+//!     .rule(Rule::deny(["net.connect", "net.send_to", "net.bind"]).address_not_in(["loopback"]).reason("only loopback"))
+//!     .rule(Rule::deny(["net.bind"]).port_in(["0-1023"]).reason("no privileged ports"))
+//!     .rule(Rule::deny(["fs.rename"]).path_not_under(["/srv/app/work"]).arg(ConditionKind::Path, "to"))
+//!     .rule(Rule::deny(["process.spawn"]).program_not_in(["git", "/usr/bin/ls"]))
+//!     .build()?;
+//! # let _ = policy;
+//! # Ok::<(), audit_policy::PolicyError>(())
+//! ```
+//!
+//! # Installing
+//!
+//! [`Policy::install`] adds the policy as a global hook. When the default is
+//! allow it declares an [`Interest`](audit_core::Interest) in only the events
+//! its deny rules name, so every other audit point stays on the fast path.
+//! Install a logging hook first to log refused attempts too.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let policy_path = std::env::temp_dir().join(format!("audit-policy-doc-{}.toml", std::process::id()));
+//! # std::fs::write(&policy_path, "default = \"allow\"\n")?;
+//! let policy = audit_policy::Policy::from_file(&policy_path)?;
+//! # let _ = std::fs::remove_file(&policy_path);
+//! if audit_core::ENABLED {
+//!     policy.install()?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+mod condition;
+mod error;
+mod policy;
+mod rule;
+mod toml_format;
+
+pub use condition::ConditionKind;
+pub use error::PolicyError;
+pub use policy::{Action, Decision, Policy, PolicyBuilder};
+pub use rule::Rule;

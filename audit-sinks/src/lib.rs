@@ -1,2 +1,70 @@
-//! Ready-made audit hooks.
+//! Ready-made audit hooks: a JSON-lines log and a bridge to `tracing`.
+//!
+//! Both sinks are [`Hook`](audit_core::Hook)s: install them with
+//! [`audit_core::add_hook`] at start-up (or try them in a test with
+//! [`audit_core::testing::capture_with`]). Each sits behind a feature so that
+//! a program pays only for the one it uses.
+//!
+//! | feature | sink | for |
+//! |---|---|---|
+//! | `json` | [`JsonLines`] | an append-only audit trail: one JSON object per event, written to any `Write` (a file, stderr, a socket) with serde_json |
+//! | `tracing` | [`TracingBridge`] | programs that already use `tracing`: each audit event becomes a tracing event (target `audit`, one field per argument) and reaches whatever subscriber is installed, from a log file to an OpenTelemetry collector |
+//!
+//! # JSON lines
+//!
+//! ```
+//! # #[cfg(feature = "json")] {
+//! use audit_sinks::JsonLines;
+//!
+//! let (_, _) = audit_core::testing::capture_with(JsonLines::new(std::io::stderr()), || {
+//!     audit_core::audit!("app.open", path = std::path::Path::new("/tmp/data.csv"), write = false)
+//! });
+//! // stderr, when auditing is enabled:
+//! // {"time":"2025-01-01T12:00:00.000000Z","event":"app.open","args":{"path":"/tmp/data.csv","write":false},
+//! //  "thread":{"id":1,"name":"main"},"callsite":{"module":"app","file":"src/main.rs","line":5}}
+//! # }
+//! ```
+//!
+//! [`JsonEvent`] documents every field and how each kind of argument is
+//! written. Write failures never panic: by default they are counted and the
+//! event allowed; [`OnWriteError::Veto`] fails closed instead. The writer may
+//! be an audited file: events raised inside a hook are not dispatched again,
+//! so the sink does not recurse.
+//!
+//! # Tracing bridge
+//!
+//! ```
+//! # #[cfg(feature = "tracing")] {
+//! use audit_sinks::TracingBridge;
+//!
+//! // tracing_subscriber::fmt::init();
+//! // audit_core::add_hook(TracingBridge::new())?;
+//! let (_, _) = audit_core::testing::capture_with(TracingBridge::new(), || {
+//!     audit_core::audit!("app.connect", addr = "127.0.0.1:8080".parse::<std::net::SocketAddr>().unwrap())
+//! });
+//! // With the fmt subscriber:
+//! //   INFO audit: app.connect addr=127.0.0.1:8080
+//! # }
+//! ```
+//!
+//! Each audit point gets its own tracing callsite, built once at run time,
+//! so the arguments are genuine tracing fields; see [`TracingBridge`] for
+//! how, and for the trade-off against a fixed set of fields.
+//!
+//! # Order matters
+//!
+//! Hooks run in the order they were added and the first veto stops the
+//! dispatch. Add a logging sink *before* a policy hook to log every attempt,
+//! including refused ones; add it after to log only what was allowed.
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
+
+#[cfg(feature = "json")]
+mod json;
+#[cfg(feature = "tracing")]
+mod trace;
+
+#[cfg(feature = "json")]
+pub use json::{ErrorCount, JsonEvent, JsonLines, OnWriteError, BYTES_PREVIEW};
+#[cfg(feature = "tracing")]
+pub use trace::{TracingBridge, TRACING_TARGET};

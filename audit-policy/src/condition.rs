@@ -1,0 +1,441 @@
+//! Argument conditions: what each kind matches, and how it finds its values in an event.
+
+use std::ffi::{OsStr, OsString};
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+
+use audit_core::{Event, Value};
+use globset::{GlobBuilder, GlobMatcher};
+use ipnet::IpNet;
+
+use crate::Action;
+
+/// The kinds of argument condition a rule can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConditionKind {
+    /// `path`: filesystem paths, matched by prefix (`under`, `not_under`).
+    Path,
+    /// `address`: IP addresses and the IP of socket addresses, matched by CIDR range or keyword.
+    Address,
+    /// `port`: the port of socket addresses (and an integer `port` argument), matched by range.
+    Port,
+    /// `program`: the program of a process spawn, matched by name or absolute path.
+    Program,
+    /// `host`: a host name to resolve, matched by glob.
+    Host,
+}
+
+impl ConditionKind {
+    /// The key of this condition in a TOML rule (`path`, `address`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            ConditionKind::Path => "path",
+            ConditionKind::Address => "address",
+            ConditionKind::Port => "port",
+            ConditionKind::Program => "program",
+            ConditionKind::Host => "host",
+        }
+    }
+
+    pub(crate) const ALL: [ConditionKind; 5] = [
+        ConditionKind::Path,
+        ConditionKind::Address,
+        ConditionKind::Port,
+        ConditionKind::Program,
+        ConditionKind::Host,
+    ];
+}
+
+/// One value a condition looks at, or `None` when the argument's value
+/// cannot be interpreted (which counts against the rule's action).
+type Subject<S> = Option<S>;
+
+/// A parsed list entry of some condition kind.
+pub(crate) trait Item: Sized {
+    type Subject;
+    fn parse(text: &str) -> Result<Self, String>;
+    fn matches(&self, subject: &Self::Subject) -> bool;
+}
+
+/// A compiled condition of one kind.
+#[derive(Clone, Debug)]
+pub(crate) struct Cond<T> {
+    include: Vec<T>,
+    exclude: Vec<T>,
+    arg: Option<String>,
+}
+
+impl<T: Item> Cond<T> {
+    pub(crate) fn new(include: Vec<T>, exclude: Vec<T>, arg: Option<String>) -> Self {
+        Cond {
+            include,
+            exclude,
+            arg,
+        }
+    }
+
+    fn verdict(&self, subject: &T::Subject) -> bool {
+        (self.include.is_empty() || self.include.iter().any(|i| i.matches(subject)))
+            && !self.exclude.iter().any(|i| i.matches(subject))
+    }
+}
+
+/// A compiled condition of any kind.
+#[derive(Clone, Debug)]
+pub(crate) enum Condition {
+    Path(Cond<PathPrefix>),
+    Address(Cond<AddressRange>),
+    Port(Cond<PortRange>),
+    Program(Cond<ProgramSpec>),
+    Host(Cond<HostPattern>),
+}
+
+/// Combines the verdicts of every value a condition found in an event.
+///
+/// The quantifier follows the rule's action so that several values (the
+/// `from` and `to` of a rename) are judged conservatively: a deny rule
+/// applies if *any* value meets the condition, an allow rule only if *every*
+/// value does. Either way the condition fails when the event carries no
+/// value of its kind.
+struct Tally {
+    deny: bool,
+    seen: bool,
+    any: bool,
+    all: bool,
+}
+
+impl Tally {
+    fn new(action: Action) -> Self {
+        Tally {
+            deny: action == Action::Deny,
+            seen: false,
+            any: false,
+            all: true,
+        }
+    }
+
+    fn add(&mut self, verdict: Option<bool>) {
+        // An uninterpretable value satisfies a deny rule and fails an allow rule.
+        let v = verdict.unwrap_or(self.deny);
+        self.seen = true;
+        self.any |= v;
+        self.all &= v;
+    }
+
+    fn result(&self) -> bool {
+        self.seen && if self.deny { self.any } else { self.all }
+    }
+}
+
+impl Condition {
+    pub(crate) fn holds(&self, event: &Event<'_>, action: Action) -> bool {
+        let mut tally = Tally::new(action);
+        match self {
+            Condition::Path(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                if let Some(s) = path_subject(v, named) {
+                    tally.add(s.map(|p| c.verdict(&p)));
+                }
+            }),
+            Condition::Address(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                if let Some(s) = address_subject(v, named) {
+                    tally.add(s.map(|ip| c.verdict(&ip)));
+                }
+            }),
+            Condition::Port(c) => visit(event, c.arg.as_deref(), Some("port"), &mut |v, named| {
+                if let Some(s) = port_subject(v, named) {
+                    tally.add(s.map(|p| c.verdict(&p)));
+                }
+            }),
+            Condition::Program(c) => {
+                let arg = c.arg.as_deref().unwrap_or("program");
+                visit(event, Some(arg), None, &mut |v, _| {
+                    if let Some(s) = program_subject(v) {
+                        tally.add(s.map(|p| c.verdict(&p)));
+                    }
+                })
+            }
+            Condition::Host(c) => {
+                let arg = c.arg.as_deref().unwrap_or("host");
+                visit(event, Some(arg), None, &mut |v, _| {
+                    if let Some(s) = host_subject(v) {
+                        tally.add(s.map(|h| c.verdict(&h)));
+                    }
+                })
+            }
+        }
+        tally.result()
+    }
+}
+
+/// Calls `f` with each value a condition should look at: every argument (or
+/// only the one called `arg`), with list elements visited one by one. The
+/// flag tells whether the argument was named explicitly (by `arg`, or by
+/// `also_named` for an argument picked by name on top of all the others), in
+/// which case string-like values are interpreted rather than skipped.
+fn visit(
+    event: &Event<'_>,
+    arg: Option<&str>,
+    also_named: Option<&str>,
+    f: &mut dyn FnMut(Value<'_>, bool),
+) {
+    fn walk(value: Value<'_>, named: bool, f: &mut dyn FnMut(Value<'_>, bool)) {
+        match value {
+            Value::List(items) => items.iter().for_each(|item| walk(*item, named, f)),
+            Value::None => {}
+            other => f(other, named),
+        }
+    }
+    for (name, value) in event.args() {
+        match arg {
+            Some(wanted) if name != wanted => {}
+            Some(_) => walk(value, true, f),
+            None => walk(value, also_named == Some(name), f),
+        }
+    }
+}
+
+// ----- subjects: `None` = not of this kind (skipped), `Some(None)` = unreadable.
+
+fn path_subject(value: Value<'_>, named: bool) -> Option<Subject<PathBuf>> {
+    let path = match value {
+        Value::Path(p) => p,
+        Value::OsStr(s) if named => Path::new(s),
+        Value::Str(s) if named => Path::new(s),
+        _ if named => return Some(None),
+        _ => return None,
+    };
+    Some(absolute_normalized(path))
+}
+
+fn address_subject(value: Value<'_>, named: bool) -> Option<Subject<IpAddr>> {
+    match value {
+        Value::SocketAddr(a) => Some(Some(a.ip().to_canonical())),
+        Value::Ip(ip) => Some(Some(ip.to_canonical())),
+        Value::Str(s) if named => Some(
+            s.parse::<IpAddr>()
+                .or_else(|_| s.parse::<SocketAddr>().map(|a| a.ip()))
+                .ok()
+                .map(|ip| ip.to_canonical()),
+        ),
+        _ if named => Some(None),
+        _ => None,
+    }
+}
+
+fn port_subject(value: Value<'_>, named: bool) -> Option<Subject<u16>> {
+    match value {
+        Value::SocketAddr(a) => Some(Some(a.port())),
+        _ if !named => None,
+        Value::Int(_) | Value::Uint(_) => Some(value.as_u64().and_then(|p| u16::try_from(p).ok())),
+        Value::Str(s) => Some(s.parse().ok()),
+        _ => Some(None),
+    }
+}
+
+fn program_subject(value: Value<'_>) -> Option<Subject<PathBuf>> {
+    Some(value.as_os_str().map(PathBuf::from))
+}
+
+fn host_subject(value: Value<'_>) -> Option<Subject<String>> {
+    let host = match value {
+        Value::Str(s) => s.to_owned(),
+        Value::OsStr(s) => match s.to_str() {
+            Some(s) => s.to_owned(),
+            None => return Some(None),
+        },
+        _ => return Some(None),
+    };
+    // `example.com.` (fully qualified) is the same host as `example.com`.
+    Some(Some(
+        host.strip_suffix('.').unwrap_or(&host).to_ascii_lowercase(),
+    ))
+}
+
+/// Resolves `.` and `..` without touching the filesystem, making a relative
+/// path absolute against the current directory. `None` if that is unknown.
+///
+/// Symbolic links are not followed: the policy judges the path as written.
+pub(crate) fn absolute_normalized(path: &Path) -> Option<PathBuf> {
+    let joined;
+    let path = if path.is_absolute() {
+        path
+    } else {
+        joined = std::env::current_dir().ok()?.join(path);
+        &joined
+    };
+    Some(normalize(path))
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            // `pop` stops at the root: `/..` is `/`, as the kernel has it.
+            Component::ParentDir => {
+                if out.parent().is_some() {
+                    out.pop();
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+// ----- items
+
+/// A path prefix: matches the prefix itself and everything under it.
+#[derive(Clone, Debug)]
+pub(crate) struct PathPrefix(PathBuf);
+
+impl Item for PathPrefix {
+    type Subject = PathBuf;
+    fn parse(text: &str) -> Result<Self, String> {
+        let path = Path::new(text);
+        if text.is_empty() {
+            return Err("empty path prefix".into());
+        }
+        if !path.is_absolute() {
+            return Err(format!("path prefix `{text}` must be absolute"));
+        }
+        Ok(PathPrefix(normalize(path)))
+    }
+    fn matches(&self, subject: &PathBuf) -> bool {
+        // Component-wise: `/srv/data` does not cover `/srv/database`.
+        subject.starts_with(&self.0)
+    }
+}
+
+/// An IP range: a CIDR network, a single address, or a keyword.
+#[derive(Clone, Debug)]
+pub(crate) enum AddressRange {
+    Net(IpNet),
+    Loopback,
+    Private,
+    LinkLocal,
+    Unspecified,
+}
+
+impl Item for AddressRange {
+    type Subject = IpAddr;
+    fn parse(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "loopback" => AddressRange::Loopback,
+            "private" => AddressRange::Private,
+            "link_local" => AddressRange::LinkLocal,
+            "unspecified" => AddressRange::Unspecified,
+            _ if text.contains('/') => AddressRange::Net(text.parse::<IpNet>().map_err(|e| {
+                format!("invalid CIDR range `{text}`: {e}")
+            })?),
+            _ => AddressRange::Net(IpNet::from(text.parse::<IpAddr>().map_err(|_| {
+                format!(
+                    "invalid address `{text}`: expected a CIDR range (`10.0.0.0/8`), an IP address, \
+                     or one of `loopback`, `private`, `link_local`, `unspecified`"
+                )
+            })?)),
+        })
+    }
+    fn matches(&self, ip: &IpAddr) -> bool {
+        match self {
+            AddressRange::Net(net) => net.contains(ip),
+            AddressRange::Loopback => ip.is_loopback(),
+            AddressRange::Unspecified => ip.is_unspecified(),
+            AddressRange::Private => match ip {
+                IpAddr::V4(v4) => v4.is_private(),
+                // Unique local addresses, fc00::/7.
+                IpAddr::V6(v6) => (v6.segments()[0] & 0xfe00) == 0xfc00,
+            },
+            AddressRange::LinkLocal => match ip {
+                IpAddr::V4(v4) => v4.is_link_local(),
+                // fe80::/10.
+                IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
+            },
+        }
+    }
+}
+
+/// An inclusive port range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PortRange(u16, u16);
+
+impl Item for PortRange {
+    type Subject = u16;
+    fn parse(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!("invalid port range `{text}`: expected a port (`443`) or `low-high` (`8000-8999`) within 0-65535")
+        };
+        let (lo, hi) = match text.split_once('-') {
+            Some((lo, hi)) => (lo.trim(), hi.trim()),
+            None => (text.trim(), text.trim()),
+        };
+        let lo: u16 = lo.parse().map_err(|_| bad())?;
+        let hi: u16 = hi.parse().map_err(|_| bad())?;
+        if lo > hi {
+            return Err(format!(
+                "invalid port range `{text}`: {lo} is greater than {hi}"
+            ));
+        }
+        Ok(PortRange(lo, hi))
+    }
+    fn matches(&self, port: &u16) -> bool {
+        (self.0..=self.1).contains(port)
+    }
+}
+
+/// A program: a bare name (matched against the file name of whatever is
+/// spawned) or an absolute path (matched against the whole path).
+#[derive(Clone, Debug)]
+pub(crate) enum ProgramSpec {
+    Name(OsString),
+    Path(PathBuf),
+}
+
+impl Item for ProgramSpec {
+    type Subject = PathBuf;
+    fn parse(text: &str) -> Result<Self, String> {
+        let path = Path::new(text);
+        if text.is_empty() {
+            return Err("empty program name".into());
+        }
+        let mut components = path.components();
+        match (components.next(), components.next()) {
+            (Some(Component::Normal(name)), None) => Ok(ProgramSpec::Name(name.to_os_string())),
+            _ if path.is_absolute() => Ok(ProgramSpec::Path(normalize(path))),
+            _ => Err(format!(
+                "program `{text}` must be a bare name (`git`) or an absolute path (`/usr/bin/git`)"
+            )),
+        }
+    }
+    fn matches(&self, program: &PathBuf) -> bool {
+        match self {
+            ProgramSpec::Name(name) => program.file_name() == Some(name.as_os_str()),
+            ProgramSpec::Path(path) => {
+                // A bare program (`git`, found through PATH) never equals an absolute path.
+                program.components().count() > 1
+                    && absolute_normalized(program).is_some_and(|p| p == *path)
+            }
+        }
+    }
+}
+
+/// A host-name glob (`*.example.com`), matched case-insensitively.
+#[derive(Clone, Debug)]
+pub(crate) struct HostPattern(GlobMatcher);
+
+impl Item for HostPattern {
+    type Subject = String;
+    fn parse(text: &str) -> Result<Self, String> {
+        if text.is_empty() {
+            return Err("empty host pattern".into());
+        }
+        let glob = GlobBuilder::new(text.strip_suffix('.').unwrap_or(text))
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| format!("invalid host pattern `{text}`: {}", e.kind()))?;
+        Ok(HostPattern(glob.compile_matcher()))
+    }
+    fn matches(&self, host: &String) -> bool {
+        self.0.is_match(OsStr::new(host.as_str()))
+    }
+}

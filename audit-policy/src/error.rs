@@ -1,0 +1,134 @@
+//! Errors building or loading a policy.
+
+use std::error::Error;
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a policy could not be built or loaded.
+///
+/// For a TOML policy it names the line and column (1-based) of the offending
+/// key or value, or of the list holding a bad entry (`[` of the array), or
+/// of the `[[rule]]` header for a problem with a rule as a whole; and the
+/// file when loaded with
+/// [`Policy::from_file`](crate::Policy::from_file); for a policy built in
+/// code it names the rule (numbered from 1).
+///
+/// ```
+/// let err = audit_policy::Policy::from_toml("default = \"allow\"\n[[rule]]\naction = \"block\"\nevents = [\"*\"]\n")
+///     .unwrap_err();
+/// assert_eq!(err.line(), Some(3));
+/// assert!(err.to_string().starts_with("invalid policy at line 3, column 10: unknown variant `block`"), "{err}");
+/// ```
+#[derive(Debug)]
+pub struct PolicyError {
+    message: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    file: Option<PathBuf>,
+    rule: Option<usize>,
+    io: Option<io::Error>,
+}
+
+impl PolicyError {
+    pub(crate) fn in_rule(rule: usize, message: String) -> Self {
+        PolicyError {
+            rule: Some(rule),
+            ..PolicyError::new(message)
+        }
+    }
+
+    fn new(message: String) -> Self {
+        PolicyError {
+            message,
+            line: None,
+            column: None,
+            file: None,
+            rule: None,
+            io: None,
+        }
+    }
+
+    pub(crate) fn from_toml(err: toml::de::Error, text: &str) -> Self {
+        let mut out = PolicyError::new(err.message().trim_end().to_owned());
+        if let Some((line, column)) = err.span().and_then(|s| line_column(text, s.start)) {
+            out.line = Some(line);
+            out.column = Some(column);
+        }
+        out
+    }
+
+    pub(crate) fn unreadable(path: &Path, err: io::Error) -> Self {
+        PolicyError {
+            file: Some(path.to_owned()),
+            ..PolicyError::new(format!("cannot read the policy file: {err}"))
+        }
+        .with_io(err)
+    }
+
+    fn with_io(mut self, err: io::Error) -> Self {
+        self.io = Some(err);
+        self
+    }
+
+    pub(crate) fn in_file(mut self, path: &Path) -> Self {
+        self.file = Some(path.to_owned());
+        self
+    }
+
+    /// The problem, without its location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The 1-based line of the problem in the TOML text, when known.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// The 1-based column (in characters) of the problem, when known.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+
+    /// The policy file, when the policy was loaded from one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// The rule at fault (numbered from 1), for a policy built in code.
+    pub fn rule(&self) -> Option<usize> {
+        self.rule
+    }
+}
+
+/// The 1-based line and column of byte offset `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> Option<(usize, usize)> {
+    let before = text.get(..offset)?;
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    Some((line, column))
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid policy")?;
+        if let Some(file) = &self.file {
+            write!(f, " `{}`", file.display())?;
+        }
+        match (self.line, self.column, self.rule) {
+            (Some(line), Some(column), _) => write!(f, " at line {line}, column {column}")?,
+            (Some(line), None, _) => write!(f, " at line {line}")?,
+            (None, _, Some(rule)) => write!(f, " in rule #{rule}")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl Error for PolicyError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.io.as_ref().map(|e| e as &(dyn Error + 'static))
+    }
+}

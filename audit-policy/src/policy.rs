@@ -1,0 +1,303 @@
+//! The policy: ordered rules, first match wins, and a default.
+
+use std::fmt;
+use std::path::Path;
+
+use audit_core::{AuditError, Event, Hook, Interest};
+use globset::{GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::rule::{event_glob, CompiledRule};
+use crate::toml_format::TomlPolicy;
+use crate::{PolicyError, Rule};
+
+/// What a rule, or the policy's default, does with an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Let the operation proceed.
+    Allow,
+    /// Veto the operation: the audit point returns an [`AuditError`].
+    Deny,
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Action::Allow => "allow",
+            Action::Deny => "deny",
+        })
+    }
+}
+
+/// A declarative allow/deny policy over audit events: ordered [`Rule`]s,
+/// the first matching rule decides, and a default decides the rest.
+///
+/// Build one in code with [`Policy::builder`] or load one from TOML with
+/// [`Policy::from_toml`] / [`Policy::from_file`] (the format is in the
+/// [crate docs](crate)). A policy is a [`Hook`]: install it with
+/// [`Policy::install`] (which also declares its [`interest`](Policy::interest))
+/// or pass it to [`audit_core::add_hook`].
+///
+/// ```
+/// use audit_core::{audit, testing};
+/// use audit_policy::{Action, Policy, Rule};
+/// use std::net::SocketAddr;
+///
+/// let policy = Policy::builder(Action::Allow)
+///     .rule(Rule::deny(["net.connect"]).address_not_in(["loopback"]).reason("only loopback"))
+///     .build()?;
+///
+/// let remote: SocketAddr = "192.0.2.1:443".parse().unwrap();
+/// let (result, _) = testing::capture_with(policy, || audit!("net.connect", addr = remote));
+/// if audit_core::ENABLED {
+///     let err = result.unwrap_err();
+///     assert_eq!(err.reason(), "policy rule #1: only loopback");
+/// }
+/// # Ok::<(), audit_policy::PolicyError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Policy {
+    default: Action,
+    rules: Vec<CompiledRule>,
+    /// Every pattern of every deny rule: the events the policy may refuse
+    /// when its default is allow.
+    deny_patterns: GlobSet,
+}
+
+/// Builds a [`Policy`] in code; see [`Policy::builder`].
+#[derive(Clone, Debug)]
+pub struct PolicyBuilder {
+    default: Action,
+    rules: Vec<Rule>,
+}
+
+impl PolicyBuilder {
+    /// Appends a rule; rules are tried in the order added.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Appends several rules, in order.
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Rule>) -> Self {
+        self.rules.extend(rules);
+        self
+    }
+
+    /// Checks every pattern and condition and builds the policy. The error
+    /// names the rule (numbered from 1) and the problem.
+    ///
+    /// ```
+    /// use audit_policy::{Action, Policy, Rule};
+    ///
+    /// let err = Policy::builder(Action::Allow)
+    ///     .rule(Rule::deny(["net.*"]).address_in(["10.0.0.0/33"]))
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.rule(), Some(1));
+    /// assert!(err.to_string().contains("invalid CIDR range `10.0.0.0/33`"), "{err}");
+    /// ```
+    pub fn build(self) -> Result<Policy, PolicyError> {
+        Policy::new(self.default, self.rules)
+    }
+}
+
+impl Policy {
+    /// Starts a policy whose `default` applies to events no rule matches.
+    pub fn builder(default: Action) -> PolicyBuilder {
+        PolicyBuilder {
+            default,
+            rules: Vec::new(),
+        }
+    }
+
+    fn new(default: Action, rules: Vec<Rule>) -> Result<Policy, PolicyError> {
+        let compiled = rules
+            .iter()
+            .enumerate()
+            .map(|(i, rule)| rule.compile().map_err(|e| PolicyError::in_rule(i + 1, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut deny = GlobSetBuilder::new();
+        for rule in rules.iter().filter(|r| r.action == Action::Deny) {
+            for pattern in &rule.events {
+                // Already parsed by `compile` above, so this cannot fail.
+                if let Ok(glob) = event_glob(pattern) {
+                    deny.add(glob);
+                }
+            }
+        }
+        let deny_patterns = deny
+            .build()
+            .map_err(|e| PolicyError::in_rule(0, e.to_string()))?;
+        Ok(Policy {
+            default,
+            rules: compiled,
+            deny_patterns,
+        })
+    }
+
+    /// Parses a policy from TOML text (the format is in the [crate docs](crate)).
+    ///
+    /// Any problem, syntactic or semantic, is an error naming its line and
+    /// column: a bad glob, CIDR range, port range, program or path prefix, an
+    /// unknown action, a missing or unknown key.
+    ///
+    /// ```
+    /// let policy = audit_policy::Policy::from_toml(r#"
+    ///     default = "allow"
+    ///
+    ///     [[rule]]
+    ///     action = "deny"
+    ///     events = ["net.connect", "net.send_to"]
+    ///     address = { not_in = ["127.0.0.0/8", "::1/128"] }
+    ///     reason = "only loopback"
+    /// "#)?;
+    /// assert_eq!(policy.rules().len(), 1);
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let parsed: TomlPolicy =
+            toml::from_str(text).map_err(|e| PolicyError::from_toml(e, text))?;
+        // Every rule was compiled while parsing, so this only repeats the work.
+        Policy::new(
+            parsed.default,
+            parsed.rule.into_iter().map(|r| r.0).collect(),
+        )
+    }
+
+    /// Reads and parses a TOML policy file; errors also name the file.
+    ///
+    /// The file is read with `std::fs`, so reading it raises no audit event.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, PolicyError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| PolicyError::unreadable(path, e))?;
+        Policy::from_toml(&text).map_err(|e| e.in_file(path))
+    }
+
+    /// The action for events that no rule matches.
+    pub fn default_action(&self) -> Action {
+        self.default
+    }
+
+    /// The rules, in the order they are tried.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
+        self.rules.iter().map(|r| &r.rule)
+    }
+
+    /// Decides `event`: the first rule that matches it, or the default.
+    ///
+    /// ```
+    /// use audit_core::testing;
+    /// use audit_policy::{Action, Policy, Rule};
+    ///
+    /// let policy = Policy::builder(Action::Deny).rule(Rule::allow(["app.*"])).build()?;
+    /// let (_, _) = testing::capture_with(
+    ///     move |event: &audit_core::Event<'_>| {
+    ///         let decision = policy.decide(event);
+    ///         assert_eq!(decision.action(), Action::Allow);
+    ///         assert_eq!(decision.rule_index(), Some(0));
+    ///         Ok(())
+    ///     },
+    ///     || audit_core::audit!("app.start"),
+    /// );
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn decide(&self, event: &Event<'_>) -> Decision<'_> {
+        match self
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.matches(event))
+        {
+            Some((index, rule)) => Decision {
+                action: rule.rule.action,
+                rule: Some((index, &rule.rule)),
+            },
+            None => Decision {
+                action: self.default,
+                rule: None,
+            },
+        }
+    }
+
+    /// The callsites this policy needs to see.
+    ///
+    /// With a default of deny, every event. With a default of allow, only
+    /// events that some deny rule's patterns match: any other event ends up
+    /// allowed whatever its arguments, so its audit points can stay on the
+    /// fast path (no arguments built, no hook called).
+    pub fn interest(&self) -> Interest {
+        match self.default {
+            Action::Deny => Interest::all(),
+            Action::Allow => {
+                let deny = self.deny_patterns.clone();
+                Interest::predicate(move |site| deny.is_match(site.name()))
+            }
+        }
+    }
+
+    /// Installs the policy as a global hook for the rest of the process,
+    /// with its [`interest`](Self::interest).
+    ///
+    /// Fails as [`audit_core::add_hook_with_interest`] does: after
+    /// [`seal`](audit_core::seal), with the `off` feature, or when an
+    /// existing hook vetoes the addition.
+    pub fn install(self) -> Result<(), AuditError> {
+        audit_core::add_hook_with_interest(self.interest(), self)
+    }
+}
+
+impl Hook for Policy {
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+        let decision = self.decide(event);
+        match decision.action {
+            Action::Allow => Ok(()),
+            Action::Deny => Err(AuditError::denied(decision.explain())),
+        }
+    }
+}
+
+/// The outcome of [`Policy::decide`].
+#[derive(Clone, Copy, Debug)]
+pub struct Decision<'p> {
+    action: Action,
+    rule: Option<(usize, &'p Rule)>,
+}
+
+impl<'p> Decision<'p> {
+    /// Allow or deny.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// Whether the event is allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.action == Action::Allow
+    }
+
+    /// The index (from 0) of the rule that decided, or `None` for the default.
+    /// Messages number rules from 1: index 0 is "rule #1".
+    pub fn rule_index(&self) -> Option<usize> {
+        self.rule.map(|(i, _)| i)
+    }
+
+    /// The rule that decided, or `None` for the default.
+    pub fn rule(&self) -> Option<&'p Rule> {
+        self.rule.map(|(_, r)| r)
+    }
+
+    /// A sentence naming what decided: `policy rule #2: only loopback`,
+    /// `policy rule #3 (events fs.*)` for a rule without a reason, or
+    /// `policy default (no rule matched)`. This is the reason of a denial's
+    /// [`AuditError`].
+    pub fn explain(&self) -> String {
+        match self.rule {
+            Some((i, rule)) => match &rule.reason {
+                Some(reason) => format!("policy rule #{}: {reason}", i + 1),
+                None => format!("policy rule #{} (events {})", i + 1, rule.events.join(", ")),
+            },
+            None => "policy default (no rule matched)".to_owned(),
+        }
+    }
+}

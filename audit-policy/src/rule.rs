@@ -1,0 +1,290 @@
+//! Rules: an action, event-name patterns and argument conditions.
+
+use audit_core::Event;
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use crate::condition::{
+    AddressRange, Cond, Condition, ConditionKind, HostPattern, Item, PathPrefix, PortRange,
+    ProgramSpec,
+};
+use crate::Action;
+
+/// One rule of a [`Policy`](crate::Policy): an action, the events it applies
+/// to (glob patterns over event names) and optional argument conditions.
+///
+/// A rule *matches* an event when the event's name matches one of its
+/// patterns and every condition holds. Conditions are checked when the
+/// policy is built ([`PolicyBuilder::build`](crate::PolicyBuilder::build)),
+/// so the methods here never fail.
+///
+/// ```
+/// use audit_policy::{ConditionKind, Rule};
+///
+/// let rules = [
+///     Rule::deny(["net.connect", "net.send_to"])
+///         .address_not_in(["loopback"])
+///         .reason("only loopback"),
+///     Rule::allow(["fs.*"]).path_under(["/srv/app/data"]),
+///     Rule::deny(["fs.rename"]).path_not_under(["/srv/app"]).arg(ConditionKind::Path, "to"),
+///     Rule::allow(["process.spawn"]).program_in(["git", "/usr/bin/ls"]),
+///     Rule::deny(["net.bind"]).port_in(["0-1023"]),
+///     Rule::allow(["net.resolve"]).host_in(["localhost", "*.internal.example"]),
+/// ];
+/// # let _ = rules;
+/// ```
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub(crate) action: Action,
+    pub(crate) events: Vec<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) conditions: [CondSpec; 5],
+}
+
+/// The text of one condition, before it is parsed.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CondSpec {
+    pub(crate) include: Vec<String>,
+    pub(crate) exclude: Vec<String>,
+    pub(crate) arg: Option<String>,
+}
+
+fn strings<I, S>(items: I) -> impl Iterator<Item = String>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    items.into_iter().map(Into::into)
+}
+
+fn index(kind: ConditionKind) -> usize {
+    match kind {
+        ConditionKind::Path => 0,
+        ConditionKind::Address => 1,
+        ConditionKind::Port => 2,
+        ConditionKind::Program => 3,
+        ConditionKind::Host => 4,
+    }
+}
+
+impl Rule {
+    /// A rule with `action` for events whose name matches one of `events`
+    /// (glob patterns: `fs.*`, `net.connect`, `*`).
+    pub fn new<I, S>(action: Action, events: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Rule {
+            action,
+            events: strings(events).collect(),
+            reason: None,
+            conditions: Default::default(),
+        }
+    }
+
+    /// An `allow` rule for `events`.
+    pub fn allow<I, S>(events: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Rule::new(Action::Allow, events)
+    }
+
+    /// A `deny` rule for `events`.
+    pub fn deny<I, S>(events: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Rule::new(Action::Deny, events)
+    }
+
+    /// The explanation given in the [`AuditError`](audit_core::AuditError) when this rule denies an event.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    fn include<I, S>(mut self, kind: ConditionKind, items: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.conditions[index(kind)].include.extend(strings(items));
+        self
+    }
+
+    fn exclude<I, S>(mut self, kind: ConditionKind, items: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.conditions[index(kind)].exclude.extend(strings(items));
+        self
+    }
+
+    /// Paths must be equal to or under one of `prefixes` (absolute paths).
+    pub fn path_under<I: IntoIterator<Item = S>, S: Into<String>>(self, prefixes: I) -> Self {
+        self.include(ConditionKind::Path, prefixes)
+    }
+
+    /// Paths must not be equal to or under any of `prefixes` (absolute paths).
+    pub fn path_not_under<I: IntoIterator<Item = S>, S: Into<String>>(self, prefixes: I) -> Self {
+        self.exclude(ConditionKind::Path, prefixes)
+    }
+
+    /// Addresses must be in one of `ranges` (CIDR ranges, addresses, or the
+    /// keywords `loopback`, `private`, `link_local`, `unspecified`).
+    pub fn address_in<I: IntoIterator<Item = S>, S: Into<String>>(self, ranges: I) -> Self {
+        self.include(ConditionKind::Address, ranges)
+    }
+
+    /// Addresses must not be in any of `ranges`.
+    pub fn address_not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, ranges: I) -> Self {
+        self.exclude(ConditionKind::Address, ranges)
+    }
+
+    /// Ports must be in one of `ranges` (`"443"`, `"8000-8999"`).
+    pub fn port_in<I: IntoIterator<Item = S>, S: Into<String>>(self, ranges: I) -> Self {
+        self.include(ConditionKind::Port, ranges)
+    }
+
+    /// Ports must not be in any of `ranges`.
+    pub fn port_not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, ranges: I) -> Self {
+        self.exclude(ConditionKind::Port, ranges)
+    }
+
+    /// The program must be one of `programs` (bare names or absolute paths).
+    pub fn program_in<I: IntoIterator<Item = S>, S: Into<String>>(self, programs: I) -> Self {
+        self.include(ConditionKind::Program, programs)
+    }
+
+    /// The program must not be any of `programs`.
+    pub fn program_not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, programs: I) -> Self {
+        self.exclude(ConditionKind::Program, programs)
+    }
+
+    /// The host name must match one of `patterns` (globs, case-insensitive).
+    pub fn host_in<I: IntoIterator<Item = S>, S: Into<String>>(self, patterns: I) -> Self {
+        self.include(ConditionKind::Host, patterns)
+    }
+
+    /// The host name must match none of `patterns`.
+    pub fn host_not_in<I: IntoIterator<Item = S>, S: Into<String>>(self, patterns: I) -> Self {
+        self.exclude(ConditionKind::Host, patterns)
+    }
+
+    /// Applies the condition of `kind` to the argument called `name` only,
+    /// instead of its default arguments (see the crate docs).
+    pub fn arg(mut self, kind: ConditionKind, name: impl Into<String>) -> Self {
+        self.conditions[index(kind)].arg = Some(name.into());
+        self
+    }
+
+    /// The rule's action.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The rule's event-name patterns.
+    pub fn events(&self) -> &[String] {
+        &self.events
+    }
+
+    /// The rule's reason, if it has one.
+    pub fn reason_text(&self) -> Option<&str> {
+        self.reason.as_deref()
+    }
+
+    /// Parses every pattern and condition.
+    pub(crate) fn compile(&self) -> Result<CompiledRule, String> {
+        if self.events.is_empty() {
+            return Err("`events` must name at least one event pattern".into());
+        }
+        let mut set = GlobSetBuilder::new();
+        for pattern in &self.events {
+            set.add(event_glob(pattern)?);
+        }
+        let events = set.build().map_err(|e| e.kind().to_string())?;
+        let mut conditions = Vec::new();
+        for (kind, spec) in ConditionKind::ALL.into_iter().zip(&self.conditions) {
+            if let Some(condition) = compile_condition(kind, spec)? {
+                conditions.push(condition);
+            }
+        }
+        Ok(CompiledRule {
+            rule: self.clone(),
+            events,
+            conditions,
+        })
+    }
+}
+
+/// Parses an event-name pattern. `*` matches any characters, dots included.
+pub(crate) fn event_glob(pattern: &str) -> Result<globset::Glob, String> {
+    if pattern.is_empty() {
+        return Err("empty event pattern".into());
+    }
+    GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| format!("invalid event pattern `{pattern}`: {}", e.kind()))
+}
+
+fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Condition>, String> {
+    let (inc, exc) = match kind {
+        ConditionKind::Path => ("under", "not_under"),
+        _ => ("in", "not_in"),
+    };
+    if spec.include.is_empty() && spec.exclude.is_empty() {
+        return match spec.arg {
+            Some(_) => Err(format!(
+                "`{}` condition needs `{inc}` or `{exc}`, not only `arg`",
+                kind.key()
+            )),
+            None => Ok(None),
+        };
+    }
+    if spec.arg.as_deref() == Some("") {
+        return Err(format!("`{}` condition has an empty `arg`", kind.key()));
+    }
+    fn cond<T: Item>(spec: &CondSpec) -> Result<Cond<T>, String> {
+        let parse = |items: &[String]| {
+            items
+                .iter()
+                .map(|s| T::parse(s))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Cond::new(
+            parse(&spec.include)?,
+            parse(&spec.exclude)?,
+            spec.arg.clone(),
+        ))
+    }
+    Ok(Some(match kind {
+        ConditionKind::Path => Condition::Path(cond::<PathPrefix>(spec)?),
+        ConditionKind::Address => Condition::Address(cond::<AddressRange>(spec)?),
+        ConditionKind::Port => Condition::Port(cond::<PortRange>(spec)?),
+        ConditionKind::Program => Condition::Program(cond::<ProgramSpec>(spec)?),
+        ConditionKind::Host => Condition::Host(cond::<HostPattern>(spec)?),
+    }))
+}
+
+/// A rule ready to match events.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledRule {
+    pub(crate) rule: Rule,
+    pub(crate) events: GlobSet,
+    conditions: Vec<Condition>,
+}
+
+impl CompiledRule {
+    pub(crate) fn matches(&self, event: &Event<'_>) -> bool {
+        self.events.is_match(event.name())
+            && self
+                .conditions
+                .iter()
+                .all(|c| c.holds(event, self.rule.action))
+    }
+}

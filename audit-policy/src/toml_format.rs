@@ -1,0 +1,174 @@
+//! The TOML form of a policy: serde structures that validate as they parse,
+//! so that an error carries the span of the offending key or value.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+
+use crate::condition::{AddressRange, HostPattern, Item, PathPrefix, PortRange, ProgramSpec};
+use crate::rule::{event_glob, CondSpec, Rule};
+use crate::Action;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TomlPolicy {
+    pub(crate) default: Action,
+    #[serde(default)]
+    pub(crate) rule: Vec<TomlRule>,
+}
+
+/// A rule, checked as a whole once its fields have parsed.
+pub(crate) struct TomlRule(pub(crate) Rule);
+
+impl<'de> Deserialize<'de> for TomlRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = RuleFields::deserialize(deserializer)?;
+        let mut rule = Rule::new(fields.action, fields.events.into_iter().map(|c| c.text));
+        rule.reason = fields.reason;
+        let conds = [
+            fields.path.map(CondFields::from).map(CondFields::into_spec),
+            fields.address.map(CondFields::into_spec),
+            fields.port.map(CondFields::into_spec),
+            fields.program.map(CondFields::into_spec),
+            fields.host.map(CondFields::into_spec),
+        ];
+        for (slot, cond) in rule.conditions.iter_mut().zip(conds) {
+            if let Some(cond) = cond {
+                *slot = cond;
+            }
+        }
+        // Everything left to check spans the whole rule (an empty `events`, a
+        // condition with neither list): report it at the rule.
+        rule.compile().map_err(de::Error::custom)?;
+        Ok(TomlRule(rule))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFields {
+    action: Action,
+    events: Vec<Checked<EventPattern>>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    path: Option<PathFields>,
+    #[serde(default)]
+    address: Option<CondFields<AddressRange>>,
+    #[serde(default)]
+    port: Option<CondFields<PortRange>>,
+    #[serde(default)]
+    program: Option<CondFields<ProgramSpec>>,
+    #[serde(default)]
+    host: Option<CondFields<HostPattern>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, bound = "T: Checker")]
+struct CondFields<T> {
+    #[serde(rename = "in", default = "Vec::new")]
+    include: Vec<Checked<T>>,
+    #[serde(default = "Vec::new")]
+    not_in: Vec<Checked<T>>,
+    #[serde(default)]
+    arg: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathFields {
+    #[serde(default)]
+    under: Vec<Checked<PathPrefix>>,
+    #[serde(default)]
+    not_under: Vec<Checked<PathPrefix>>,
+    #[serde(default)]
+    arg: Option<String>,
+}
+
+impl<T> CondFields<T> {
+    fn into_spec(self) -> CondSpec {
+        CondSpec {
+            include: self.include.into_iter().map(|c| c.text).collect(),
+            exclude: self.not_in.into_iter().map(|c| c.text).collect(),
+            arg: self.arg,
+        }
+    }
+}
+
+/// Path conditions spell their lists `under`/`not_under`; the rest is shared.
+impl From<PathFields> for CondFields<PathPrefix> {
+    fn from(p: PathFields) -> Self {
+        CondFields {
+            include: p.under,
+            not_in: p.not_under,
+            arg: p.arg,
+        }
+    }
+}
+
+/// Marker for event-name patterns.
+struct EventPattern;
+
+/// One list entry, kept as text after checking it parses (so the error
+/// points at the entry itself). Integers are accepted as text, for ports.
+struct Checked<T> {
+    text: String,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T: Checker> Deserialize<'de> for Checked<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextOrInt;
+        impl Visitor<'_> for TextOrInt {
+            type Value = String;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_owned())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+        }
+        let text = deserializer.deserialize_any(TextOrInt)?;
+        T::check_text(&text).map_err(de::Error::custom)?;
+        Ok(Checked {
+            text,
+            kind: PhantomData,
+        })
+    }
+}
+
+/// Dispatches the check for the marker or item type `T`.
+trait Checker {
+    fn check_text(text: &str) -> Result<(), String>;
+}
+
+impl Checker for EventPattern {
+    fn check_text(text: &str) -> Result<(), String> {
+        event_glob(text).map(drop)
+    }
+}
+
+macro_rules! checker_via_item {
+    ($($ty:ty),*) => {$(
+        impl Checker for $ty {
+            fn check_text(text: &str) -> Result<(), String> {
+                <$ty as Item>::parse(text).map(drop)
+            }
+        }
+    )*};
+}
+checker_via_item!(
+    PathPrefix,
+    AddressRange,
+    PortRange,
+    ProgramSpec,
+    HostPattern
+);

@@ -1,0 +1,355 @@
+//! JSON lines: one JSON object per audit event, written to any [`Write`].
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, Thread};
+use std::time::SystemTime;
+
+use audit_core::{AuditError, Event, Hook, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// How many bytes of a [`Value::Bytes`] argument are kept in its `preview`.
+pub const BYTES_PREVIEW: usize = 64;
+
+/// What [`JsonLines`] does when its writer fails.
+///
+/// The default, [`Ignore`](OnWriteError::Ignore), keeps a logging failure
+/// from stopping the program: the event is allowed and the failure counted.
+/// [`Veto`](OnWriteError::Veto) fails closed: an operation that cannot be
+/// logged does not happen. Choose it when the log is the audit trail that an
+/// operation must leave, and be aware that a full disk then stops every
+/// audited operation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OnWriteError {
+    /// Allow the event and count the failure (see [`JsonLines::write_errors`]).
+    #[default]
+    Ignore,
+    /// Count the failure and veto the event with an [`AuditError`] naming the I/O error.
+    Veto,
+}
+
+/// A hook that writes each audit event as one line of JSON.
+///
+/// Each line is a JSON object (see [`JsonEvent`] for its fields), written
+/// with a single `write_all` while holding the sink's lock, so lines from
+/// concurrent threads never interleave. By default the writer is flushed
+/// after each line, since a hook lives until the process exits and a buffer
+/// that is never flushed would lose the end of the log; turn that off with
+/// [`flush_each_line(false)`](Self::flush_each_line) when the writer does not
+/// buffer (a `File`) or something else flushes it.
+///
+/// The writer may itself be audited (an `audit_std::fs::File`): the events it
+/// raises while the hook runs are not dispatched again, since audit points
+/// reached inside a hook on the same thread are skipped.
+///
+/// Write failures never panic; what happens is chosen with
+/// [`on_write_error`](Self::on_write_error) (default: ignore and count). A
+/// writer that itself panics is handled by audit-core like any panicking
+/// hook: the event is refused ([`HookPanicked`](audit_core::AuditErrorKind::HookPanicked)),
+/// and the sink keeps working for later events.
+///
+/// ```
+/// use audit_sinks::JsonLines;
+/// use std::sync::{Arc, Mutex};
+///
+/// // Any `Write + Send + 'static`: a file, stderr, a socket, a buffer.
+/// let sink = JsonLines::new(Vec::new());
+/// let (_, events) = audit_core::testing::capture_with(sink, || {
+///     audit_core::audit!("app.login", user = "alice", attempt = 1u32)
+/// });
+/// # let _ = events;
+///
+/// // At start-up you would install it for the whole process instead:
+/// // audit_core::add_hook(JsonLines::new(std::io::stderr()))?;
+/// ```
+pub struct JsonLines<W> {
+    writer: Mutex<W>,
+    on_error: OnWriteError,
+    flush: bool,
+    errors: Arc<AtomicU64>,
+}
+
+impl<W: Write + Send + 'static> JsonLines<W> {
+    /// A sink writing to `writer`, flushing after each line and ignoring
+    /// (but counting) write failures.
+    pub fn new(writer: W) -> Self {
+        JsonLines {
+            writer: Mutex::new(writer),
+            on_error: OnWriteError::Ignore,
+            flush: true,
+            errors: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Chooses what a write failure does (default [`OnWriteError::Ignore`]).
+    ///
+    /// ```
+    /// use audit_sinks::{JsonLines, OnWriteError};
+    ///
+    /// let strict = JsonLines::new(std::io::stderr()).on_write_error(OnWriteError::Veto);
+    /// # let _ = strict;
+    /// ```
+    pub fn on_write_error(mut self, on_error: OnWriteError) -> Self {
+        self.on_error = on_error;
+        self
+    }
+
+    /// Whether to flush the writer after each line (default `true`).
+    pub fn flush_each_line(mut self, flush: bool) -> Self {
+        self.flush = flush;
+        self
+    }
+
+    /// How many lines failed to be written so far.
+    pub fn write_errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
+    /// A handle reading the failure count, to keep once the sink has been
+    /// moved into [`add_hook`](audit_core::add_hook).
+    ///
+    /// ```
+    /// use audit_sinks::JsonLines;
+    ///
+    /// let sink = JsonLines::new(std::io::sink());
+    /// let errors = sink.error_count();
+    /// // audit_core::add_hook(sink)?;
+    /// assert_eq!(errors.get(), 0);
+    /// ```
+    pub fn error_count(&self) -> ErrorCount {
+        ErrorCount(Arc::clone(&self.errors))
+    }
+
+    /// The writer, once the sink is no longer needed (in tests, after a capture).
+    pub fn into_inner(self) -> W {
+        self.writer
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+        // A writer that panicked mid-line leaves the lock poisoned; keep
+        // logging rather than failing every later event.
+        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        writer.write_all(line)?;
+        if self.flush {
+            writer.flush()?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write + Send + 'static> Hook for JsonLines<W> {
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+        // Serialise before taking the lock, so threads only queue for the write.
+        let result = serde_json::to_vec(&JsonEvent::new(event))
+            .map_err(io::Error::from)
+            .and_then(|mut line| {
+                line.push(b'\n');
+                self.write_line(&line)
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(err) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                match self.on_error {
+                    OnWriteError::Ignore => Ok(()),
+                    OnWriteError::Veto => Err(AuditError::denied(format!(
+                        "the audit log could not be written: {err}"
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+impl<W> fmt::Debug for JsonLines<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonLines")
+            .field("on_error", &self.on_error)
+            .field("flush", &self.flush)
+            .field("errors", &self.errors.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A shared read-only view of a [`JsonLines`] sink's failure count.
+#[derive(Clone, Debug)]
+pub struct ErrorCount(Arc<AtomicU64>);
+
+impl ErrorCount {
+    /// How many lines failed to be written so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// One audit event as a JSON object, with the time and thread it was raised on.
+///
+/// [`JsonLines`] writes these; use it directly to embed events in your own
+/// serde output. The object has these fields:
+///
+/// | field | JSON | content |
+/// |---|---|---|
+/// | `time` | string | RFC 3339 timestamp in UTC, microseconds (`2024-05-01T12:00:00.123456Z`) |
+/// | `event` | string | the event name (`fs.open`) |
+/// | `args` | object | one member per argument, in declaration order (see below) |
+/// | `thread` | object | `id` (the number of Rust's `ThreadId`) and `name` (`null` if unnamed) |
+/// | `callsite` | object | `module`, `file`, `line` of the audit point |
+///
+/// Arguments keep their type:
+///
+/// | [`Value`] | JSON |
+/// |---|---|
+/// | `Path`, `OsStr` | string, converted **lossily**: bytes that are not valid UTF-8 become U+FFFD |
+/// | `Str` | string |
+/// | `Int`, `Uint` | number |
+/// | `Float` | number (`null` for NaN and infinities, which JSON lacks) |
+/// | `Bool` | `true` / `false` |
+/// | `SocketAddr`, `Ip` | string (`127.0.0.1:8080`, `[::1]:80`, `10.0.0.1`) |
+/// | `Duration` | number of seconds (`1.5`) |
+/// | `None` | `null` |
+/// | `List` | array |
+/// | `Bytes` | object `{"len": N, "preview": "..."}`: the length, and the first [`BYTES_PREVIEW`] bytes with non-printable and non-ASCII bytes escaped as in Rust (`\n`, `\xff`) |
+/// | `Debug` (and future kinds) | string: the `Debug` / `Display` rendering |
+///
+/// Bytes are not written in full because a write or send argument is the
+/// payload itself: logging it whole would copy every file written into the
+/// audit log. The escaped preview is unambiguous and stays valid UTF-8.
+///
+/// ```
+/// use audit_sinks::JsonEvent;
+///
+/// let (_, events) = audit_core::testing::capture_with(
+///     |event: &audit_core::Event<'_>| {
+///         let json = serde_json::to_value(JsonEvent::new(event)).unwrap();
+///         assert_eq!(json["event"], "app.send");
+///         assert_eq!(json["args"]["port"], 8080);
+///         assert_eq!(json["args"]["data"]["len"], 5);
+///         Ok(())
+///     },
+///     || audit_core::audit!("app.send", port = 8080u16, data = b"hello".as_slice()),
+/// );
+/// assert_eq!(events.len(), usize::from(audit_core::ENABLED));
+/// ```
+pub struct JsonEvent<'e, 'a> {
+    event: &'e Event<'a>,
+    time: SystemTime,
+    thread: Thread,
+}
+
+impl<'e, 'a> JsonEvent<'e, 'a> {
+    /// Describes `event`, stamped with the current time and thread.
+    pub fn new(event: &'e Event<'a>) -> Self {
+        JsonEvent {
+            event,
+            time: SystemTime::now(),
+            thread: thread::current(),
+        }
+    }
+}
+
+impl Serialize for JsonEvent<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry(
+            "time",
+            &humantime::format_rfc3339_micros(self.time).to_string(),
+        )?;
+        map.serialize_entry("event", self.event.name())?;
+        map.serialize_entry("args", &Args(self.event))?;
+        map.serialize_entry("thread", &ThreadInfo(&self.thread))?;
+        map.serialize_entry("callsite", &CallsiteInfo(self.event))?;
+        map.end()
+    }
+}
+
+impl fmt::Debug for JsonEvent<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JsonEvent")
+            .field("event", self.event)
+            .field("time", &self.time)
+            .field("thread", &self.thread.id())
+            .finish()
+    }
+}
+
+struct Args<'e, 'a>(&'e Event<'a>);
+
+impl Serialize for Args<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.args().len()))?;
+        for (name, value) in self.0.args() {
+            map.serialize_entry(name, &JsonValue(value))?;
+        }
+        map.end()
+    }
+}
+
+struct ThreadInfo<'t>(&'t Thread);
+
+impl Serialize for ThreadInfo<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        // `ThreadId::as_u64` is unstable; its `Debug` form is `ThreadId(N)`.
+        let debug = format!("{:?}", self.0.id());
+        let digits: String = debug.chars().filter(char::is_ascii_digit).collect();
+        match digits.parse::<u64>() {
+            Ok(n) => map.serialize_entry("id", &n)?,
+            Err(_) => map.serialize_entry("id", &debug)?,
+        }
+        map.serialize_entry("name", &self.0.name())?;
+        map.end()
+    }
+}
+
+struct CallsiteInfo<'e, 'a>(&'e Event<'a>);
+
+impl Serialize for CallsiteInfo<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let site = self.0.callsite();
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("module", site.module_path())?;
+        map.serialize_entry("file", site.file())?;
+        map.serialize_entry("line", &site.line())?;
+        map.end()
+    }
+}
+
+struct JsonValue<'a>(Value<'a>);
+
+impl Serialize for JsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Path(p) => serializer.serialize_str(&p.to_string_lossy()),
+            Value::OsStr(s) => serializer.serialize_str(&s.to_string_lossy()),
+            Value::Str(s) => serializer.serialize_str(s),
+            Value::Bytes(b) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("len", &b.len())?;
+                let shown = &b[..b.len().min(BYTES_PREVIEW)];
+                map.serialize_entry("preview", &shown.escape_ascii().to_string())?;
+                map.end()
+            }
+            Value::Int(i) => serializer.serialize_i64(i),
+            Value::Uint(u) => serializer.serialize_u64(u),
+            Value::Float(x) => serializer.serialize_f64(x),
+            Value::Bool(b) => serializer.serialize_bool(b),
+            Value::SocketAddr(a) => serializer.collect_str(&a),
+            Value::Ip(ip) => serializer.collect_str(&ip),
+            Value::Duration(d) => serializer.serialize_f64(d.as_secs_f64()),
+            Value::None => serializer.serialize_none(),
+            Value::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&JsonValue(*item))?;
+                }
+                seq.end()
+            }
+            // `Debug`, and kinds added to the non-exhaustive enum later.
+            other => serializer.collect_str(&other),
+        }
+    }
+}
