@@ -64,6 +64,12 @@ where
     run(Some(Box::new(hook)), f)
 }
 
+/// Like [`capture_with`], for a hook type (a struct implementing [`Hook`],
+/// such as a policy or a sink) rather than a closure.
+pub fn capture_with_hook<R, H: Hook>(hook: H, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
+    run(Some(Box::new(hook)), f)
+}
+
 fn run<R>(hook: Option<Box<dyn Hook>>, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
     if !crate::ENABLED {
         return (f(), Vec::new());

@@ -49,7 +49,7 @@ impl fmt::Display for Action {
 ///     .build()?;
 ///
 /// let remote: SocketAddr = "192.0.2.1:443".parse().unwrap();
-/// let (result, _) = testing::capture_with(policy, || audit!("net.connect", addr = remote));
+/// let (result, _) = testing::capture_with_hook(policy, || audit!("net.connect", addr = remote));
 /// if audit_core::ENABLED {
 ///     let err = result.unwrap_err();
 ///     assert_eq!(err.reason(), "policy rule #1: only loopback");
@@ -240,11 +240,11 @@ impl Policy {
     /// Installs the policy as a global hook for the rest of the process,
     /// with its [`interest`](Self::interest).
     ///
-    /// Fails as [`audit_core::add_hook_with_interest`] does: after
+    /// Fails as [`audit_core::install_hook`] does: after
     /// [`seal`](audit_core::seal), with the `off` feature, or when an
     /// existing hook vetoes the addition.
     pub fn install(self) -> Result<(), AuditError> {
-        audit_core::add_hook_with_interest(self.interest(), self)
+        audit_core::install_hook(self)
     }
 }
 
@@ -255,6 +255,10 @@ impl Hook for Policy {
             Action::Allow => Ok(()),
             Action::Deny => Err(AuditError::denied(decision.explain())),
         }
+    }
+
+    fn interest(&self) -> Interest {
+        Policy::interest(self)
     }
 }
 

@@ -56,7 +56,7 @@ pub enum OnWriteError {
 ///
 /// // Any `Write + Send + 'static`: a file, stderr, a socket, a buffer.
 /// let sink = JsonLines::new(Vec::new());
-/// let (_, events) = audit_core::testing::capture_with(sink, || {
+/// let (_, events) = audit_core::testing::capture_with_hook(sink, || {
 ///     audit_core::audit!("app.login", user = "alice", attempt = 1u32)
 /// });
 /// # let _ = events;

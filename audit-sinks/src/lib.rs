@@ -16,7 +16,7 @@
 //! # #[cfg(feature = "json")] {
 //! use audit_sinks::JsonLines;
 //!
-//! let (_, _) = audit_core::testing::capture_with(JsonLines::new(std::io::stderr()), || {
+//! let (_, _) = audit_core::testing::capture_with_hook(JsonLines::new(std::io::stderr()), || {
 //!     audit_core::audit!("app.open", path = std::path::Path::new("/tmp/data.csv"), write = false)
 //! });
 //! // stderr, when auditing is enabled:
@@ -39,7 +39,7 @@
 //!
 //! // tracing_subscriber::fmt::init();
 //! // audit_core::add_hook(TracingBridge::new())?;
-//! let (_, _) = audit_core::testing::capture_with(TracingBridge::new(), || {
+//! let (_, _) = audit_core::testing::capture_with_hook(TracingBridge::new(), || {
 //!     audit_core::audit!("app.connect", addr = "127.0.0.1:8080".parse::<std::net::SocketAddr>().unwrap())
 //! });
 //! // With the fmt subscriber:

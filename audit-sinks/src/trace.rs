@@ -56,7 +56,7 @@ pub const TRACING_TARGET: &str = "audit";
 ///
 /// // With any subscriber installed (tracing_subscriber::fmt::init(), ...):
 /// // audit_core::add_hook(TracingBridge::new())?;
-/// let (result, _) = audit_core::testing::capture_with(TracingBridge::new(), || {
+/// let (result, _) = audit_core::testing::capture_with_hook(TracingBridge::new(), || {
 ///     audit_core::audit!("app.export", path = std::path::Path::new("/tmp/report.csv"), rows = 12u32)
 /// });
 /// assert!(result.is_ok());

@@ -48,7 +48,7 @@ fn one_line_per_event_with_typed_arguments() {
     let args = [Value::OsStr("-l".as_ref()), Value::Str("x")];
     let cwd: Option<&Path> = None;
     let before = SystemTime::now();
-    let (results, events) = testing::capture_with(JsonLines::new(buf.clone()), || {
+    let (results, events) = testing::capture_with_hook(JsonLines::new(buf.clone()), || {
         [
             audit!(
                 "fs.open",
@@ -143,7 +143,7 @@ fn one_line_per_event_with_typed_arguments() {
 fn long_byte_arguments_are_cut_but_their_length_kept() {
     let buf = SharedBuf::default();
     let payload = vec![b'a'; 10_000];
-    let (result, _) = testing::capture_with(JsonLines::new(buf.clone()), || {
+    let (result, _) = testing::capture_with_hook(JsonLines::new(buf.clone()), || {
         audit!("fs.write", path = Path::new("/tmp/big"), data = &payload)
     });
     assert!(result.is_ok());
@@ -167,7 +167,7 @@ fn non_utf8_paths_are_written_lossily() {
 
     let buf = SharedBuf::default();
     let path = Path::new(OsStr::from_bytes(b"/tmp/caf\xe9"));
-    let (_, _) = testing::capture_with(JsonLines::new(buf.clone()), || {
+    let (_, _) = testing::capture_with_hook(JsonLines::new(buf.clone()), || {
         audit!("fs.remove_file", path)
     });
     let lines = buf.lines();
@@ -215,7 +215,7 @@ fn an_audited_writer_does_not_recurse() {
     let (done_tx, done_rx) = mpsc::channel();
     // In a thread, so that a deadlock fails the test instead of hanging it.
     std::thread::spawn(move || {
-        let outcome = testing::capture_with(JsonLines::new(writer), || {
+        let outcome = testing::capture_with_hook(JsonLines::new(writer), || {
             (0..3)
                 .map(|i| audit!("fs.open", path = Path::new("/tmp/x"), i = i as u32))
                 .collect::<Vec<_>>()
@@ -260,7 +260,7 @@ impl Write for FailingWriter {
 fn write_failures_are_counted_and_ignored_by_default() {
     let sink = JsonLines::new(FailingWriter);
     let errors = sink.error_count();
-    let (results, _) = testing::capture_with(sink, || {
+    let (results, _) = testing::capture_with_hook(sink, || {
         [
             audit!("fs.create_dir", path = Path::new("/tmp/d")),
             audit!("app.x"),
@@ -275,7 +275,7 @@ fn write_failures_veto_when_asked() {
     let sink = JsonLines::new(FailingWriter).on_write_error(OnWriteError::Veto);
     let errors = sink.error_count();
     let (result, events) =
-        testing::capture_with(sink, || audit!("fs.create_dir", path = Path::new("/tmp/d")));
+        testing::capture_with_hook(sink, || audit!("fs.create_dir", path = Path::new("/tmp/d")));
     if audit_core::ENABLED {
         let err = result.expect_err("fail-closed sink vetoes");
         assert_eq!(err.kind(), AuditErrorKind::Denied);
@@ -359,7 +359,7 @@ impl Write for PanicsOnce {
 fn a_panicking_writer_refuses_that_event_and_the_sink_recovers() {
     let writer = PanicsOnce::default();
     let probe = writer.clone();
-    let (results, _) = testing::capture_with(JsonLines::new(writer), || {
+    let (results, _) = testing::capture_with_hook(JsonLines::new(writer), || {
         [audit!("app.first"), audit!("app.second")]
     });
     let lines = probe.buf.lines();

@@ -104,7 +104,7 @@ fn each_argument_becomes_a_typed_field() {
     let args = [Value::Str("-c"), Value::Str("true")];
     let cwd: Option<&Path> = None;
     let (results, events) = tracing::subscriber::with_default(recorder.clone(), || {
-        testing::capture_with(TracingBridge::new(), || {
+        testing::capture_with_hook(TracingBridge::new(), || {
             [
                 audit!(
                     "net.connect",
@@ -167,7 +167,7 @@ fn each_argument_becomes_a_typed_field() {
 fn an_argument_called_message_keeps_its_name() {
     let recorder = Recorder::default();
     let (_, _) = tracing::subscriber::with_default(recorder.clone(), || {
-        testing::capture_with(TracingBridge::new(), || {
+        testing::capture_with_hook(TracingBridge::new(), || {
             audit!("app.log", message = "hello")
         })
     });
@@ -189,8 +189,8 @@ fn the_level_is_configurable_and_filtered() {
     };
     let (_, events) = tracing::subscriber::with_default(recorder.clone(), || {
         // The same audit point, seen by an INFO bridge and a WARN bridge.
-        testing::capture_with(TracingBridge::new(), || {
-            testing::capture_with(TracingBridge::new().with_level(Level::WARN), || {
+        testing::capture_with_hook(TracingBridge::new(), || {
+            testing::capture_with_hook(TracingBridge::new().with_level(Level::WARN), || {
                 audit!("fs.remove_file", path = Path::new("/tmp/gone"))
             })
         })
@@ -212,7 +212,7 @@ fn the_level_is_configurable_and_filtered() {
 
 #[test]
 fn without_a_subscriber_nothing_happens() {
-    let (result, events) = testing::capture_with(TracingBridge::new(), || {
+    let (result, events) = testing::capture_with_hook(TracingBridge::new(), || {
         audit!("net.bind", addr = SocketAddr::from(([127, 0, 0, 1], 0)))
     });
     assert!(result.is_ok());
@@ -249,7 +249,7 @@ fn the_fmt_subscriber_prints_the_event_and_its_fields() {
         .without_time()
         .finish();
     let (_, _) = tracing::subscriber::with_default(subscriber, || {
-        testing::capture_with(TracingBridge::new(), || {
+        testing::capture_with_hook(TracingBridge::new(), || {
             audit!(
                 "fs.rename",
                 from = Path::new("/tmp/a"),

@@ -12,7 +12,7 @@ pub fn run(
     policy: &Policy,
     f: impl FnOnce() -> Result<(), AuditError>,
 ) -> Option<Result<(), AuditError>> {
-    let (result, events) = testing::capture_with(policy.clone(), f);
+    let (result, events) = testing::capture_with_hook(policy.clone(), f);
     if !audit_core::ENABLED {
         assert!(
             result.is_ok(),
