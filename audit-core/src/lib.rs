@@ -68,8 +68,8 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
-mod callsite;
 mod audited_support;
+mod callsite;
 mod catalogue;
 mod dispatch;
 pub mod docs;
