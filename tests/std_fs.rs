@@ -315,7 +315,7 @@ fn read_dir_and_dir_entry_metadata() {
         "fs.metadata",
         &[
             ("path", Path(&path)),
-            ("fd", None),
+            ("fd", Absent),
             ("follow_symlinks", Bool(false)),
         ],
         || entry.metadata(),
@@ -334,7 +334,7 @@ fn metadata_symlink_metadata_exists() {
         "fs.metadata",
         &[
             ("path", Path(&p)),
-            ("fd", None),
+            ("fd", Absent),
             ("follow_symlinks", Bool(true)),
         ],
         || fs::metadata(&p),
@@ -346,7 +346,7 @@ fn metadata_symlink_metadata_exists() {
         "fs.metadata",
         &[
             ("path", Path(&p)),
-            ("fd", None),
+            ("fd", Absent),
             ("follow_symlinks", Bool(false)),
         ],
         || fs::symlink_metadata(&p),
@@ -359,7 +359,7 @@ fn metadata_symlink_metadata_exists() {
         "fs.metadata",
         &[
             ("path", Path(&missing)),
-            ("fd", None),
+            ("fd", Absent),
             ("follow_symlinks", Bool(true)),
         ],
         || fs::exists(&missing),
@@ -380,7 +380,7 @@ fn file_metadata_uses_the_descriptor() {
     let md = check(
         "fs.metadata",
         &[
-            ("path", None),
+            ("path", Absent),
             ("fd", Int(fd_of(&file))),
             ("follow_symlinks", Bool(true)),
         ],
@@ -463,7 +463,7 @@ fn set_permissions_vetoed_changes_nothing() {
         "fs.set_permissions",
         &[
             ("path", Path(&p)),
-            ("fd", None),
+            ("fd", Absent),
             ("mode", Uint(0o600)),
             ("readonly", Bool(false)),
         ],
@@ -475,7 +475,7 @@ fn set_permissions_vetoed_changes_nothing() {
     check(
         "fs.set_permissions",
         &[
-            ("path", None),
+            ("path", Absent),
             ("fd", Int(fd_of(&file))),
             ("mode", Uint(0o400)),
             ("readonly", Bool(true)),

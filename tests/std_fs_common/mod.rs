@@ -24,7 +24,7 @@ pub enum Expect<'a> {
     Bool(bool),
     Uint(u64),
     Int(i64),
-    None,
+    Absent,
     /// Present, any value.
     Any,
 }
@@ -41,7 +41,7 @@ fn matches(value: &OwnedValue, expect: Expect<'_>) -> bool {
         Expect::Bool(b) => value.as_bool() == Some(b),
         Expect::Uint(u) => value.as_u64() == Some(u),
         Expect::Int(i) => value.as_i64() == Some(i),
-        Expect::None => value.is_none(),
+        Expect::Absent => value.is_none(),
         Expect::Any => true,
     }
 }
