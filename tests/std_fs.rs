@@ -661,3 +661,19 @@ fn veto_reaches_the_caller_as_an_audit_error() {
         r.unwrap();
     }
 }
+
+#[test]
+fn io_copy_fast_path_through_std_views() {
+    let dir = tempdir();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::write(&a, vec![3u8; 100_000]).unwrap();
+    let src = File::open(&a).unwrap();
+    let dst = File::create(&b).unwrap();
+    let (n, events) = capture(|| io::copy(&mut src.as_std(), &mut dst.as_std()));
+    assert_eq!(n.unwrap(), 100_000);
+    assert!(
+        events.is_empty(),
+        "reads and writes raise nothing: {events:?}"
+    );
+    assert_eq!(std::fs::read(&b).unwrap(), vec![3u8; 100_000]);
+}

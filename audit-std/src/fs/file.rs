@@ -25,14 +25,14 @@ use crate::events;
 /// ```
 /// use audit_std::fs::File;
 /// use std::io::{Read, Write};
-/// # let path = std::env::temp_dir().join("audit-std-doc-file.txt");
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("hello.txt");
 ///
 /// let mut file = File::create(&path)?;
 /// file.write_all(b"hello")?;
 /// let mut text = String::new();
 /// File::open(&path)?.read_to_string(&mut text)?;
 /// assert_eq!(text, "hello");
-/// # std::fs::remove_file(&path)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct File {

@@ -19,10 +19,9 @@ use crate::events;
 ///
 /// ```
 /// use audit_std::fs::OpenOptions;
-/// # let dir = std::env::temp_dir();
-/// let file = OpenOptions::new().write(true).create(true).open(dir.join("audit-std-doc-oo.txt"))?;
+/// # let dir = tempfile::tempdir()?;
+/// let file = OpenOptions::new().write(true).create(true).open(dir.path().join("log.txt"))?;
 /// # drop(file);
-/// # std::fs::remove_file(dir.join("audit-std-doc-oo.txt"))?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Clone)]
