@@ -1,1 +1,101 @@
-//! Audited mirror of `std::os::unix::fs`.
+//! Audited mirror of [`std::os::unix::fs`].
+//!
+//! Swap `use std::os::unix::fs::...;` for `use audit_std::os::unix::fs::...;`:
+//! the extension traits are `std`'s own (re-exported), and `std` implements the
+//! unsealed ones ([`OpenOptionsExt`], [`FileExt`], [`DirBuilderExt`],
+//! [`DirEntryExt`]) for [`crate::fs`]'s types too, so either import works.
+//! The free functions raise an event before the call (see the table in
+//! [`crate::fs`]):
+//!
+//! | function | event |
+//! |---|---|
+//! | [`symlink`] | `fs.symlink` `(original, link)` |
+//! | [`chown`], [`fchown`], [`lchown`] | `fs.chown` `(path, fd, uid, gid, follow_symlinks)` |
+//! | [`chroot`] | `fs.chroot` `(path)` |
+//!
+//! [`FileExt::read_at`] and [`FileExt::write_at`] read and write an open file
+//! and raise nothing.
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd};
+use std::path::Path;
+
+use audit_core::audit;
+
+use crate::events;
+
+pub use std::os::unix::fs::{
+    DirBuilderExt, DirEntryExt, FileExt, FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt,
+};
+
+/// Creates a new symbolic link `link` pointing at `original`.
+///
+/// Raises [`events::fs::SYMLINK`] with `(original, link)` before the call.
+///
+/// Wrapper for [`std::os::unix::fs::symlink`].
+pub fn symlink<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Result<()> {
+    let (original, link) = (original.as_ref(), link.as_ref());
+    crate::fs::audit_symlink(original, link)?;
+    std::os::unix::fs::symlink(original, link)
+}
+
+/// Raises `fs.chown`: shared by the three `chown` variants.
+#[inline]
+fn audit_chown(
+    path: Option<&Path>,
+    fd: Option<i64>,
+    uid: Option<u32>,
+    gid: Option<u32>,
+    follow_symlinks: bool,
+) -> io::Result<()> {
+    audit!(events::fs::CHOWN, path, fd, uid, gid, follow_symlinks)?;
+    Ok(())
+}
+
+/// Changes the owner and group of the specified path (`None` leaves one unchanged).
+///
+/// Raises [`events::fs::CHOWN`] with `(path, fd = None, uid, gid,
+/// follow_symlinks = true)` before the call.
+///
+/// Wrapper for [`std::os::unix::fs::chown`].
+pub fn chown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
+    let path = dir.as_ref();
+    audit_chown(Some(path), None, uid, gid, true)?;
+    std::os::unix::fs::chown(path, uid, gid)
+}
+
+/// Changes the owner and group of the file referenced by the descriptor.
+///
+/// Raises [`events::fs::CHOWN`] with `(path = None, fd, uid, gid,
+/// follow_symlinks = true)` before the call.
+///
+/// Wrapper for [`std::os::unix::fs::fchown`].
+pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
+    let raw = i64::from(fd.as_fd().as_raw_fd());
+    audit_chown(None, Some(raw), uid, gid, true)?;
+    std::os::unix::fs::fchown(fd, uid, gid)
+}
+
+/// Changes the owner and group of the specified path, without following a
+/// final symbolic link.
+///
+/// Raises [`events::fs::CHOWN`] with `(path, fd = None, uid, gid,
+/// follow_symlinks = false)` before the call.
+///
+/// Wrapper for [`std::os::unix::fs::lchown`].
+pub fn lchown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
+    let path = dir.as_ref();
+    audit_chown(Some(path), None, uid, gid, false)?;
+    std::os::unix::fs::lchown(path, uid, gid)
+}
+
+/// Changes the root directory of the current process to the specified path.
+///
+/// Raises [`events::fs::CHROOT`] with `(path)` before the call.
+///
+/// Wrapper for [`std::os::unix::fs::chroot`].
+pub fn chroot<P: AsRef<Path>>(dir: P) -> io::Result<()> {
+    let path = dir.as_ref();
+    audit!(events::fs::CHROOT, path)?;
+    std::os::unix::fs::chroot(path)
+}
