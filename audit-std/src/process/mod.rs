@@ -66,7 +66,7 @@
 
 mod child;
 mod command;
-#[cfg(any())] // enabled when fs::File lands
+
 mod stdio_from_fs;
 
 pub use child::Child;

@@ -1,8 +1,4 @@
 //! `Stdio` from this crate's [`fs::File`](crate::fs::File).
-//!
-//! Compiled out (`#[cfg(any())]` on the module declaration in `mod.rs`) until
-//! `audit_std::fs::File` exists with `From<audit_std::fs::File> for
-//! std::fs::File`; enabled when fs::File lands.
 
 use super::Stdio;
 
