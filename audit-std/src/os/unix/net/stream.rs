@@ -1,0 +1,164 @@
+//! [`UnixStream`]: an audited Unix-domain stream socket.
+
+use std::io;
+use std::net::Shutdown;
+use std::path::Path;
+use std::time::Duration;
+
+use audit_core::audit;
+
+use super::{abstract_name, SocketAddr};
+use crate::events;
+use crate::net::traits::{socket_traits, stream_io};
+
+/// A Unix-domain stream socket whose connection is audited.
+///
+/// Connecting raises [`events::net::UNIX_CONNECT`]; reading, writing and the
+/// socket options are not audited.
+///
+/// Wrapper for [`std::os::unix::net::UnixStream`]; it has the same methods
+/// and trait implementations, and converts to and from it with `From`.
+///
+/// ```no_run
+/// use audit_std::os::unix::net::UnixStream;
+/// use std::io::prelude::*;
+///
+/// let mut stream = UnixStream::connect("/path/to/my/socket")?;
+/// stream.write_all(b"hello world")?;
+/// let mut response = String::new();
+/// stream.read_to_string(&mut response)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub struct UnixStream(pub(crate) std::os::unix::net::UnixStream);
+
+impl UnixStream {
+    /// Connects to the socket named by `path`.
+    ///
+    /// Raises [`events::net::UNIX_CONNECT`] with `(path, None)` before
+    /// connecting.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::connect`].
+    pub fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
+        let path = path.as_ref();
+        audit!(
+            events::net::UNIX_CONNECT,
+            path,
+            abstract_name = None::<&[u8]>
+        )?;
+        std::os::unix::net::UnixStream::connect(path).map(UnixStream)
+    }
+
+    /// Connects to the socket specified by the address.
+    ///
+    /// Raises [`events::net::UNIX_CONNECT`] with `(path, abstract_name)`
+    /// before connecting.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::connect_addr`].
+    pub fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
+        audit!(
+            events::net::UNIX_CONNECT,
+            path = socket_addr.as_pathname(),
+            abstract_name = abstract_name(socket_addr)
+        )?;
+        std::os::unix::net::UnixStream::connect_addr(socket_addr).map(UnixStream)
+    }
+
+    /// Creates an unnamed pair of connected sockets. Not audited: it reaches
+    /// no address.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::pair`].
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = std::os::unix::net::UnixStream::pair()?;
+        Ok((UnixStream(a), UnixStream(b)))
+    }
+
+    /// Creates a new independently owned handle to the underlying socket.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::try_clone`].
+    pub fn try_clone(&self) -> io::Result<UnixStream> {
+        self.0.try_clone().map(UnixStream)
+    }
+
+    /// Returns the socket address of the local half of this connection.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::local_addr`].
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.0.local_addr()
+    }
+
+    /// Returns the socket address of the remote half of this connection.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::peer_addr`].
+    pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        self.0.peer_addr()
+    }
+
+    /// Sets the read timeout for the socket.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::set_read_timeout`].
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.0.set_read_timeout(timeout)
+    }
+
+    /// Sets the write timeout for the socket.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::set_write_timeout`].
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        self.0.set_write_timeout(timeout)
+    }
+
+    /// Returns the read timeout of this socket.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::read_timeout`].
+    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
+        self.0.read_timeout()
+    }
+
+    /// Returns the write timeout of this socket.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::write_timeout`].
+    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
+        self.0.write_timeout()
+    }
+
+    /// Moves the socket into or out of non-blocking mode.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::set_nonblocking`].
+    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
+        self.0.set_nonblocking(nonblocking)
+    }
+
+    /// Returns the value of the `SO_ERROR` option.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::take_error`].
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.0.take_error()
+    }
+
+    /// Shuts down the read, write, or both halves of this connection.
+    ///
+    /// Wrapper for [`std::os::unix::net::UnixStream::shutdown`].
+    pub fn shutdown(&self, how: Shutdown) -> io::Result<()> {
+        self.0.shutdown(how)
+    }
+}
+
+/// Not in std: access to the wrapped [`std::os::unix::net::UnixStream`].
+///
+/// **Operations through the std socket are not audited.**
+impl UnixStream {
+    /// Unwraps the std socket. Not in std; calls through the result are not
+    /// audited.
+    pub fn into_std(self) -> std::os::unix::net::UnixStream {
+        self.0
+    }
+
+    /// Borrows the std socket. Not in std; calls through the result are not
+    /// audited.
+    pub fn as_std(&self) -> &std::os::unix::net::UnixStream {
+        &self.0
+    }
+}
+
+socket_traits!(UnixStream, std::os::unix::net::UnixStream);
+stream_io!(UnixStream);
