@@ -21,6 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let workdir = std::env::temp_dir().join(format!("audit-quickstart-{}", std::process::id()));
     let forbidden = workdir.join("secrets");
+    // Set-up, before any hook exists (so it is not audited).
+    std::fs::create_dir_all(&forbidden)?;
 
     // 1. A logging hook: sees every event, vetoes nothing.
     let logged = add_hook(|event| {
@@ -41,14 +43,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         if name == "net.connect" {
-            if let Some(addr) = event.arg("addr").and_then(|v| v.as_socket_addr()) {
+            if let Some(addr) = event.arg("address").and_then(|v| v.as_socket_addr()) {
                 if !addr.ip().is_loopback() || addr.port() == 25 {
                     return Err(AuditError::denied("no mail, and loopback only"));
                 }
             }
         }
         if name == "process.spawn" {
-            let program = event.arg("program").and_then(|v| v.as_path().map(PathBuf::from));
+            let program = event
+                .arg("program")
+                .and_then(|v| v.as_path().map(PathBuf::from));
             if program.as_deref() != Some("echo".as_ref()) {
                 return Err(AuditError::denied("only `echo` may be spawned"));
             }
@@ -63,16 +67,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     audit_core::seal();
 
     println!("\n== files");
-    fs::create_dir_all(&forbidden)?;
     fs::write(workdir.join("notes.txt"), "hello")?;
-    println!("  read back: {:?}", fs::read_to_string(workdir.join("notes.txt"))?);
-    report("write under secrets/", fs::write(forbidden.join("key"), "hunter2"));
-    println!("  secrets/key exists afterwards: {}", forbidden.join("key").exists());
+    println!(
+        "  read back: {:?}",
+        fs::read_to_string(workdir.join("notes.txt"))?
+    );
+    report(
+        "write under secrets/",
+        fs::write(forbidden.join("key"), "hunter2"),
+    );
+    println!(
+        "  secrets/key exists afterwards: {}",
+        forbidden.join("key").exists()
+    );
 
     println!("\n== processes");
     let out = Command::new("echo").arg("hi from a child").output()?;
-    println!("  child said: {}", String::from_utf8_lossy(&out.stdout).trim());
-    report("spawn `sh`", Command::new("sh").arg("-c").arg("echo pwned").output());
+    println!(
+        "  child said: {}",
+        String::from_utf8_lossy(&out.stdout).trim()
+    );
+    report(
+        "spawn `sh`",
+        Command::new("sh").arg("-c").arg("echo pwned").output(),
+    );
 
     println!("\n== network (loopback only)");
     let listener = TcpListener::bind("127.0.0.1:0")?;
@@ -90,10 +108,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  echoed: {:?}", String::from_utf8_lossy(&echo));
     server.join().expect("server thread")?;
     // Refused by the policy before any packet is sent.
-    report("connect to 127.0.0.1:25", TcpStream::connect("127.0.0.1:25"));
+    report(
+        "connect to 127.0.0.1:25",
+        TcpStream::connect("127.0.0.1:25"),
+    );
 
     println!("\n== hooks are permanent");
-    report("add a hook after seal()", add_hook(|_| Ok(())).map_err(Into::into));
+    report(
+        "add a hook after seal()",
+        add_hook(|_| Ok(())).map_err(Into::into),
+    );
 
     fs::remove_dir_all(&workdir)?;
     Ok(())
