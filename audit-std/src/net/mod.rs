@@ -35,10 +35,10 @@
 //! | `net.accept` | `(peer, local)` | [`TcpListener::accept`], [`Incoming`] | none (`socket.__new__` without the peer) |
 //! | `net.send_to` | `(address)` | [`UdpSocket::send_to`] | `socket.sendto` |
 //! | `net.join_multicast` | `(group, interface)` | [`UdpSocket::join_multicast_v4`], [`UdpSocket::join_multicast_v6`] | none (`setsockopt` is not audited) |
-//! | `net.unix_connect` | `(path, abstract_name)` | `UnixStream::connect`, `UnixStream::connect_addr`, `UnixDatagram::connect`, `UnixDatagram::connect_addr` | `socket.connect` (`AF_UNIX`) |
-//! | `net.unix_bind` | `(path, abstract_name)` | `UnixListener::bind`, `UnixListener::bind_addr`, `UnixDatagram::bind`, `UnixDatagram::bind_addr` | `socket.bind` (`AF_UNIX`) |
-//! | `net.unix_accept` | `(peer, local)` | `UnixListener::accept`, its `Incoming` | none |
-//! | `net.unix_send_to` | `(path, abstract_name)` | `UnixDatagram::send_to`, `UnixDatagram::send_to_addr` | `socket.sendto` (`AF_UNIX`) |
+//! | `net.unix_connect` | `(path, abstract_name)` | [`UnixStream::connect`](crate::os::unix::net::UnixStream::connect), [`UnixStream::connect_addr`](crate::os::unix::net::UnixStream::connect_addr), [`UnixDatagram::connect`](crate::os::unix::net::UnixDatagram::connect), [`UnixDatagram::connect_addr`](crate::os::unix::net::UnixDatagram::connect_addr) | `socket.connect` (`AF_UNIX`) |
+//! | `net.unix_bind` | `(path, abstract_name)` | [`UnixListener::bind`](crate::os::unix::net::UnixListener::bind), [`UnixListener::bind_addr`](crate::os::unix::net::UnixListener::bind_addr), [`UnixDatagram::bind`](crate::os::unix::net::UnixDatagram::bind), [`UnixDatagram::bind_addr`](crate::os::unix::net::UnixDatagram::bind_addr) | `socket.bind` (`AF_UNIX`) |
+//! | `net.unix_accept` | `(peer, local)` | [`UnixListener::accept`](crate::os::unix::net::UnixListener::accept), its [`Incoming`](crate::os::unix::net::Incoming) | none |
+//! | `net.unix_send_to` | `(path, abstract_name)` | [`UnixDatagram::send_to`](crate::os::unix::net::UnixDatagram::send_to), [`UnixDatagram::send_to_addr`](crate::os::unix::net::UnixDatagram::send_to_addr) | `socket.sendto` (`AF_UNIX`) |
 //!
 //! Not audited, as in CPython: reading and writing (`read`, `write`, `recv`,
 //! `send` on a connected socket), socket options, `shutdown`, `try_clone`,
