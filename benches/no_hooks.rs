@@ -19,6 +19,28 @@ fn no_hooks(c: &mut Criterion) {
     g.bench_function("tracing_no_subscriber", |b| {
         b.iter(|| common::traced(black_box(7), path))
     });
+    g.bench_function("audited_attribute", |b| {
+        b.iter(|| common::annotated(black_box(7), path).unwrap_or(0))
+    });
+    g.finish();
+
+    // Real system calls: the audit point must vanish in the noise.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.txt");
+    std::fs::write(&file, b"hello").unwrap();
+    let mut g = c.benchmark_group("no_hook_syscalls");
+    g.bench_function("std_file_open", |b| {
+        b.iter(|| std::fs::File::open(&file).unwrap())
+    });
+    g.bench_function("audit_std_file_open", |b| {
+        b.iter(|| audit_std::fs::File::open(&file).unwrap())
+    });
+    g.bench_function("std_metadata", |b| {
+        b.iter(|| std::fs::metadata(&file).unwrap())
+    });
+    g.bench_function("audit_std_metadata", |b| {
+        b.iter(|| audit_std::fs::metadata(&file).unwrap())
+    });
     g.finish();
 }
 

@@ -8,14 +8,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use audit_core::audit;
 
-/// Counts every allocation made by this process.
+/// Counts the allocations made by threads that asked to be counted (the test
+/// harness allocates on its own threads meanwhile).
 struct CountingAllocator;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
 
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
 unsafe impl GlobalAlloc for CountingAllocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        if COUNTING.get() {
+            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        }
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
@@ -41,6 +48,10 @@ fn no_hook_means_no_allocation_and_no_evaluation() {
     // Warm up anything lazily allocated by the test harness on this thread.
     audited_op(path, 0).unwrap();
 
+    COUNTING.set(true);
+    // The counter itself works: one allocation on this thread is counted.
+    drop(std::hint::black_box(Box::new(1u8)));
+    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 1);
     let before = ALLOCATIONS.load(Ordering::SeqCst);
     let mut sum = 0u64;
     for i in 0..1_000_000u64 {
@@ -56,6 +67,7 @@ fn no_hook_means_no_allocation_and_no_evaluation() {
         .unwrap();
     }
     let after = ALLOCATIONS.load(Ordering::SeqCst);
+    COUNTING.set(false);
     assert_eq!(sum, 999_999 * 1_000_000 / 2);
     assert_eq!(
         after - before,

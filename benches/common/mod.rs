@@ -70,3 +70,10 @@ pub fn noop_hook(event: &audit_core::Event<'_>) -> Result<(), AuditError> {
 }
 
 pub const PATH: &str = "/srv/app/data.bin";
+
+/// The same function as [`audited`], annotated with `#[audited]`.
+#[inline(never)]
+#[audit_core::audited("bench.annotated")]
+pub fn annotated(x: u64, path: &Path) -> Result<u64, AuditError> {
+    Ok(plain_body(x, path))
+}
