@@ -17,6 +17,9 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn hooks(c: &mut Criterion) {
     let path = Path::new(common::PATH);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("small.txt");
+    std::fs::write(&file, b"hello").unwrap();
     tracing::subscriber::set_global_default(common::NoopSubscriber).unwrap();
 
     // Interest: the only hook wants `net.*`; the `fs.*` point stays cheap.
@@ -43,6 +46,15 @@ fn hooks(c: &mut Criterion) {
             b.iter(|| common::audited(black_box(7), path).unwrap_or(0))
         });
         if hooks == 1 {
+            g.bench_function("audited_attribute", |b| {
+                b.iter(|| common::annotated(black_box(7), path).unwrap_or(0))
+            });
+            g.bench_function("std_file_open", |b| {
+                b.iter(|| std::fs::File::open(&file).unwrap())
+            });
+            g.bench_function("audit_std_file_open", |b| {
+                b.iter(|| audit_std::fs::File::open(&file).unwrap())
+            });
             g.bench_function("tracing_noop_subscriber", |b| {
                 b.iter(|| common::traced(black_box(7), path))
             });
