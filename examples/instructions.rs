@@ -1,10 +1,12 @@
 //! A fixed workload for instruction counting (`scripts/instructions.sh`):
 //! `N` calls of a small function, plain or with an audit point, with or
-//! without a no-op hook. Instruction counts under callgrind are exact and
+//! without a no-op hook, or with a `tracing` event, with or without a no-op
+//! subscriber. Instruction counts under callgrind are exact and
 //! repeatable, unlike timings on a shared machine.
 //!
 //! ```text
-//! cargo run --release --example instructions -- <plain|audited|audited-hook> <N>
+//! cargo run --release --example instructions -- <mode> <N>
+//! mode: plain | audited | audited-hook | traced | traced-subscriber
 //! ```
 
 use std::hint::black_box;
@@ -25,6 +27,33 @@ fn audited(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(black_box(x).wrapping_add(1))
 }
 
+#[inline(never)]
+fn traced(x: u64, path: &Path) -> Result<u64, AuditError> {
+    tracing::info!(x, path = %path.display());
+    black_box(path);
+    Ok(black_box(x).wrapping_add(1))
+}
+
+/// A `tracing` subscriber that enables everything and does nothing: the
+/// counterpart of a no-op hook.
+struct NoopSubscriber;
+
+impl tracing::Subscriber for NoopSubscriber {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        black_box(event);
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "audited".into());
@@ -43,8 +72,16 @@ fn main() {
             .expect("auditing is compiled in");
             audited
         }
+        "traced" => traced,
+        "traced-subscriber" => {
+            tracing::subscriber::set_global_default(NoopSubscriber)
+                .expect("no other subscriber is set");
+            traced
+        }
         other => {
-            eprintln!("unknown mode {other:?}: expected plain, audited or audited-hook");
+            eprintln!(
+                "unknown mode {other:?}: expected plain, audited, audited-hook, traced or traced-subscriber"
+            );
             std::process::exit(2);
         }
     };

@@ -182,6 +182,56 @@ fn a_panicking_capture_hook_fails_closed() {
 }
 
 #[test]
+fn a_capture_hook_may_raise_events_itself() {
+    // The capture's hook runs inside the dispatch: its own audit point is
+    // skipped (re-entrancy), and must not trip over the capture's state.
+    let (result, events) = testing::capture_with(
+        |e: &audit_core::Event<'_>| {
+            audit!("test.from_capture_hook", seen = e.name())?;
+            Ok(())
+        },
+        || audit!("test.outer"),
+    );
+    assert!(result.is_ok());
+    let names: Vec<_> = events.iter().map(|e| e.name()).collect();
+    if audit_core::ENABLED {
+        assert_eq!(names, ["test.outer"]);
+    } else {
+        assert!(names.is_empty());
+    }
+}
+
+#[test]
+fn a_panicking_argument_leaves_the_thread_clean() {
+    fn explode() -> u8 {
+        panic!("argument bug")
+    }
+    let caught = std::panic::catch_unwind(|| {
+        testing::capture(|| {
+            let _ = audit!("test.bad_argument", v = explode());
+        })
+    });
+    // Compiled out, the argument is never evaluated.
+    assert_eq!(caught.is_err(), audit_core::ENABLED);
+    // The thread is not left "inside a hook": the next event is seen.
+    let (_, events) = testing::capture(|| audit!("test.after_bad_argument").unwrap());
+    assert_eq!(events.len(), usize::from(audit_core::ENABLED));
+}
+
+#[test]
+fn argument_expressions_may_use_the_question_mark() {
+    fn parse(text: &str) -> Result<(), Box<dyn std::error::Error>> {
+        audit!("test.parse", n = text.parse::<u32>()?)?;
+        Ok(())
+    }
+    let ((ok, bad), _) = testing::capture(|| (parse("7"), parse("seven")));
+    assert!(ok.is_ok());
+    // Observed, the argument is evaluated and its error returned; compiled
+    // out, it is not evaluated at all.
+    assert_eq!(bad.is_err(), audit_core::ENABLED);
+}
+
+#[test]
 fn events_format_readably() {
     let (_, events) = testing::capture(|| {
         audit!(

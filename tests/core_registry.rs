@@ -292,3 +292,43 @@ fn interest_filters_what_a_hook_sees_and_is_recomputed_when_hooks_change() {
     fs_point().unwrap();
     assert_eq!(fs.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn hooks_with_different_interests_run_in_the_order_added() {
+    if !audit_core::ENABLED {
+        return;
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let tagged = |tag: &'static str| {
+        let log = Arc::clone(&log);
+        move |e: &Event<'_>| {
+            log.lock().unwrap().push((e.name(), tag));
+            Ok(())
+        }
+    };
+    add_hook_with_interest(Interest::prefixes(["mixed."]), tagged("a")).unwrap();
+    add_hook_with_interest(Interest::prefixes(["mixed.net."]), tagged("b")).unwrap();
+    add_hook_with_interest(Interest::prefixes(["mixed."]), tagged("c")).unwrap();
+    add_hook_with_interest(
+        Interest::predicate(|site| site.name() == "mixed.fs.open"),
+        tagged("d"),
+    )
+    .unwrap();
+
+    audit!("mixed.fs.open").unwrap();
+    audit!("mixed.net.connect").unwrap();
+    audit!("mixed.other").unwrap();
+    assert_eq!(
+        *log.lock().unwrap(),
+        [
+            ("mixed.fs.open", "a"),
+            ("mixed.fs.open", "c"),
+            ("mixed.fs.open", "d"),
+            ("mixed.net.connect", "a"),
+            ("mixed.net.connect", "b"),
+            ("mixed.net.connect", "c"),
+            ("mixed.other", "a"),
+            ("mixed.other", "c"),
+        ]
+    );
+}

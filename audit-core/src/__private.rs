@@ -1,11 +1,12 @@
 //! Support for the expansions of `audit!` and `#[audited]`. Not public API:
 //! anything here may change in any release.
 
+pub use core::option::Option::{None, Some};
 pub use core::primitive::str;
 pub use core::result::Result::{Err, Ok};
 pub use core::{file, line, module_path, stringify};
 
-pub use crate::dispatch::{dispatch, is_active, Emit};
+pub use crate::dispatch::{begin, is_active, Delivery};
 
 use crate::{Recordable, Value};
 

@@ -49,9 +49,12 @@ macro_rules! __audited {
     };
     (@raise $(($key:literal, $value:expr))*) => {
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
-            $crate::__private::dispatch(&__AUDIT_CALLSITE, |__audit_emit| {
-                __audit_emit(&[$($value),*])
-            })
+            match $crate::__private::begin(&__AUDIT_CALLSITE) {
+                $crate::__private::Some(__audit_delivery) => {
+                    __audit_delivery.deliver(&[$($value),*])
+                }
+                $crate::__private::None => $crate::__private::Ok(()),
+            }
         } else {
             $crate::__private::Ok(())
         }

@@ -1,7 +1,10 @@
 //! Callsites: the static description of one audit point.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use crate::registry::HookSet;
 
 /// The static description of one audit point: its event name, argument names
 /// and source location.
@@ -33,6 +36,10 @@ pub struct Callsite {
     /// Whether any hook (or a test capture) may want this event. Written only
     /// by the registry, under its writer lock, for every callsite at once.
     enabled: AtomicBool,
+    /// The hooks interested in this callsite, in the order they were added;
+    /// null when there are none. Written only under the registry's writer
+    /// lock; every set ever stored here stays allocated for good.
+    hooks: AtomicPtr<HookSet>,
 }
 
 impl Callsite {
@@ -66,6 +73,7 @@ impl Callsite {
             file,
             line,
             enabled: AtomicBool::new(false),
+            hooks: AtomicPtr::new(ptr::null_mut()),
         }
     }
 
@@ -98,14 +106,31 @@ impl Callsite {
     #[inline(always)]
     pub(crate) fn is_enabled(&self) -> bool {
         // Acquire: pairs with the Release store in `set_enabled`, so a reader
-        // that sees `true` also sees the hook list published before it.
+        // that sees `true` also sees the hook set stored before it.
         self.enabled.load(Ordering::Acquire)
     }
 
     #[cfg_attr(feature = "off", allow(dead_code))]
     pub(crate) fn set_enabled(&self, enabled: bool) {
-        // Release: the hook list is published before any callsite is enabled.
+        // Release: the hook set is stored before the callsite is enabled.
         self.enabled.store(enabled, Ordering::Release);
+    }
+
+    /// The hooks interested in this callsite, if any.
+    #[inline]
+    pub(crate) fn hooks(&self) -> Option<&'static HookSet> {
+        // Acquire: pairs with the Release store in `set_hooks`, so the set
+        // and the hooks it points to are fully initialised when seen.
+        let set = self.hooks.load(Ordering::Acquire);
+        // SAFETY: the pointer is null or was stored by `set_hooks` from a
+        // `&'static HookSet`, which is never freed or mutated.
+        unsafe { set.as_ref() }
+    }
+
+    #[cfg_attr(feature = "off", allow(dead_code))]
+    pub(crate) fn set_hooks(&self, hooks: Option<&'static HookSet>) {
+        let raw = hooks.map_or(ptr::null_mut(), |set| ptr::from_ref(set).cast_mut());
+        self.hooks.store(raw, Ordering::Release);
     }
 }
 

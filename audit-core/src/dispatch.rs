@@ -3,94 +3,137 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::Ordering;
 
 use crate::error::AuditErrorKind;
-use crate::registry::{self, HookList, CAPTURES};
+use crate::registry::HookSet;
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
-    /// Set while this thread runs hooks: audit points reached meanwhile are skipped.
-    static INSIDE_HOOK: Cell<bool> = const { Cell::new(false) };
+    /// What the dispatcher needs to know about this thread, as the bits below:
+    /// one byte, so that a dispatch reads it once and writes it twice.
+    static STATE: Cell<u8> = const { Cell::new(0) };
 }
 
-/// Whether an audit point at `callsite` must call [`dispatch`]: one load of
+/// This thread runs hooks: audit points reached meanwhile are skipped.
+const INSIDE_HOOK: u8 = 1;
+/// A test capture is running on this thread.
+const CAPTURING: u8 = 2;
+
+/// Whether an audit point at `callsite` must call [`begin`]: one load of
 /// the callsite's own static flag, and one branch.
 #[inline(always)]
 pub fn is_active(callsite: &'static Callsite) -> bool {
     callsite.is_enabled()
 }
 
-/// The argument-building continuation an audit point hands to [`dispatch`].
-pub type Emit<'e> = &'e mut dyn FnMut(&[Value<'_>]) -> Result<(), AuditError>;
-
-/// Delivers the event of `callsite` to the interested hooks, building its
-/// arguments (by calling `with_args`) only if some hook will see them.
+/// Starts raising an event of `callsite`: `None` when no hook (and no test
+/// capture) will see it, and the audit point is done.
 ///
-/// Out of line and cold, so an audit point's fast path stays a load and a
-/// branch, with the argument construction kept out of the caller.
+/// Otherwise the audit point builds its arguments and hands them to
+/// [`Delivery::deliver`]. Building them in the audit point itself, after this
+/// call, keeps them lazy without a closure: the values go from the caller's
+/// registers straight into the argument array, with nothing captured by
+/// reference (which would force the caller to keep its locals in memory).
+///
+/// Cold and out of line, so the audit point's fast path stays a load and a
+/// branch, and the branch to this call is laid out of the way.
 #[cold]
 #[inline(never)]
-pub fn dispatch<F>(callsite: &'static Callsite, with_args: F) -> Result<(), AuditError>
-where
-    F: FnOnce(Emit<'_>) -> Result<(), AuditError>,
-{
-    match Targets::for_callsite(callsite) {
-        Some(targets) => with_args(&mut |values| targets.deliver(&Event::new(callsite, values))),
-        None => Ok(()),
+pub fn begin(callsite: &'static Callsite) -> Option<Delivery> {
+    let state = STATE.get();
+    if state & INSIDE_HOOK != 0 {
+        return None;
     }
+    let hooks = match callsite.hooks() {
+        Some(hooks) => hooks,
+        None if state & CAPTURING != 0 => HookSet::EMPTY,
+        None => return None,
+    };
+    STATE.set(state | INSIDE_HOOK);
+    Some(Delivery { callsite, hooks })
 }
 
 /// Whether the current thread is running a hook.
 pub(crate) fn inside_hook() -> bool {
-    INSIDE_HOOK.get()
+    STATE.get() & INSIDE_HOOK != 0
 }
 
-/// Who will see one event.
-struct Targets {
-    hooks: Option<&'static HookList>,
-    capturing: bool,
+/// Records whether a test capture is running on the current thread.
+#[cfg_attr(feature = "off", allow(dead_code))]
+pub(crate) fn set_capturing(capturing: bool) {
+    let state = STATE.get();
+    STATE.set(if capturing {
+        state | CAPTURING
+    } else {
+        state & !CAPTURING
+    });
 }
 
-impl Targets {
-    fn for_callsite(callsite: &'static Callsite) -> Option<Targets> {
-        if inside_hook() {
-            return None;
-        }
-        let hooks = registry::published();
-        let capturing = CAPTURES.load(Ordering::Relaxed) > 0 && crate::testing::capturing_here();
-        let interested =
-            hooks.is_some_and(|list| list.entries.iter().any(|e| e.interest.covers(callsite)));
-        (interested || capturing).then_some(Targets { hooks, capturing })
-    }
+/// One event on its way to the hooks that will see it, from [`begin`].
+///
+/// While it exists, the thread counts as inside a hook, so that audit points
+/// reached while its arguments are built or its hooks run are skipped; the
+/// drop clears that even if one of them unwinds. Two words, so that it comes
+/// back from [`begin`] in registers.
+pub struct Delivery {
+    callsite: &'static Callsite,
+    hooks: &'static HookSet,
+}
 
-    fn deliver(&self, event: &Event<'_>) -> Result<(), AuditError> {
-        let _inside = InsideHookGuard::enter();
-        if self.capturing {
-            crate::testing::deliver(event)?;
+impl Delivery {
+    /// Calls the captures, then the hooks in order, with the event made of
+    /// `values` (in the order of the callsite's argument names). The first
+    /// refusal stops the dispatch and is returned.
+    #[inline(never)]
+    pub fn deliver(self, values: &[Value<'_>]) -> Result<(), AuditError> {
+        let event = Event::new(self.callsite, values);
+        if STATE.get() & CAPTURING != 0 {
+            crate::testing::deliver(&event)?;
         }
-        let Some(list) = self.hooks else {
+        let hooks = self.hooks.hooks();
+        if hooks.is_empty() {
             return Ok(());
-        };
-        for entry in &list.entries {
-            if entry.interest.covers(event.callsite()) {
-                call_hook(&*entry.hook, event)?;
-            }
         }
-        Ok(())
+        // One `catch_unwind` around the whole loop, not one per hook: a panic
+        // ends the dispatch either way.
+        match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
+            Err(payload) => Err(panicked(&*payload, &event)),
+        }
     }
+}
+
+impl Drop for Delivery {
+    #[inline]
+    fn drop(&mut self) {
+        STATE.set(STATE.get() & !INSIDE_HOOK);
+    }
+}
+
+#[inline]
+fn run_hooks(hooks: &[&'static dyn Hook], event: &Event<'_>) -> Result<(), AuditError> {
+    for hook in hooks {
+        hook.on_event(event)?;
+    }
+    Ok(())
 }
 
 /// Calls one hook, turning its error or panic into the caller's error.
 pub(crate) fn call_hook(hook: &dyn Hook, event: &Event<'_>) -> Result<(), AuditError> {
     match catch_unwind(AssertUnwindSafe(|| hook.on_event(event))) {
         Ok(result) => result.map_err(|e| e.for_event(event.name())),
-        Err(payload) => Err(AuditError::new(
-            AuditErrorKind::HookPanicked,
-            format!("hook panicked: {}", panic_message(&*payload)),
-        )
-        .for_event(event.name())),
+        Err(payload) => Err(panicked(&*payload, event)),
     }
+}
+
+#[cold]
+fn panicked(payload: &(dyn Any + Send), event: &Event<'_>) -> AuditError {
+    AuditError::new(
+        AuditErrorKind::HookPanicked,
+        format!("hook panicked: {}", panic_message(payload)),
+    )
+    .for_event(event.name())
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
@@ -100,21 +143,5 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         s
     } else {
         "(non-string panic payload)"
-    }
-}
-
-/// Marks the thread as inside a hook until dropped, even if a hook unwinds.
-struct InsideHookGuard;
-
-impl InsideHookGuard {
-    fn enter() -> Self {
-        INSIDE_HOOK.set(true);
-        InsideHookGuard
-    }
-}
-
-impl Drop for InsideHookGuard {
-    fn drop(&mut self) {
-        INSIDE_HOOK.set(false);
     }
 }

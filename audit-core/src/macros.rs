@@ -13,9 +13,10 @@
 /// be [`Recordable`](crate::Recordable); it is taken by reference.
 ///
 /// The argument expressions are evaluated **only if some hook will see the
-/// event**, and then inside a closure (so `?` and `return` in them refer to
-/// that closure). With no hook installed, the whole macro is one atomic load
-/// and one predictable branch: no allocation, no argument evaluation, no call.
+/// event**, in place, in the order written (like `format!`'s arguments, so
+/// `?` or `return` in them act on the enclosing function). With no hook
+/// installed, the whole macro is one atomic load and one predictable branch:
+/// no allocation, no argument evaluation, no call.
 ///
 /// `Err` means a hook vetoed the event: do not perform the operation, and
 /// pass the error on (it converts into `io::Error`).
@@ -78,9 +79,12 @@ macro_rules! __audit_expand {
             $crate::__private::line!(),
         );
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
-            $crate::__private::dispatch(&__AUDIT_CALLSITE, |__audit_emit| {
-                __audit_emit(&[$($crate::__private::value(&$value)),*])
-            })
+            match $crate::__private::begin(&__AUDIT_CALLSITE) {
+                $crate::__private::Some(__audit_delivery) => {
+                    __audit_delivery.deliver(&[$($crate::__private::value(&$value)),*])
+                }
+                $crate::__private::None => $crate::__private::Ok(()),
+            }
         } else {
             $crate::__private::Ok(())
         }

@@ -1,14 +1,16 @@
 //! The append-only global hook registry.
 //!
 //! Writers (adding a hook, sealing, starting or ending a test capture) take
-//! one mutex, and after each change set the flag of every callsite in the
-//! catalogue. Readers take no lock and do no read-modify-write: an audit point
-//! loads its own callsite's flag, and only when it is set does the dispatcher
-//! load the published hook list. See `docs::internals` for the full argument.
+//! one mutex. After each change they walk the catalogue and give every
+//! callsite its own answer: the set of hooks interested in it, and the flag
+//! "dispatch needed". Readers take no lock and do no read-modify-write: an
+//! audit point loads its own callsite's flag, and only when it is set does the
+//! dispatcher load the callsite's hook set. See `docs::internals` for the full
+//! argument.
 
 use std::any::type_name;
-use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use arc_swap::ArcSwap;
@@ -16,49 +18,61 @@ use arc_swap::ArcSwap;
 use crate::error::AuditErrorKind;
 use crate::{AuditError, Event, Hook, Interest};
 
-/// The published hook list, for the dispatcher. Null until the first hook.
-///
-/// Every list ever published stays allocated until the process exits (see
-/// [`publish`]), so a reader may use the pointer without counting references.
-static PUBLISHED: AtomicPtr<HookList> = AtomicPtr::new(ptr::null_mut());
-
 /// Number of test captures running, across all threads.
 pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
 
-/// The registry's copy-on-write source of truth; only writers and
-/// [`hook_count`] read it.
+/// The registry's copy-on-write source of truth: every installed hook, in
+/// order. Only writers and [`hook_count`] read it; the dispatcher reads the
+/// per-callsite [`HookSet`]s derived from it.
 static HOOKS: LazyLock<ArcSwap<HookList>> =
     LazyLock::new(|| ArcSwap::from_pointee(HookList::default()));
 
 /// Serialises writers. Never held while a reader needs anything.
-static WRITER: Mutex<WriterState> = Mutex::new(WriterState { sealed: false });
+static WRITER: Mutex<WriterState> = Mutex::new(WriterState {
+    sealed: false,
+    sets: BTreeMap::new(),
+});
 
 struct WriterState {
     sealed: bool,
-}
-
-/// One installed hook with the interest it declared.
-pub(crate) struct Entry {
-    pub(crate) hook: Box<dyn Hook>,
-    pub(crate) interest: Interest,
+    /// Every hook set handed to a callsite, keyed by the positions of its
+    /// hooks, so callsites with the same interested hooks share one set.
+    sets: BTreeMap<Box<[usize]>, &'static HookSet>,
 }
 
 /// An immutable snapshot of the installed hooks, in the order they were added.
+///
+/// Interests are not kept: each is asked once per callsite when its hook is
+/// added, and the answers live on in the callsites' [`HookSet`]s.
 #[derive(Default)]
-pub(crate) struct HookList {
-    pub(crate) entries: Vec<&'static Entry>,
+struct HookList {
+    hooks: Vec<&'static dyn Hook>,
 }
 
-/// The hook list to dispatch to, if any hook is installed.
-#[inline]
-pub(crate) fn published() -> Option<&'static HookList> {
-    // Acquire: pairs with the Release store in `publish`, so the list and its
-    // entries are fully initialised when seen.
-    let list = PUBLISHED.load(Ordering::Acquire);
-    // SAFETY: the pointer is null or comes from `Arc::as_ptr` on a list whose
-    // strong count is never released (`publish` forgets one reference), so it
-    // stays valid and immutable for the rest of the process.
-    unsafe { list.as_ref() }
+/// The hooks one callsite dispatches to, in the order they were added.
+///
+/// Sets are leaked when created and never change, so the dispatcher reads
+/// them through a plain `&'static` without counting references. Callsites
+/// with the same interested hooks share a set, so there are only as many
+/// sets as distinct combinations of interests, whatever the callsite count.
+pub(crate) struct HookSet {
+    hooks: &'static [&'static dyn Hook],
+    /// Positions of `hooks` in the registry's list: the key in `sets`.
+    ids: &'static [usize],
+}
+
+impl HookSet {
+    /// No hook: what a callsite dispatches to when only a test capture wants it.
+    pub(crate) const EMPTY: &'static HookSet = &HookSet {
+        hooks: &[],
+        ids: &[],
+    };
+
+    /// The hooks, in the order they were added.
+    #[inline]
+    pub(crate) fn hooks(&self) -> &'static [&'static dyn Hook] {
+        self.hooks
+    }
 }
 
 fn lock_writer() -> MutexGuard<'static, WriterState> {
@@ -68,33 +82,50 @@ fn lock_writer() -> MutexGuard<'static, WriterState> {
 }
 
 impl WriterState {
-    /// Recomputes every callsite's flag after a change to the hooks or captures.
+    /// Adds hook number `id` to the set of every callsite it is interested in.
     ///
-    /// Taking `&mut self` proves the writer lock is held, so flags are never
-    /// written by two threads at once. Runs once per `add_hook` and per
-    /// capture, over every callsite in the program: a few microseconds.
-    fn refresh_callsites(&mut self) {
-        let list = HOOKS.load();
-        let capturing = CAPTURES.load(Ordering::Relaxed) > 0;
+    /// Taking `&mut self` proves the writer lock is held, so callsites are
+    /// never written by two threads at once. Asks the new hook's interest once
+    /// per callsite; the older hooks' answers are already in the sets.
+    fn extend_sets(&mut self, id: usize, hook: &'static dyn Hook, interest: &Interest) {
         for callsite in crate::catalogue() {
-            let wanted = capturing || list.entries.iter().any(|e| e.interest.covers(callsite));
-            callsite.set_enabled(wanted);
+            if !interest.covers(callsite) {
+                continue;
+            }
+            let old = callsite.hooks();
+            let ids: Box<[usize]> = old
+                .map_or(&[][..], |set| set.ids)
+                .iter()
+                .copied()
+                .chain([id])
+                .collect();
+            let set = *self.sets.entry(ids).or_insert_with_key(|ids| {
+                let hooks: Box<[&'static dyn Hook]> = old
+                    .map_or(&[][..], |set| set.hooks)
+                    .iter()
+                    .copied()
+                    .chain([hook])
+                    .collect();
+                Box::leak(Box::new(HookSet {
+                    hooks: Box::leak(hooks),
+                    ids: Box::leak(ids.clone()),
+                }))
+            });
+            callsite.set_hooks(Some(set));
         }
     }
-}
 
-/// Publishes `list` to readers and to the copy-on-write store.
-fn publish(list: HookList) {
-    let list = Arc::new(list);
-    let raw = Arc::as_ptr(&list).cast_mut();
-    // Readers hold a plain pointer without a reference count, so this list
-    // must never be freed: keep one strong reference forever. Hooks are never
-    // removed, so lists only grow; their total size is quadratic in the number
-    // of hooks, which stays small in practice (100 hooks: about 40 KiB).
-    std::mem::forget(Arc::clone(&list));
-    HOOKS.store(list);
-    // Release: pairs with the Acquire load in `published`.
-    PUBLISHED.store(raw, Ordering::Release);
+    /// Recomputes every callsite's flag after a change to the hooks or captures.
+    ///
+    /// Runs once per `add_hook` and per capture, over every callsite in the
+    /// program: a few microseconds.
+    fn refresh_flags(&mut self) {
+        let capturing = CAPTURES.load(Ordering::Relaxed) > 0;
+        for callsite in crate::catalogue() {
+            // After `set_hooks`: a reader that sees the flag sees the set.
+            callsite.set_enabled(capturing || callsite.hooks().is_some());
+        }
+    }
 }
 
 /// The event raised (to the hooks already installed) before a hook is added.
@@ -232,11 +263,13 @@ fn insert(
     }
     crate::audit!(ADD_HOOK_EVENT, hook = hook_name).map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
 
-    let entry: &'static Entry = Box::leak(Box::new(Entry { hook, interest }));
-    let mut entries = HOOKS.load().entries.clone();
-    entries.push(entry);
-    publish(HookList { entries });
-    writer.refresh_callsites();
+    // Hooks are never removed, so each lives for the rest of the process.
+    let hook: &'static dyn Hook = Box::leak(hook);
+    let mut hooks = HOOKS.load().hooks.clone();
+    writer.extend_sets(hooks.len(), hook, &interest);
+    hooks.push(hook);
+    HOOKS.store(Arc::new(HookList { hooks }));
+    writer.refresh_flags();
     Ok(())
 }
 
@@ -271,7 +304,7 @@ pub fn is_sealed() -> bool {
 
 /// How many hooks are installed.
 pub fn hook_count() -> usize {
-    HOOKS.load().entries.len()
+    HOOKS.load().hooks.len()
 }
 
 /// Registers a test capture starting (`+1`) or ending (`-1`) on some thread.
@@ -283,5 +316,5 @@ pub(crate) fn adjust_captures(starting: bool) {
     } else {
         CAPTURES.fetch_sub(1, Ordering::Relaxed);
     }
-    writer.refresh_callsites();
+    writer.refresh_flags();
 }

@@ -81,6 +81,7 @@ fn run<R>(hook: Option<Box<dyn Hook>>, f: impl FnOnce() -> R) -> (R, Vec<OwnedEv
         });
         frames.len()
     });
+    crate::dispatch::set_capturing(true);
     crate::registry::adjust_captures(true);
     // Pops the frame even if `f` panics, so the thread is left clean.
     let guard = PopFrame { depth };
@@ -111,15 +112,12 @@ fn take_frame(depth: usize) -> Vec<OwnedEvent> {
     let frame = FRAMES.with_borrow_mut(|frames| {
         debug_assert_eq!(frames.len(), depth, "captures must end in reverse order");
         frames.truncate(depth);
-        frames.pop()
+        let frame = frames.pop();
+        crate::dispatch::set_capturing(!frames.is_empty());
+        frame
     });
     crate::registry::adjust_captures(false);
     frame.map(|f| f.events).unwrap_or_default()
-}
-
-/// Whether a capture is running on this thread.
-pub(crate) fn capturing_here() -> bool {
-    FRAMES.with_borrow(|frames| !frames.is_empty())
 }
 
 /// Records `event` in every capture of this thread, then asks their hooks.

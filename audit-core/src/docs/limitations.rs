@@ -39,6 +39,8 @@
 //!
 //! # Memory
 //!
-//! Hooks and every published hook list are kept until the process exits, so
-//! a program that adds hooks in a loop grows without bound. Add hooks at
-//! start-up, then [`seal`](crate::seal).
+//! Hooks, and the per-callsite hook sets built as they are added, are kept
+//! until the process exits: each `add_hook` keeps one new set per distinct
+//! combination of interested hooks (one set when every hook wants every
+//! event), so a program that adds hooks in a loop grows without bound. Add
+//! hooks at start-up, then [`seal`](crate::seal).
