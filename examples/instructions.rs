@@ -1,12 +1,14 @@
 //! A fixed workload for instruction counting (`scripts/instructions.sh`):
 //! `N` calls of a small function, plain or with an audit point, with or
 //! without a no-op hook, or with a `tracing` event, with or without a no-op
-//! subscriber. Instruction counts under callgrind are exact and
+//! subscriber; and the same audit point in a function that calls out (and
+//! so has a stack frame anyway). Instruction counts under callgrind are exact and
 //! repeatable, unlike timings on a shared machine.
 //!
 //! ```text
 //! cargo run --release --example instructions -- <mode> <N>
-//! mode: plain | audited | audited-hook | traced | traced-subscriber
+//! mode: plain | audited | audited-hook | plain-call | audited-call
+//!       | traced | traced-subscriber
 //! ```
 
 use std::hint::black_box;
@@ -25,6 +27,27 @@ fn audited(x: u64, path: &Path) -> Result<u64, AuditError> {
     audit!("bench.op", x, path)?;
     black_box(path);
     Ok(black_box(x).wrapping_add(1))
+}
+
+/// Something opaque to call, as every `audit_std` wrapper calls into `std`.
+#[inline(never)]
+fn sink(x: u64, path: &Path) -> u64 {
+    black_box(path);
+    black_box(x).wrapping_add(1)
+}
+
+/// A function that calls out twice, so it has a frame of its own anyway.
+#[inline(never)]
+fn plain_call(x: u64, path: &Path) -> Result<u64, AuditError> {
+    let y = sink(x, path);
+    Ok(sink(y, path))
+}
+
+#[inline(never)]
+fn audited_call(x: u64, path: &Path) -> Result<u64, AuditError> {
+    audit!("bench.call", x, path)?;
+    let y = sink(x, path);
+    Ok(sink(y, path))
 }
 
 #[inline(never)]
@@ -72,6 +95,8 @@ fn main() {
             .expect("auditing is compiled in");
             audited
         }
+        "plain-call" => plain_call,
+        "audited-call" => audited_call,
         "traced" => traced,
         "traced-subscriber" => {
             tracing::subscriber::set_global_default(NoopSubscriber)
@@ -80,7 +105,8 @@ fn main() {
         }
         other => {
             eprintln!(
-                "unknown mode {other:?}: expected plain, audited, audited-hook, traced or traced-subscriber"
+                "unknown mode {other:?}: expected plain, audited, audited-hook, \
+                 plain-call, audited-call, traced or traced-subscriber"
             );
             std::process::exit(2);
         }

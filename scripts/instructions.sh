@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# Counts the instructions an audit point adds, exactly, with callgrind:
-# the same workload of N calls, plain, audited with no hook, and audited with
-# one no-op hook. Prints the extra instructions per call.
+# Counts, exactly, the instructions an audit point adds, with callgrind: the
+# same workload of N calls (examples/instructions.rs) in several modes.
+#
+#   - a minimal leaf function: plain, with an audit point and no hook, with
+#     one no-op hook; and the same with a `tracing` event, without and with an
+#     enabled no-op subscriber (the comparison the dispatch must win);
+#   - a function that calls out (as every audit_std wrapper calls into std):
+#     plain, and with an audit point and no hook.
+#
+# Prints the extra instructions per call against the plain function.
+# Callgrind counts instructions, not time, so the figures are the same on a
+# busy machine as on a quiet one.
 #
 # Usage: scripts/instructions.sh [N]   (needs valgrind)
 set -euo pipefail
@@ -14,12 +23,17 @@ count() {
   valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$n" 2>&1 |
     sed -n 's/.*Collected : *\([0-9]*\).*/\1/p; s/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d , | tail -1
 }
+report() { # label count baseline
+  awk -v n="$n" -v label="$1" -v c="$2" -v b="$3" \
+    'BEGIN { printf "%-38s %12d instructions (%+.1f per call)\n", label, c, (c - b) / n }'
+}
 plain=$(count plain)
-audited=$(count audited)
-hooked=$(count audited-hook)
-awk -v n="$n" -v p="$plain" -v a="$audited" -v h="$hooked" 'BEGIN {
-  printf "calls: %d\n", n
-  printf "plain:               %12d instructions\n", p
-  printf "audited, no hook:    %12d instructions (+%.1f per call)\n", a, (a - p) / n
-  printf "audited, one hook:   %12d instructions (+%.1f per call)\n", h, (h - p) / n
-}'
+plain_call=$(count plain-call)
+echo "calls: $n"
+echo "leaf function, against the plain one:"
+report "  audit point, no hook" "$(count audited)" "$plain"
+report "  audit point, one no-op hook" "$(count audited-hook)" "$plain"
+report "  tracing::info!, no subscriber" "$(count traced)" "$plain"
+report "  tracing::info!, no-op subscriber" "$(count traced-subscriber)" "$plain"
+echo "function that calls out, against the plain one:"
+report "  audit point, no hook" "$(count audited-call)" "$plain_call"
