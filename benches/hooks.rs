@@ -1,6 +1,7 @@
 //! Dispatch with hooks installed: 1, 4 and 16 no-op hooks, against `tracing`
 //! with an enabled no-op subscriber; two threads at once against one; and an
-//! audit point that the only hook is not interested in.
+//! audit point that the only hook is not interested in; real system calls
+//! (`File::open`, `fs::metadata`, loopback `TcpStream::connect`) with one hook.
 //!
 //! Hooks cannot be removed, so the cases run in order of growing registry,
 //! in one binary of their own.
@@ -21,6 +22,7 @@ fn hooks(c: &mut Criterion) {
     let file = dir.path().join("small.txt");
     std::fs::write(&file, b"hello").unwrap();
     tracing::subscriber::set_global_default(common::NoopSubscriber).unwrap();
+    let server = common::loopback_server();
 
     // Interest: the only hook wants `net.*`; the `fs.*` point stays cheap.
     let mut g = c.benchmark_group("interest");
@@ -54,6 +56,18 @@ fn hooks(c: &mut Criterion) {
             });
             g.bench_function("audit_std_file_open", |b| {
                 b.iter(|| audit_std::fs::File::open(&file).unwrap())
+            });
+            g.bench_function("std_metadata", |b| {
+                b.iter(|| std::fs::metadata(&file).unwrap())
+            });
+            g.bench_function("audit_std_metadata", |b| {
+                b.iter(|| audit_std::fs::metadata(&file).unwrap())
+            });
+            g.bench_function("std_tcp_connect", |b| {
+                b.iter(|| std::net::TcpStream::connect(server).unwrap())
+            });
+            g.bench_function("audit_std_tcp_connect", |b| {
+                b.iter(|| audit_std::net::TcpStream::connect(server).unwrap())
             });
             g.bench_function("tracing_noop_subscriber", |b| {
                 b.iter(|| common::traced(black_box(7), path))

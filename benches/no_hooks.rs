@@ -41,6 +41,13 @@ fn no_hooks(c: &mut Criterion) {
     g.bench_function("audit_std_metadata", |b| {
         b.iter(|| audit_std::fs::metadata(&file).unwrap())
     });
+    let server = common::loopback_server();
+    g.bench_function("std_tcp_connect", |b| {
+        b.iter(|| std::net::TcpStream::connect(server).unwrap())
+    });
+    g.bench_function("audit_std_tcp_connect", |b| {
+        b.iter(|| audit_std::net::TcpStream::connect(server).unwrap())
+    });
     g.finish();
 }
 

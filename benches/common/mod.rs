@@ -77,3 +77,16 @@ pub const PATH: &str = "/srv/app/data.bin";
 pub fn annotated(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(plain_body(x, path))
 }
+
+/// Starts a loopback listener that accepts and drops connections on a thread
+/// of its own, for the `TcpStream::connect` benches; returns its address.
+pub fn loopback_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            drop(stream);
+        }
+    });
+    addr
+}
