@@ -64,10 +64,10 @@ fn hooks(c: &mut Criterion) {
                 b.iter(|| audit_std::fs::metadata(&file).unwrap())
             });
             g.bench_function("std_tcp_connect", |b| {
-                b.iter(|| std::net::TcpStream::connect(server).unwrap())
+                b.iter(|| common::connected(std::net::TcpStream::connect(server)))
             });
             g.bench_function("audit_std_tcp_connect", |b| {
-                b.iter(|| audit_std::net::TcpStream::connect(server).unwrap())
+                b.iter(|| common::connected(audit_std::net::TcpStream::connect(server)))
             });
             g.bench_function("tracing_noop_subscriber", |b| {
                 b.iter(|| common::traced(black_box(7), path))

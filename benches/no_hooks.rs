@@ -43,10 +43,10 @@ fn no_hooks(c: &mut Criterion) {
     });
     let server = common::loopback_server();
     g.bench_function("std_tcp_connect", |b| {
-        b.iter(|| std::net::TcpStream::connect(server).unwrap())
+        b.iter(|| common::connected(std::net::TcpStream::connect(server)))
     });
     g.bench_function("audit_std_tcp_connect", |b| {
-        b.iter(|| audit_std::net::TcpStream::connect(server).unwrap())
+        b.iter(|| common::connected(audit_std::net::TcpStream::connect(server)))
     });
     g.finish();
 }

@@ -78,15 +78,52 @@ pub fn annotated(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(plain_body(x, path))
 }
 
-/// Starts a loopback listener that accepts and drops connections on a thread
+/// Starts a loopback listener that accepts and resets connections on a thread
 /// of its own, for the `TcpStream::connect` benches; returns its address.
+///
+/// The server closes each connection with an RST (`SO_LINGER` of zero), so
+/// that no side keeps it in TIME_WAIT: tens of thousands of connections in
+/// TIME_WAIT make the kernel's search for a free local port, and so every
+/// `connect`, slow and erratic.
 pub fn loopback_server() -> std::net::SocketAddr {
+    use std::os::fd::AsRawFd;
+
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            drop(stream);
+        for stream in listener.incoming().flatten() {
+            let linger = libc::linger {
+                l_onoff: 1,
+                l_linger: 0,
+            };
+            // SAFETY: a valid socket descriptor, and a pointer to a `linger`
+            // of the size passed.
+            unsafe {
+                libc::setsockopt(
+                    stream.as_raw_fd(),
+                    libc::SOL_SOCKET,
+                    libc::SO_LINGER,
+                    std::ptr::from_ref(&linger).cast(),
+                    std::mem::size_of::<libc::linger>() as libc::socklen_t,
+                );
+            }
         }
     });
     addr
+}
+
+/// Checks the result of a `connect` to [`loopback_server`], then waits for
+/// the server to reset the connection, so that connections never pile up in
+/// the accept queue (a full queue drops SYNs, and a retried SYN costs a
+/// second). A reset is a success too: it may come before `connect` returns.
+pub fn connected<S: std::io::Read>(result: std::io::Result<S>) {
+    let reset =
+        |e: std::io::Error| assert_eq!(e.kind(), std::io::ErrorKind::ConnectionReset, "{e}");
+    match result {
+        Ok(mut stream) => match stream.read(&mut [0u8; 1]) {
+            Ok(n) => assert_eq!(n, 0),
+            Err(e) => reset(e),
+        },
+        Err(e) => reset(e),
+    }
 }
