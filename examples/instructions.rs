@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! cargo run --release --example instructions -- <mode> <N>
-//! mode: plain | audited | audited-hook | plain-call | audited-call
+//! mode: plain | audited | audited-hook | audited-16-hooks | plain-call | audited-call
 //!       | traced | traced-subscriber
 //! ```
 
@@ -95,6 +95,16 @@ fn main() {
             .expect("auditing is compiled in");
             audited
         }
+        "audited-16-hooks" => {
+            for _ in 0..16 {
+                audit_core::add_hook(|event| {
+                    black_box(event);
+                    Ok(())
+                })
+                .expect("auditing is compiled in");
+            }
+            audited
+        }
         "plain-call" => plain_call,
         "audited-call" => audited_call,
         "traced" => traced,
@@ -105,7 +115,7 @@ fn main() {
         }
         other => {
             eprintln!(
-                "unknown mode {other:?}: expected plain, audited, audited-hook, \
+                "unknown mode {other:?}: expected plain, audited, audited-hook, audited-16-hooks, \
                  plain-call, audited-call, traced or traced-subscriber"
             );
             std::process::exit(2);

@@ -3,7 +3,7 @@
 # same workload of N calls (examples/instructions.rs) in several modes.
 #
 #   - a minimal leaf function: plain, with an audit point and no hook, with
-#     one no-op hook; and the same with a `tracing` event, without and with an
+#     one no-op hook, with 16 (reported against one: 15 extra hooks); and the same with a `tracing` event, without and with an
 #     enabled no-op subscriber (the comparison the dispatch must win);
 #   - a function that calls out (as every audit_std wrapper calls into std):
 #     plain, and with an audit point and no hook.
@@ -32,7 +32,9 @@ plain_call=$(count plain-call)
 echo "calls: $n"
 echo "leaf function, against the plain one:"
 report "  audit point, no hook" "$(count audited)" "$plain"
-report "  audit point, one no-op hook" "$(count audited-hook)" "$plain"
+one_hook=$(count audited-hook)
+report "  audit point, one no-op hook" "$one_hook" "$plain"
+report "  audit point, 16 no-op hooks (vs one)" "$(count audited-16-hooks)" "$one_hook"
 report "  tracing::info!, no subscriber" "$(count traced)" "$plain"
 report "  tracing::info!, no-op subscriber" "$(count traced-subscriber)" "$plain"
 echo "function that calls out, against the plain one:"

@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::AuditErrorKind;
-use crate::registry::HookSet;
+use crate::registry::{HookRef, HookSet};
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
@@ -112,7 +112,7 @@ impl Drop for Delivery {
 }
 
 #[inline]
-fn run_hooks(hooks: &[&'static dyn Hook], event: &Event<'_>) -> Result<(), AuditError> {
+fn run_hooks(hooks: &[HookRef], event: &Event<'_>) -> Result<(), AuditError> {
     for hook in hooks {
         hook.on_event(event)?;
     }

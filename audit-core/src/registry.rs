@@ -10,6 +10,7 @@
 
 use std::any::type_name;
 use std::collections::BTreeMap;
+use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
@@ -46,7 +47,50 @@ struct WriterState {
 /// added, and the answers live on in the callsites' [`HookSet`]s.
 #[derive(Default)]
 struct HookList {
-    hooks: Vec<&'static dyn Hook>,
+    hooks: Vec<HookRef>,
+}
+
+/// An installed hook as the dispatcher calls it: the hook's address, and a
+/// function made for its type.
+///
+/// Calling through it is one indirect call, where a `&dyn Hook` would first
+/// load the function's address from the vtable: one dependent load less per
+/// hook and per event, and the hook's body is inlined into that function.
+#[derive(Clone, Copy)]
+pub(crate) struct HookRef {
+    hook: *const (),
+    call: for<'a, 'b> unsafe fn(*const (), &'a Event<'b>) -> Result<(), AuditError>,
+}
+
+// SAFETY: `hook` points to a leaked value of a type that implements `Hook`,
+// which requires `Send + Sync`, and is only ever used through `&`.
+unsafe impl Send for HookRef {}
+unsafe impl Sync for HookRef {}
+
+impl HookRef {
+    /// Leaks `hook` (hooks are never removed) and returns its reference.
+    fn leak<H: Hook>(hook: H) -> HookRef {
+        let hook: &'static H = Box::leak(Box::new(hook));
+        HookRef {
+            hook: ptr::from_ref(hook).cast(),
+            call: call_as::<H>,
+        }
+    }
+
+    /// Calls the hook with `event`.
+    #[inline]
+    pub(crate) fn on_event(self, event: &Event<'_>) -> Result<(), AuditError> {
+        // SAFETY: `call` was instantiated for the type that `hook` points to
+        // (see `leak`), and leaked hooks stay valid for the whole process.
+        unsafe { (self.call)(self.hook, event) }
+    }
+}
+
+/// # Safety
+/// `hook` must point to a live `H`.
+unsafe fn call_as<H: Hook>(hook: *const (), event: &Event<'_>) -> Result<(), AuditError> {
+    // SAFETY: guaranteed by the caller.
+    unsafe { (*hook.cast::<H>()).on_event(event) }
 }
 
 /// The hooks one callsite dispatches to, in the order they were added.
@@ -56,7 +100,7 @@ struct HookList {
 /// with the same interested hooks share a set, so there are only as many
 /// sets as distinct combinations of interests, whatever the callsite count.
 pub(crate) struct HookSet {
-    hooks: &'static [&'static dyn Hook],
+    hooks: &'static [HookRef],
     /// Positions of `hooks` in the registry's list: the key in `sets`.
     ids: &'static [usize],
 }
@@ -70,7 +114,7 @@ impl HookSet {
 
     /// The hooks, in the order they were added.
     #[inline]
-    pub(crate) fn hooks(&self) -> &'static [&'static dyn Hook] {
+    pub(crate) fn hooks(&self) -> &'static [HookRef] {
         self.hooks
     }
 }
@@ -87,7 +131,7 @@ impl WriterState {
     /// Taking `&mut self` proves the writer lock is held, so callsites are
     /// never written by two threads at once. Asks the new hook's interest once
     /// per callsite; the older hooks' answers are already in the sets.
-    fn extend_sets(&mut self, id: usize, hook: &'static dyn Hook, interest: &Interest) {
+    fn extend_sets(&mut self, id: usize, hook: HookRef, interest: &Interest) {
         for callsite in crate::catalogue() {
             if !interest.covers(callsite) {
                 continue;
@@ -100,7 +144,7 @@ impl WriterState {
                 .chain([id])
                 .collect();
             let set = *self.sets.entry(ids).or_insert_with_key(|ids| {
-                let hooks: Box<[&'static dyn Hook]> = old
+                let hooks: Box<[HookRef]> = old
                     .map_or(&[][..], |set| set.hooks)
                     .iter()
                     .copied()
@@ -113,6 +157,16 @@ impl WriterState {
             });
             callsite.set_hooks(Some(set));
         }
+    }
+
+    /// Appends `hook` to the registry and to the sets of the callsites its
+    /// interest covers, then raises their flags.
+    fn install(&mut self, hook: HookRef, interest: &Interest) {
+        let mut hooks = HOOKS.load().hooks.clone();
+        self.extend_sets(hooks.len(), hook, interest);
+        hooks.push(hook);
+        HOOKS.store(Arc::new(HookList { hooks }));
+        self.refresh_flags();
     }
 
     /// Recomputes every callsite's flag after a change to the hooks or captures.
@@ -181,7 +235,7 @@ pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
 where
     F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
 {
-    insert(Interest::all(), Box::new(hook), type_name::<F>())
+    insert(Interest::all(), hook)
 }
 
 /// Installs a hook that sees only the events covered by `interest`.
@@ -205,7 +259,7 @@ pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), Audi
 where
     F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
 {
-    insert(interest, Box::new(hook), type_name::<F>())
+    insert(interest, hook)
 }
 
 /// Installs a hook type (a struct implementing [`Hook`]), with the interest
@@ -235,14 +289,21 @@ where
 /// ```
 pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
     let interest = hook.interest();
-    insert(interest, Box::new(hook), type_name::<H>())
+    insert(interest, hook)
 }
 
-fn insert(
-    interest: Interest,
-    hook: Box<dyn Hook>,
-    hook_name: &'static str,
-) -> Result<(), AuditError> {
+fn insert<H: Hook>(interest: Interest, hook: H) -> Result<(), AuditError> {
+    let mut writer = admit(type_name::<H>())?;
+    // Hooks are never removed, so each lives for the rest of the process.
+    writer.install(HookRef::leak(hook), &interest);
+    Ok(())
+}
+
+/// Checks that a hook called `hook_name` may be added, asking the installed
+/// hooks through `audit.add_hook`; on success, returns the writer lock, held
+/// since before the vote so that no hook can be added in between that would
+/// not have seen this `audit.add_hook`.
+fn admit(hook_name: &'static str) -> Result<MutexGuard<'static, WriterState>, AuditError> {
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
@@ -255,22 +316,12 @@ fn insert(
             "a hook cannot be added from inside a hook",
         ));
     }
-    // The writer lock is held while the existing hooks vote, so no hook can be
-    // added in between that would not have seen this `audit.add_hook`.
-    let mut writer = lock_writer();
+    let writer = lock_writer();
     if writer.sealed {
         return Err(sealed_error());
     }
     crate::audit!(ADD_HOOK_EVENT, hook = hook_name).map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
-
-    // Hooks are never removed, so each lives for the rest of the process.
-    let hook: &'static dyn Hook = Box::leak(hook);
-    let mut hooks = HOOKS.load().hooks.clone();
-    writer.extend_sets(hooks.len(), hook, &interest);
-    hooks.push(hook);
-    HOOKS.store(Arc::new(HookList { hooks }));
-    writer.refresh_flags();
-    Ok(())
+    Ok(writer)
 }
 
 fn sealed_error() -> AuditError {

@@ -35,9 +35,11 @@
 //! store-forwarding stall that cost about 2 ns per event on the machines this
 //! was measured on. Built in place, the values go from registers to the array.
 //!
-//! `deliver` runs the hooks in one loop under one `catch_unwind`, over a
-//! slice of `&'static dyn Hook` that the callsite already holds: no interest
-//! test, no reference count, one indirect call per hook.
+//! `deliver` runs the hooks in one loop under one `catch_unwind`, over the
+//! slice of hooks that the callsite already holds: no interest test, no
+//! reference count. Each entry is the hook's address and a function
+//! instantiated for its type, so a hook costs one indirect call, without the
+//! vtable load a `&dyn Hook` would need first.
 //!
 //! # Publishing hooks
 //!
