@@ -219,19 +219,6 @@ fn a_panicking_argument_leaves_the_thread_clean() {
 }
 
 #[test]
-fn argument_expressions_may_use_the_question_mark() {
-    fn parse(text: &str) -> Result<(), Box<dyn std::error::Error>> {
-        audit!("test.parse", n = text.parse::<u32>()?)?;
-        Ok(())
-    }
-    let ((ok, bad), _) = testing::capture(|| (parse("7"), parse("seven")));
-    assert!(ok.is_ok());
-    // Observed, the argument is evaluated and its error returned; compiled
-    // out, it is not evaluated at all.
-    assert_eq!(bad.is_err(), audit_core::ENABLED);
-}
-
-#[test]
 fn events_format_readably() {
     let (_, events) = testing::capture(|| {
         audit!(

@@ -50,8 +50,11 @@ macro_rules! __audited {
     (@raise $(($key:literal, $value:expr))*) => {
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
             match $crate::__private::begin(&__AUDIT_CALLSITE) {
+                // In a closure called at once (and inlined): `.await` in an
+                // argument is refused, since the thread counts as inside a
+                // hook until the delivery ends.
                 $crate::__private::Some(__audit_delivery) => {
-                    __audit_delivery.deliver(&[$($value),*])
+                    $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($value),*]))
                 }
                 $crate::__private::None => $crate::__private::Ok(()),
             }
@@ -112,19 +115,28 @@ macro_rules! __audited {
     // is type-checked too, so that both modes accept the same functions.
     (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {
         if false {
-            $(let _ = $value;)*
+            // In a closure, as when compiled in: `.await` is refused there.
+            let _ = || {
+                $(let _ = $value;)*
+            };
             let __audit_veto: fn($crate::AuditError) -> _ = $veto;
             return __audit_veto($crate::AuditError::denied(""));
         }
     };
     (panic; $name:literal; $(($key:literal, $value:expr))*) => {
         if false {
-            $(let _ = $value;)*
+            // In a closure, as when compiled in: `.await` is refused there.
+            let _ = || {
+                $(let _ = $value;)*
+            };
         }
     };
     (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
         if false {
-            $(let _ = $value;)*
+            // In a closure, as when compiled in: `.await` is refused there.
+            let _ = || {
+                $(let _ = $value;)*
+            };
         }
         $crate::__private::vetoable_off($body, $veto)
     }};

@@ -13,8 +13,8 @@
 /// be [`Recordable`](crate::Recordable); it is taken by reference.
 ///
 /// The argument expressions are evaluated **only if some hook will see the
-/// event**, in place, in the order written (like `format!`'s arguments, so
-/// `?` or `return` in them act on the enclosing function). With no hook
+/// event**, in the order written, inside a closure (so `?` and `return` in
+/// them refer to that closure, and `.await` is not allowed). With no hook
 /// installed, the whole macro is one atomic load and one predictable branch:
 /// no allocation, no argument evaluation, no call.
 ///
@@ -80,8 +80,11 @@ macro_rules! __audit_expand {
         );
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
             match $crate::__private::begin(&__AUDIT_CALLSITE) {
+                // In a closure called at once (and inlined): `.await` in an
+                // argument is refused, since the thread counts as inside a
+                // hook until the delivery ends.
                 $crate::__private::Some(__audit_delivery) => {
-                    __audit_delivery.deliver(&[$($crate::__private::value(&$value)),*])
+                    $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($crate::__private::value(&$value)),*]))
                 }
                 $crate::__private::None => $crate::__private::Ok(()),
             }
@@ -96,10 +99,15 @@ macro_rules! __audit_expand {
 #[macro_export]
 macro_rules! __audit_expand {
     ($name:expr; $(($key:ident, $value:expr))*) => {{
-        // Type-checked, never evaluated: the optimiser drops the block.
+        // Type-checked, never evaluated: the optimiser drops the block. The
+        // arguments sit in a closure, as when compiled in, so that both modes
+        // accept the same code (`?` refers to the closure, `.await` is refused).
         if false {
             let _: &'static $crate::__private::str = $name;
-            $(let _ = $crate::__private::value(&$value);)*
+            let _ = || -> $crate::__private::Result<(), $crate::AuditError> {
+                $(let _ = $crate::__private::value(&$value);)*
+                $crate::__private::Ok(())
+            };
         }
         $crate::__private::Ok::<(), $crate::AuditError>(())
     }};
