@@ -283,6 +283,36 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// A `flags` condition: boolean arguments of which at least one (`any`) or
+/// none (`none`) must be true.
+#[derive(Clone, Debug)]
+pub(crate) struct Flags {
+    any: Vec<String>,
+    none: Vec<String>,
+}
+
+impl Flags {
+    pub(crate) fn new(any: Vec<String>, none: Vec<String>) -> Self {
+        Flags { any, none }
+    }
+
+    pub(crate) fn hold(&self, event: &Event<'_>, action: Action) -> bool {
+        let deny = action == Action::Deny;
+        // `Some(b)`: the flag's value, absent and `None` counting as false;
+        // `None`: present but not a boolean, so it cannot be judged.
+        let flag = |name: &str| match event.arg(name) {
+            None | Some(Value::None) => Some(false),
+            Some(Value::Bool(b)) => Some(b),
+            Some(_) => None,
+        };
+        // An unjudgeable flag is taken whichever way makes a deny rule match
+        // and an allow rule not match.
+        let any_ok = self.any.is_empty() || self.any.iter().any(|n| flag(n).unwrap_or(deny));
+        let none_ok = self.none.iter().all(|n| !flag(n).unwrap_or(!deny));
+        any_ok && none_ok
+    }
+}
+
 // ----- items
 
 /// A path prefix: matches the prefix itself and everything under it.

@@ -32,15 +32,18 @@
 //! port = { in = ["0-1023"] }
 //! reason = "no privileged ports"
 //!
-//! ## Writes stay inside the work directory (and the temp directory).
+//! ## Writes stay inside the work directory: an open that may modify the
+//! ## file, and the other operations that change the filesystem.
 //! [[rule]]
-//! action = "allow"
-//! events = ["fs.open", "fs.write"]
-//! path = { under = ["/srv/app/work", "/tmp"] }
+//! action = "deny"
+//! events = ["fs.open"]
+//! flags = { any = ["write", "append", "truncate", "create", "create_new"] }
+//! path = { not_under = ["/srv/app/work"] }
+//! reason = "writes only under /srv/app/work"
 //!
 //! [[rule]]
 //! action = "deny"
-//! events = ["fs.write", "fs.remove_file", "fs.rename", "fs.create_dir"]
+//! events = ["fs.remove_*", "fs.rename", "fs.create_dir"]
 //! path = { not_under = ["/srv/app/work"] }
 //! reason = "writes only under /srv/app/work"
 //!
@@ -82,6 +85,7 @@
 //! | `port` | table | optional port condition: `in`, `not_in`, `arg` |
 //! | `program` | table | optional program condition: `in`, `not_in`, `arg` |
 //! | `host` | table | optional host-name condition: `in`, `not_in`, `arg` |
+//! | `flags` | table | optional boolean-argument condition: `any`, `none` |
 //!
 //! A condition table may be written inline (`path = { under = [...] }`) or as
 //! a sub-table (`[rule.path]` after its `[[rule]]`). It needs at least one of
@@ -95,6 +99,14 @@
 //! | `port` | ports (`443` or `"443"`) and ranges (`"8000-8999"`, inclusive) | the port is in the range |
 //! | `program` | bare names (`git`) or absolute paths (`/usr/bin/git`) | a name: the program's file name is that name, whatever its directory; a path: the program, made absolute, is that path |
 //! | `host` | globs, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
+//!
+//! `flags` lists *argument names*, not values: with `any`, at least one of
+//! the named boolean arguments must be true; with `none`, none of them may
+//! be. It tells apart events that share a name but not an effect, such as an
+//! `fs.open` that may modify the file from one that only reads (`flags = {
+//! any = ["write", "append", "truncate", "create", "create_new"] }`). An
+//! argument the event lacks, or whose value is `None`, counts as false; one
+//! that is not a boolean cannot be judged (see below).
 //!
 //! ## Which arguments a condition looks at
 //!

@@ -4,7 +4,7 @@ use audit_core::Event;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::condition::{
-    AddressRange, Cond, Condition, ConditionKind, HostPattern, Item, PathPrefix, PortRange,
+    AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathPrefix, PortRange,
     ProgramSpec,
 };
 use crate::Action;
@@ -38,6 +38,14 @@ pub struct Rule {
     pub(crate) events: Vec<String>,
     pub(crate) reason: Option<String>,
     pub(crate) conditions: [CondSpec; 5],
+    pub(crate) flags: FlagSpec,
+}
+
+/// The text of a `flags` condition: names of boolean arguments.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FlagSpec {
+    pub(crate) any: Vec<String>,
+    pub(crate) none: Vec<String>,
 }
 
 /// The text of one condition, before it is parsed.
@@ -79,6 +87,7 @@ impl Rule {
             events: strings(events).collect(),
             reason: None,
             conditions: Default::default(),
+            flags: FlagSpec::default(),
         }
     }
 
@@ -175,6 +184,36 @@ impl Rule {
         self.exclude(ConditionKind::Host, patterns)
     }
 
+    /// At least one of the boolean arguments `names` must be true.
+    ///
+    /// This tells apart events that share a name but not an effect: an
+    /// `fs.open` that may modify the file (`write`, `append`, `truncate`,
+    /// `create`, `create_new`) from one that only reads.
+    ///
+    /// ```
+    /// use audit_policy::Rule;
+    ///
+    /// let no_writes_outside = Rule::deny(["fs.open"])
+    ///     .flags_any(["write", "append", "truncate", "create", "create_new"])
+    ///     .path_not_under(["/srv/app/work"]);
+    /// # let _ = no_writes_outside;
+    /// ```
+    ///
+    /// An argument that the event does not have, or that is `None`, counts
+    /// as false; one that is present but not a boolean cannot be judged,
+    /// which counts in favour of a deny rule and against an allow rule.
+    pub fn flags_any<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.flags.any.extend(strings(names));
+        self
+    }
+
+    /// None of the boolean arguments `names` may be true (see
+    /// [`flags_any`](Self::flags_any) for absent and non-boolean arguments).
+    pub fn flags_none<I: IntoIterator<Item = S>, S: Into<String>>(mut self, names: I) -> Self {
+        self.flags.none.extend(strings(names));
+        self
+    }
+
     /// Applies the condition of `kind` to the argument called `name` only,
     /// instead of its default arguments (see the crate docs).
     pub fn arg(mut self, kind: ConditionKind, name: impl Into<String>) -> Self {
@@ -213,10 +252,12 @@ impl Rule {
                 conditions.push(condition);
             }
         }
+        let flags = compile_flags(&self.flags)?;
         Ok(CompiledRule {
             rule: self.clone(),
             events,
             conditions,
+            flags,
         })
     }
 }
@@ -271,12 +312,35 @@ fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Cond
     }))
 }
 
+/// Checks the argument names of a `flags` condition.
+fn compile_flags(spec: &FlagSpec) -> Result<Option<Flags>, String> {
+    if spec.any.is_empty() && spec.none.is_empty() {
+        return Ok(None);
+    }
+    for name in spec.any.iter().chain(&spec.none) {
+        check_flag_name(name)?;
+    }
+    Ok(Some(Flags::new(spec.any.clone(), spec.none.clone())))
+}
+
+/// An argument name in a `flags` list: non-empty, without spaces.
+pub(crate) fn check_flag_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("empty argument name in `flags`".into());
+    }
+    if name.chars().any(char::is_whitespace) {
+        return Err(format!("invalid argument name `{name}` in `flags`"));
+    }
+    Ok(())
+}
+
 /// A rule ready to match events.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
     pub(crate) events: GlobSet,
     conditions: Vec<Condition>,
+    flags: Option<Flags>,
 }
 
 impl CompiledRule {
@@ -286,5 +350,9 @@ impl CompiledRule {
                 .conditions
                 .iter()
                 .all(|c| c.holds(event, self.rule.action))
+            && self
+                .flags
+                .as_ref()
+                .is_none_or(|f| f.hold(event, self.rule.action))
     }
 }

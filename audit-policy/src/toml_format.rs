@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::condition::{AddressRange, HostPattern, Item, PathPrefix, PortRange, ProgramSpec};
-use crate::rule::{event_glob, CondSpec, Rule};
+use crate::rule::{check_flag_name, event_glob, CondSpec, FlagSpec, Rule};
 use crate::Action;
 
 #[derive(Deserialize)]
@@ -39,6 +39,15 @@ impl<'de> Deserialize<'de> for TomlRule {
                 *slot = cond;
             }
         }
+        if let Some(flags) = fields.flags {
+            if flags.any.is_empty() && flags.none.is_empty() {
+                return Err(de::Error::custom("`flags` condition needs `any` or `none`"));
+            }
+            rule.flags = FlagSpec {
+                any: flags.any.into_iter().map(|c| c.text).collect(),
+                none: flags.none.into_iter().map(|c| c.text).collect(),
+            };
+        }
         // Everything left to check spans the whole rule (an empty `events`, a
         // condition with neither list): report it at the rule.
         rule.compile().map_err(de::Error::custom)?;
@@ -63,6 +72,17 @@ struct RuleFields {
     program: Option<CondFields<ProgramSpec>>,
     #[serde(default)]
     host: Option<CondFields<HostPattern>>,
+    #[serde(default)]
+    flags: Option<FlagFields>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlagFields {
+    #[serde(default)]
+    any: Vec<Checked<FlagName>>,
+    #[serde(default)]
+    none: Vec<Checked<FlagName>>,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +130,15 @@ impl From<PathFields> for CondFields<PathPrefix> {
 
 /// Marker for event-name patterns.
 struct EventPattern;
+
+/// Marker for argument names in `flags`.
+struct FlagName;
+
+impl Checker for FlagName {
+    fn check_text(text: &str) -> Result<(), String> {
+        check_flag_name(text)
+    }
+}
 
 /// One list entry, kept as text after checking it parses (so the error
 /// points at the entry itself). Integers are accepted as text, for ports.

@@ -18,3 +18,4 @@ pub mod fs;
 pub mod net;
 pub mod os;
 pub mod process;
+pub mod testing;
