@@ -29,12 +29,12 @@ in = [22, "0-1023"]
 
 [[rule]]
 action = "allow"
-events = ["fs.*"]
+events = ["fs.*", "app.write"]
 path = { under = ["/work"] }
 
 [[rule]]
 action = "deny"
-events = ["fs.write", "fs.remove_file", "fs.rename", "fs.create_dir"]
+events = ["app.write", "fs.remove_file", "fs.rename", "fs.create_dir"]
 reason = "writes only under /work"
 
 [[rule]]
@@ -71,9 +71,9 @@ fn a_complete_policy_loads_and_behaves() {
         audit!("net.bind", addr = sock("127.0.0.1:22"))
     });
     allowed(&p, || audit!("net.bind", addr = sock("127.0.0.1:8080")));
-    allowed(&p, || audit!("fs.write", path = Path::new("/work/out.txt")));
+    allowed(&p, || audit!("app.write", path = Path::new("/work/out.txt")));
     denied(&p, "policy rule #4: writes only under /work", || {
-        audit!("fs.write", path = Path::new("/home/me/.bashrc"))
+        audit!("app.write", path = Path::new("/home/me/.bashrc"))
     });
     allowed(&p, || {
         audit!("fs.open", path = Path::new("/etc/hosts"), read = true)

@@ -144,7 +144,7 @@ fn long_byte_arguments_are_cut_but_their_length_kept() {
     let buf = SharedBuf::default();
     let payload = vec![b'a'; 10_000];
     let (result, _) = testing::capture_with_hook(JsonLines::new(buf.clone()), || {
-        audit!("fs.write", path = Path::new("/tmp/big"), data = &payload)
+        audit!("app.write", path = Path::new("/tmp/big"), data = &payload)
     });
     assert!(result.is_ok());
     let lines = buf.lines();
@@ -192,7 +192,7 @@ impl Write for AuditedWriter {
         // Would recurse into the sink (and deadlock on its lock) if audit
         // points inside hooks were dispatched.
         if audit!(
-            "fs.write",
+            "app.write",
             path = Path::new("/var/log/audit.jsonl"),
             len = data.len()
         )
@@ -203,7 +203,7 @@ impl Write for AuditedWriter {
         self.buf.write(data)
     }
     fn flush(&mut self) -> io::Result<()> {
-        audit!("fs.flush")?;
+        audit!("app.flush")?;
         Ok(())
     }
 }
@@ -229,8 +229,8 @@ fn an_audited_writer_does_not_recurse() {
     let lines = probe.buf.lines();
     assert_eq!(probe.vetoed_inside.load(Ordering::SeqCst), 0);
     if audit_core::ENABLED {
-        // Only the three raised events: the writer's own `fs.write` and
-        // `fs.flush` were skipped, neither captured nor logged.
+        // Only the three raised events: the writer's own `app.write` and
+        // `app.flush` were skipped, neither captured nor logged.
         assert_eq!(events.len(), 3, "{events:?}");
         assert!(events.iter().all(|e| e.name() == "fs.open"));
         assert_eq!(lines.len(), 3);
