@@ -28,10 +28,12 @@
 # its own code) change LLVM's inlining decisions, which are not size-neutral:
 # here `main` came out 307 bytes smaller against `audit_std`, its `each_addr`
 # 41 bytes smaller than std's, `TcpStream`'s `read_exact`/`write_all` 135
-# bytes smaller, for a total of -527 bytes (-0.16%) out of 320 298 (Rust
-# 1.95, x86_64 Linux). That residue can take either sign; an exact match would
-# need audit_std to *be* std. For scale, auditing on adds about 5.6 KB (+1.75%)
-# to this program, so the tolerance is a fifth of that.
+# bytes smaller, while `process::exit` stayed a 6-byte jump (LLVM does not
+# inline into a cold call that never returns): -511 bytes (-0.16%) in all,
+# out of 320 298 (Rust 1.95, x86_64 Linux). That residue can take either
+# sign; an exact match would need audit_std to *be* std. For scale, auditing
+# on adds about 5.7 KB (+1.8%) to this program; the tolerance is a fifth of
+# that.
 #
 # Known cause of a failure (found with this script): `audit_std::net`'s
 # address code keeps running without auditing. Its `each_addr` asks
@@ -39,8 +41,8 @@
 # optimiser can fold away (the error comes from the system), and its
 # `str: ToSocketAddrs` reimplements std's parsing. Guarding the first with
 # `audit_core::ENABLED &&` and making the second forward to std's when
-# `!audit_core::ENABLED` removes both: +1 537 bytes and `audit_error` left in
-# the binary before, -527 bytes and no audit_core code after.
+# `!audit_core::ENABLED` removes both: +1 553 bytes and `audit_error` left in
+# the binary before, -511 bytes and no audit_core code after.
 #
 # To investigate a difference: compare
 #   nm -S --size-sort -C <bin>   (strip the ::h<hash> suffixes, then diff)

@@ -21,7 +21,7 @@ fn main() {
     }
     let dir = std::env::temp_dir().join(format!(
         "audit-hooks-size-probe-{}-{}",
-        std::process::id(),
+        process::id(),
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -32,7 +32,7 @@ fn main() {
     let _ = fs::remove_dir_all(&dir);
     if let Err(err) = result {
         eprintln!("size probe failed: {err}");
-        std::process::exit(1);
+        process::exit(1);
     }
 }
 
