@@ -1,42 +1,19 @@
 //! The event table in `audit_std::fs`'s documentation matches the code: every
 //! `fs.*` audit point linked from `audit_std` is in the table with the same
 //! argument names, every row of the table has an audit point, and every
-//! constant of `audit_std::events::fs` is a row.
+//! constant of `audit_std::events::fs` is a row; `events::fs::ALL` lists
+//! every constant, in the table's order.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use audit_std::events::fs as ev;
 
 const FS_MODULE_SOURCE: &str = include_str!("../audit-std/src/fs/mod.rs");
+const FS_EVENTS_SOURCE: &str = include_str!("../audit-std/src/events/fs.rs");
 
-/// Every event constant; a new one must be added here and to the table.
-const ALL: &[&str] = &[
-    ev::OPEN,
-    ev::COPY,
-    ev::RENAME,
-    ev::REMOVE_FILE,
-    ev::REMOVE_DIR,
-    ev::REMOVE_DIR_ALL,
-    ev::CREATE_DIR,
-    ev::READ_DIR,
-    ev::METADATA,
-    ev::CANONICALIZE,
-    ev::READ_LINK,
-    ev::HARD_LINK,
-    ev::SYMLINK,
-    ev::SET_PERMISSIONS,
-    ev::SET_LEN,
-    ev::SET_TIMES,
-    ev::LOCK,
-    ev::UNLOCK,
-    ev::CHOWN,
-    ev::CHROOT,
-    ev::SET_CURRENT_DIR,
-];
-
-/// The rows of the table: event name -> argument names, in order.
-fn documented() -> BTreeMap<String, Vec<String>> {
-    let mut rows = BTreeMap::new();
+/// The rows of the table, in order: (event name, argument names in order).
+fn rows() -> Vec<(String, Vec<String>)> {
+    let mut rows = Vec::new();
     for line in FS_MODULE_SOURCE.lines() {
         let Some(row) = line.trim().strip_prefix("//! | `fs.") else {
             continue;
@@ -57,11 +34,29 @@ fn documented() -> BTreeMap<String, Vec<String>> {
         );
         assert!(!cells[3].is_empty(), "`{name}` names no CPython event");
         assert!(
-            rows.insert(name.clone(), args).is_none(),
+            rows.iter().all(|(listed, _)| *listed != name),
             "`{name}` is listed twice"
         );
+        rows.push((name, args));
     }
     rows
+}
+
+/// The rows of the table: event name -> argument names, in order.
+fn documented() -> BTreeMap<String, Vec<String>> {
+    rows().into_iter().collect()
+}
+
+/// The values of the `pub const NAME: &str = "..."` items of
+/// `audit_std::events::fs`, in source order (`ALL` is a slice, not one of them).
+fn constants() -> Vec<String> {
+    FS_EVENTS_SOURCE
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub const "))
+        .filter(|line| line.contains(": &str = \""))
+        .filter_map(|line| line.split('"').nth(1))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The `fs.*` callsites of `audit_std` linked into this test: name -> argument
@@ -90,7 +85,7 @@ fn linked() -> BTreeMap<String, Vec<String>> {
 #[test]
 fn table_lists_every_event_constant() {
     let table = documented();
-    let constants: BTreeSet<String> = ALL.iter().map(|s| s.to_string()).collect();
+    let constants: BTreeSet<String> = ev::ALL.iter().map(|s| s.to_string()).collect();
     let rows: BTreeSet<String> = table.keys().cloned().collect();
     assert_eq!(rows, constants, "table rows vs events::fs constants");
 }
@@ -102,7 +97,7 @@ fn table_matches_the_catalogue() {
     if !audit_core::ENABLED {
         // Audit points compile to nothing: the catalogue is empty.
         assert!(code.is_empty(), "{code:?}");
-        assert_eq!(table.len(), ALL.len());
+        assert_eq!(table.len(), ev::ALL.len());
         return;
     }
     for (name, args) in &code {
@@ -117,4 +112,13 @@ fn table_matches_the_catalogue() {
             "`{name}` is in the table but raised nowhere"
         );
     }
+}
+
+#[test]
+fn all_is_every_constant_in_table_order() {
+    let constants = constants();
+    assert!(constants.len() >= 20, "constants not found: {constants:?}");
+    assert_eq!(ev::ALL, constants, "events::fs::ALL vs the constants");
+    let table: Vec<String> = rows().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(ev::ALL, table, "events::fs::ALL vs the table, in order");
 }

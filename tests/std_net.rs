@@ -608,7 +608,8 @@ fn socket_options_forward_to_std() {
 
 /// The event table in `audit_std::net`'s module docs against the catalogue of
 /// audit points linked into this test, both directions, names and argument
-/// names; and the table against the constants of `audit_std::events::net`.
+/// names; and the table against the constants of `audit_std::events::net`
+/// and its `ALL`, which lists them in the table's order.
 #[test]
 fn event_table_matches_the_code() {
     let doc = include_str!("../audit-std/src/net/mod.rs");
@@ -627,6 +628,12 @@ fn event_table_matches_the_code() {
             (name, args)
         })
         .collect();
+    let table_order: Vec<&str> = table.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        events::net::ALL,
+        table_order,
+        "events::net::ALL vs the table"
+    );
     table.sort();
     assert!(table.len() >= 10, "table not found: {table:?}");
 
@@ -634,8 +641,14 @@ fn event_table_matches_the_code() {
     let mut const_names: Vec<String> = consts
         .lines()
         .filter_map(|l| l.strip_prefix("pub const "))
+        .filter(|l| l.contains(": &str = \""))
         .map(|l| l.split('"').nth(1).unwrap().to_owned())
         .collect();
+    assert_eq!(
+        events::net::ALL,
+        const_names,
+        "events::net::ALL vs the constants"
+    );
     const_names.sort();
     let table_names: Vec<String> = table.iter().map(|(n, _)| n.clone()).collect();
     assert_eq!(table_names, const_names);

@@ -1,14 +1,24 @@
 //! The event table in `audit_std::process`'s documentation matches the code:
 //! every `process.*` audit point of audit-std is in the table with the same
-//! argument names, and every row of the table is an audit point.
+//! argument names, and every row of the table is an audit point; and
+//! `audit_std::events::process::ALL` lists every constant, in the table's
+//! order.
 
 use std::collections::BTreeMap;
 
+use audit_std::events::process as ev;
+
 const PROCESS_DOCS: &str = include_str!("../audit-std/src/process/mod.rs");
+const PROCESS_EVENTS: &str = include_str!("../audit-std/src/events/process.rs");
 
 /// Event name -> argument names, from the rows of the `# Events` table.
 fn table() -> BTreeMap<String, Vec<String>> {
-    let mut rows = BTreeMap::new();
+    rows().into_iter().collect()
+}
+
+/// The rows of the `# Events` table, in order: (event name, argument names).
+fn rows() -> Vec<(String, Vec<String>)> {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     for line in PROCESS_DOCS.lines() {
         let Some(row) = line.strip_prefix("//! | `process.") else {
             continue;
@@ -22,9 +32,10 @@ fn table() -> BTreeMap<String, Vec<String>> {
             .map(str::to_owned)
             .collect();
         assert!(
-            rows.insert(name.clone(), args).is_none(),
+            rows.iter().all(|(listed, _)| *listed != name),
             "{name} is in the table twice"
         );
+        rows.push((name, args));
     }
     rows
 }
@@ -40,17 +51,9 @@ fn table_lists_every_process_event_with_its_arguments() {
     let _ = audit_std::process::Command::exec;
 
     let table = table();
-    assert_eq!(
-        table.keys().collect::<Vec<_>>(),
-        [
-            "process.abort",
-            "process.exec",
-            "process.exit",
-            "process.kill",
-            "process.spawn"
-        ],
-        "the table's rows"
-    );
+    let mut all = ev::ALL.to_vec();
+    all.sort_unstable();
+    assert_eq!(table.keys().collect::<Vec<_>>(), all, "the table's rows");
 
     let mut code: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for site in audit_core::catalogue() {
@@ -91,10 +94,18 @@ fn table_lists_every_process_event_with_its_arguments() {
 
 #[test]
 fn constants_name_the_table_rows() {
-    use audit_std::events::process as ev;
-    let table = table();
+    // The `pub const NAME: &str = "..."` items, in source order.
+    let constants: Vec<&str> = PROCESS_EVENTS
+        .lines()
+        .filter_map(|line| line.strip_prefix("pub const "))
+        .filter(|line| line.contains(": &str = \""))
+        .filter_map(|line| line.split('"').nth(1))
+        .collect();
+    assert_eq!(ev::ALL, constants, "events::process::ALL vs the constants");
+    let rows: Vec<String> = rows().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(ev::ALL, rows, "events::process::ALL vs the table, in order");
     for name in [ev::SPAWN, ev::EXEC, ev::KILL, ev::EXIT, ev::ABORT] {
-        assert!(table.contains_key(name), "{name} has no row");
+        assert!(ev::ALL.contains(&name), "{name} is not in ALL");
     }
-    assert_eq!(table.len(), 5);
+    assert_eq!(ev::ALL.len(), 5);
 }

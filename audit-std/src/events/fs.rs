@@ -130,3 +130,39 @@ pub const CHROOT: &str = "fs.chroot";
 ///
 /// Arguments: `(path)`.
 pub const SET_CURRENT_DIR: &str = "fs.set_current_dir";
+
+/// Every `fs.*` event, in the order of the table in [`crate::fs`]'s
+/// documentation.
+///
+/// For code that treats the family as a whole: a policy that lists what it
+/// covers, a test that checks each event was raised.
+///
+/// ```
+/// use audit_std::events::fs;
+///
+/// assert!(fs::ALL.contains(&fs::OPEN));
+/// assert!(fs::ALL.iter().all(|name| name.starts_with("fs.")));
+/// ```
+pub const ALL: &[&str] = &[
+    OPEN,
+    COPY,
+    RENAME,
+    REMOVE_FILE,
+    REMOVE_DIR,
+    REMOVE_DIR_ALL,
+    CREATE_DIR,
+    READ_DIR,
+    METADATA,
+    CANONICALIZE,
+    READ_LINK,
+    HARD_LINK,
+    SYMLINK,
+    SET_PERMISSIONS,
+    SET_LEN,
+    SET_TIMES,
+    LOCK,
+    UNLOCK,
+    CHOWN,
+    CHROOT,
+    SET_CURRENT_DIR,
+];

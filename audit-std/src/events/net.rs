@@ -80,3 +80,28 @@ pub const UNIX_ACCEPT: &str = "net.unix_accept";
 /// Arguments: `(path: Path or None, abstract_name: Bytes or None)`, as for
 /// [`UNIX_CONNECT`]. Closest CPython event: `socket.sendto`.
 pub const UNIX_SEND_TO: &str = "net.unix_send_to";
+
+/// Every `net.*` event, in the order of the table in [`crate::net`]'s
+/// documentation.
+///
+/// For code that treats the family as a whole: a policy that lists what it
+/// covers, a test that checks each event was raised.
+///
+/// ```
+/// use audit_std::events::net;
+///
+/// assert!(net::ALL.contains(&net::RESOLVE));
+/// assert!(net::ALL.iter().all(|name| name.starts_with("net.")));
+/// ```
+pub const ALL: &[&str] = &[
+    RESOLVE,
+    CONNECT,
+    BIND,
+    ACCEPT,
+    SEND_TO,
+    JOIN_MULTICAST,
+    UNIX_CONNECT,
+    UNIX_BIND,
+    UNIX_ACCEPT,
+    UNIX_SEND_TO,
+];

@@ -67,3 +67,17 @@ pub const EXIT: &str = "process.exit";
 /// Raised by [`abort`](crate::process::abort). Observe-only: the abort
 /// happens whatever the hooks return.
 pub const ABORT: &str = "process.abort";
+
+/// Every `process.*` event, in the order of the table in [`crate::process`]'s
+/// documentation.
+///
+/// For code that treats the family as a whole: a policy that lists what it
+/// covers, a test that checks each event was raised.
+///
+/// ```
+/// use audit_std::events::process;
+///
+/// assert!(process::ALL.contains(&process::SPAWN));
+/// assert!(process::ALL.iter().all(|name| name.starts_with("process.")));
+/// ```
+pub const ALL: &[&str] = &[SPAWN, EXEC, KILL, EXIT, ABORT];
