@@ -9,16 +9,20 @@
 //!
 //! The log writer locks the file around each line, and locking is audited
 //! (`fs.lock`, `fs.unlock`). Those events are raised inside the hook, where
-//! audit points are not dispatched again: the sink does not recurse, and the
-//! log holds no `fs.lock` line.
+//! audit points are not dispatched again: the sink does not recurse, and
+//! the only `fs.lock` in the log is the one the program takes itself.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use audit_core::install_hook;
 use audit_sinks::JsonLines;
 use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
+
+/// How many times the log writer locked the file.
+static WRITER_LOCKS: AtomicUsize = AtomicUsize::new(0);
 
 /// A log file that holds an advisory lock while it appends a line, as a log
 /// shared between processes would.
@@ -31,6 +35,7 @@ impl Write for LockedLog {
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         self.0.lock()?;
+        WRITER_LOCKS.fetch_add(1, Ordering::Relaxed);
         let written = self.0.write_all(buf);
         self.0.unlock()?;
         written
@@ -75,6 +80,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let out = Command::new("echo").arg("hi").output()?;
     println!("echo said: {}", String::from_utf8_lossy(&out.stdout).trim());
+
+    // The same lock, taken outside a hook, is audited as usual. Closing the
+    // file releases it (an `unlock` would be logged while it is held).
+    fs::File::open(&log_path)?.lock_shared()?;
+    let locks = WRITER_LOCKS.load(Ordering::Relaxed);
+    println!("the log writer locked the file {locks} times");
 
     // Read back with `std`, so that reading the log is not itself logged.
     let text = std::fs::read_to_string(&log_path)?;

@@ -14,8 +14,8 @@
 //!
 //! `audit-policy` conditions look at paths, addresses, ports, programs and
 //! host names, not at flags such as `fs.open`'s `write`, so the policy alone
-//! cannot tell opening a file for reading from opening it for writing. A
-//! three-line hook in front of it lets only writing opens reach it.
+//! cannot tell opening a file for reading from opening it for writing: a
+//! small hook in front of it lets only the opens that write reach it.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
@@ -24,26 +24,31 @@ use std::time::Duration;
 
 use audit_core::{add_hook_with_interest, audit_error, Hook};
 use audit_policy::Policy;
-use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
+use audit_std::{events, fs};
 
-/// The policy; `{work}` is replaced by the work directory.
+/// The policy; `{work}` is replaced by the work directory. Rules are tried
+/// in order, the first that matches decides, and the default decides the rest.
 const POLICY: &str = r#"
 default = "allow"
 
+# Network: loopback only.
 [[rule]]
 action = "deny"
 events = ["net.connect", "net.bind", "net.send_to"]
 address = { not_in = ["loopback"] }
 reason = "network is loopback only"
 
+# Writes: only inside the work directory (`fs.open` reaches the policy only
+# when it opens for writing, see `main`).
 [[rule]]
 action = "deny"
 events = ["fs.open", "fs.create_dir", "fs.remove_*", "fs.rename", "fs.set_permissions"]
 path = { not_under = ['{work}'] }
 reason = "writes only inside the work directory"
 
+# Processes: an allow-list.
 [[rule]]
 action = "deny"
 events = ["process.spawn", "process.exec"]
@@ -74,10 +79,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         policy.default_action()
     );
 
+    // `policy.install()` would install the policy as it is; this hook first
+    // lets opening for reading through, since the policy cannot see flags.
     let installed = add_hook_with_interest(policy.interest(), move |event| {
         let write = event.arg("write").and_then(|v| v.as_bool());
-        if event.name() == "fs.open" && write == Some(false) {
-            return Ok(()); // Reading is allowed anywhere.
+        if event.name() == events::fs::OPEN && write == Some(false) {
+            return Ok(());
         }
         policy.on_event(event)
     });

@@ -215,21 +215,34 @@ fn json_log_writes_one_parsable_object_per_event() {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
         .collect();
     if !audit_core::ENABLED {
-        assert!(stdout.contains("no audit log: "), "{stdout}");
+        assert_lines(
+            &stdout,
+            &["no audit log: ", "the log writer locked the file 0 times"],
+        );
         assert!(events.is_empty(), "{stdout}");
         return;
     }
-    let names: Vec<&str> = events
+    // Every line was written under a lock, yet the writer's own locking and
+    // writing are nowhere in the log: it did not recurse.
+    assert!(
+        stdout.contains(&format!(
+            "the log writer locked the file {} times",
+            events.len()
+        )),
+        "{stdout}"
+    );
+    let mut names: Vec<&str> = events
         .iter()
         .map(|e| e["event"].as_str().unwrap())
         .collect();
-    // Two opens of data.txt (write, read), then the loopback exchange and the
-    // child; the log's own opening and locking are not there.
-    let mut sorted = names.clone();
-    sorted.sort_unstable();
+    names.sort_unstable();
+    // data.txt written and read, the loopback exchange, the child, and the
+    // program opening and locking the log itself, outside any hook.
     assert_eq!(
-        sorted,
+        names,
         [
+            "fs.lock",
+            "fs.open",
             "fs.open",
             "fs.open",
             "net.accept",
@@ -243,13 +256,15 @@ fn json_log_writes_one_parsable_object_per_event() {
         assert!(event["time"].as_str().unwrap().ends_with('Z'), "{event}");
         assert!(event["thread"]["id"].is_u64(), "{event}");
         assert!(event["callsite"]["line"].is_u64(), "{event}");
-        assert!(
-            !event["args"]["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with("audit.jsonl")),
-            "the log logged itself: {event}"
-        );
     }
+    let (lock, last_open) = (&events[events.len() - 1], &events[events.len() - 2]);
+    assert_eq!(lock["event"], "fs.lock");
+    assert_eq!(lock["args"]["shared"], true);
+    assert!(last_open["args"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/audit.jsonl"));
+    assert_eq!(last_open["args"]["write"], false);
     let open = &events[0];
     assert_eq!(open["event"], "fs.open");
     assert!(open["args"]["path"]
