@@ -73,11 +73,33 @@ fn build_examples() -> Result<HashMap<String, PathBuf>, String> {
     Ok(paths)
 }
 
+/// Runs an example with `args`, checks that it succeeded, and returns its stdout.
+fn run(name: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(example(name))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Checks that `stdout` contains each of `lines`.
+fn assert_lines(stdout: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
+}
+
 #[test]
 fn quickstart_shows_events_and_refusals() {
     let out = Command::new(example("quickstart"))
         .output()
-        .expect("the example is built by `cargo test`");
+        .expect("cannot run the example");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -121,27 +143,6 @@ fn instructions_workload_runs() {
             String::from_utf8_lossy(&out.stdout).trim(),
             format!("{mode}: 1000 calls, checksum 500500")
         );
-    }
-}
-
-/// Runs an example with `args`, checks that it succeeded, and returns its stdout.
-fn run(name: &str, args: &[&std::ffi::OsStr]) -> String {
-    let out = Command::new(example(name))
-        .args(args)
-        .output()
-        .expect("the example is built by `cargo test`");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{name} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-fn assert_lines(stdout: &str, lines: &[&str]) {
-    for line in lines {
-        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
     }
 }
 
