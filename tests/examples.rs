@@ -1,24 +1,105 @@
-//! Runs the examples, so they cannot rot. `cargo test` builds them beside the
-//! test binaries.
+//! Runs the examples, so they cannot rot.
+//!
+//! `cargo test --test examples` does not build the examples, and binaries
+//! left in `target/` may be stale or built with other features, so the tests
+//! first ask Cargo to build them, with this test's profile and with the `off`
+//! feature when this test has it, and run the executables Cargo names.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::OnceLock;
 
+/// The path of example `name`, built for this test's profile and features.
 fn example(name: &str) -> PathBuf {
-    let deps = std::env::current_exe().unwrap();
-    deps.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(name)
+    static BUILT: OnceLock<Result<HashMap<String, PathBuf>, String>> = OnceLock::new();
+    match BUILT.get_or_init(build_examples) {
+        Ok(paths) => paths
+            .get(name)
+            .unwrap_or_else(|| panic!("Cargo built no example called {name}"))
+            .clone(),
+        Err(err) => panic!("the examples did not build:\n{err}"),
+    }
+}
+
+/// Runs `cargo build --examples` and collects the executables it reports.
+fn build_examples() -> Result<HashMap<String, PathBuf>, String> {
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cargo.args([
+        "build",
+        "--examples",
+        "--message-format=json",
+        "--manifest-path",
+    ]);
+    cargo.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
+    // This binary lives in target/<profile dir>/deps.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let profile_dir = exe.parent().and_then(|deps| deps.parent());
+    match profile_dir
+        .and_then(|d| d.file_name())
+        .and_then(|n| n.to_str())
+    {
+        Some("debug") | None => {}
+        Some("release") => {
+            cargo.arg("--release");
+        }
+        Some(profile) => {
+            cargo.args(["--profile", profile]);
+        }
+    }
+    if !audit_core::ENABLED {
+        cargo.args(["--features", "audit-core/off"]);
+    }
+    let out = cargo
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let mut paths = HashMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let target = &message["target"];
+        if message["reason"] == "compiler-artifact" && target["kind"][0] == "example" {
+            if let (Some(name), Some(exe)) =
+                (target["name"].as_str(), message["executable"].as_str())
+            {
+                paths.insert(name.to_owned(), PathBuf::from(exe));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Runs an example with `args`, checks that it succeeded, and returns its stdout.
+fn run(name: &str, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(example(name))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {name}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{name} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Checks that `stdout` contains each of `lines`.
+fn assert_lines(stdout: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
+    }
 }
 
 #[test]
 fn quickstart_shows_events_and_refusals() {
     let out = Command::new(example("quickstart"))
         .output()
-        .expect("the example is built by `cargo test`");
+        .expect("cannot run the example");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -61,6 +142,284 @@ fn instructions_workload_runs() {
         assert_eq!(
             String::from_utf8_lossy(&out.stdout).trim(),
             format!("{mode}: 1000 calls, checksum 500500")
+        );
+    }
+}
+
+#[test]
+fn policy_refuses_what_it_denies_and_nothing_else() {
+    let outside = tempfile::tempdir().unwrap();
+    let stdout = run("policy", &[outside.path().as_os_str()]);
+    let stolen = outside.path().join("stolen.txt");
+    let new_dir = outside.path().join("new-dir");
+    assert_lines(
+        &stdout,
+        &[
+            "policy: 3 rules, default allow",
+            "bind 127.0.0.1: ALLOWED",
+            "connect to 127.0.0.1: ALLOWED",
+            "server said: pong",
+            "write inside the work dir: ALLOWED",
+            "read outside the work dir: ALLOWED",
+            "notes.txt exists: true",
+            "echo said: hi",
+            "spawn echo: ALLOWED",
+        ],
+    );
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "connect to 192.0.2.1: REFUSED (policy rule #1: network is loopback only)",
+                "write outside the work dir: REFUSED (policy rule #2: writes only inside the work directory)",
+                "create a dir outside: REFUSED (policy rule #2: writes only inside the work directory)",
+                &format!("{} exists: false", stolen.display()),
+                &format!("{} exists: false", new_dir.display()),
+                "spawn sh: REFUSED (policy rule #3: program not on the allow-list)",
+            ],
+        );
+        assert!(!stdout.contains("policy not installed"), "{stdout}");
+        // Checked on disk too: the refused operations left nothing behind.
+        assert!(!stolen.exists() && !new_dir.exists());
+    } else {
+        assert_lines(
+            &stdout,
+            &[
+                "policy not installed: ",
+                "connect to 192.0.2.1: skipped (no policy to stop it)",
+                "write outside the work dir: ALLOWED",
+                "create a dir outside: ALLOWED",
+                &format!("{} exists: true", stolen.display()),
+                "spawn sh: ALLOWED",
+            ],
+        );
+        assert!(!stdout.contains("REFUSED"), "{stdout}");
+        assert_eq!(std::fs::read_to_string(&stolen).unwrap(), "data");
+        assert!(new_dir.is_dir());
+    }
+    // The file the example read was really there, in the directory we gave it.
+    assert!(outside.path().join("readme.txt").exists());
+}
+
+#[test]
+fn json_log_writes_one_parsable_object_per_event() {
+    let stdout = run("json_log", &[]);
+    assert_lines(
+        &stdout,
+        &["read back: 42", "server said: pong", "echo said: hi"],
+    );
+    let (_, log) = stdout
+        .split_once(" lines in the log:\n")
+        .expect("the log is printed");
+    let events: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    if !audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &["no audit log: ", "the log writer locked the file 0 times"],
+        );
+        assert!(events.is_empty(), "{stdout}");
+        return;
+    }
+    // Every line was written under a lock, yet the writer's own locking and
+    // writing are nowhere in the log: it did not recurse.
+    assert!(
+        stdout.contains(&format!(
+            "the log writer locked the file {} times",
+            events.len()
+        )),
+        "{stdout}"
+    );
+    let mut names: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    // data.txt written and read, the loopback exchange, the child, and the
+    // program opening and locking the log itself, outside any hook.
+    assert_eq!(
+        names,
+        [
+            "fs.lock",
+            "fs.open",
+            "fs.open",
+            "fs.open",
+            "net.accept",
+            "net.bind",
+            "net.connect",
+            "process.spawn"
+        ],
+        "{stdout}"
+    );
+    for event in &events {
+        assert!(event["time"].as_str().unwrap().ends_with('Z'), "{event}");
+        assert!(event["thread"]["id"].is_u64(), "{event}");
+        assert!(event["callsite"]["line"].is_u64(), "{event}");
+    }
+    let (lock, last_open) = (&events[events.len() - 1], &events[events.len() - 2]);
+    assert_eq!(lock["event"], "fs.lock");
+    assert_eq!(lock["args"]["shared"], true);
+    assert!(last_open["args"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/audit.jsonl"));
+    assert_eq!(last_open["args"]["write"], false);
+    let open = &events[0];
+    assert_eq!(open["event"], "fs.open");
+    assert!(open["args"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("/data.txt"));
+    assert_eq!(open["args"]["write"], true);
+    assert_eq!(open["args"]["mode"], 0o666);
+    let by_name = |name: &str| events.iter().find(|e| e["event"] == name).unwrap();
+    assert!(by_name("net.connect")["args"]["address"]
+        .as_str()
+        .unwrap()
+        .starts_with("127.0.0.1:"));
+    assert_eq!(by_name("net.accept")["thread"]["name"], "server");
+    assert_eq!(by_name("process.spawn")["args"]["program"], "echo");
+    assert_eq!(
+        by_name("process.spawn")["args"]["args"],
+        serde_json::json!(["hi"])
+    );
+}
+
+#[test]
+fn tracing_bridge_forwards_audit_events_to_the_subscriber() {
+    let stdout = run("tracing_bridge", &[]);
+    assert_lines(
+        &stdout,
+        &[
+            "INFO request{id=7}: tracing_bridge: writing a file",
+            "INFO tracing_bridge: the server answered reply=pong",
+            "INFO tracing_bridge: the child answered stdout=hi",
+        ],
+    );
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "INFO request{id=7}: audit: fs.open path=",
+                "notes.txt read=false write=true",
+                "INFO audit: net.bind address=127.0.0.1:0 protocol=\"tcp\"",
+                "INFO audit: net.connect address=127.0.0.1:",
+                "INFO audit: net.accept peer=127.0.0.1:",
+                "INFO audit: process.spawn program=echo args=[hi]",
+            ],
+        );
+    } else {
+        assert!(
+            stdout.contains("audit events will not be traced: "),
+            "{stdout}"
+        );
+        assert!(!stdout.contains(" audit: "), "{stdout}");
+    }
+}
+
+#[test]
+fn custom_events_lists_and_raises_the_programs_own_audit_points() {
+    let stdout = run("custom_events", &[]);
+    assert_lines(
+        &stdout,
+        &[
+            "export: written",
+            "(granting viewer to alice)",
+            "(cleared 3 cache entries)",
+            "log in: true",
+        ],
+    );
+    if audit_core::ENABLED {
+        // The catalogue, printed before anything ran, names each audit point
+        // with its arguments and where it is.
+        let source = include_str!("../examples/custom_events.rs");
+        let line_of = |needle: &str| source.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        for (site, needle) in [
+            ("app.export(path, count)", "#[audited(\"app.export\""),
+            ("app.grant_role(user, role)", "#[audited(\"app.grant_role\""),
+            ("app.clear_cache(entries)", "#[audited(\"app.clear_cache\""),
+            ("app.login(user, method)", "audit!(\"app.login\""),
+        ] {
+            let line = format!("  {site} at examples/custom_events.rs:{}", line_of(needle));
+            assert!(stdout.contains(&line), "missing {line:?} in:\n{stdout}");
+        }
+        assert!(stdout.contains("  4 of "), "{stdout}");
+        assert_lines(
+            &stdout,
+            &[
+                "audit: app.export(path=",
+                "report.csv, count=3)",
+                "audit: app.grant_role(user=alice, role=viewer)",
+                "audit: app.grant_role(user=mallory, role=admin)",
+                "grant admin to mallory: REFUSED (admin is granted by two people)",
+                "audit: app.clear_cache(entries=3)",
+                "audit: app.login(user=alice, method=password)",
+            ],
+        );
+        // The vetoed body did not run.
+        assert!(!stdout.contains("granting admin"), "{stdout}");
+    } else {
+        assert_lines(
+            &stdout,
+            &[
+                "auditing is compiled out",
+                "0 of 0 audit points in the binary",
+                "hook not installed: ",
+                "(granting admin to mallory)",
+                "grant admin to mallory: ALLOWED",
+            ],
+        );
+        assert!(!stdout.contains("audit: "), "{stdout}");
+    }
+}
+
+#[test]
+fn compiled_out_behaves_as_std_in_both_modes() {
+    let stdout = run("compiled_out", &[]);
+    assert_lines(
+        &stdout,
+        &[
+            &format!("audit_core::ENABLED = {}", audit_core::ENABLED),
+            "files: same result as std: true",
+            "process: same result as std: true",
+            "network: loopback reply: pong",
+        ],
+    );
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "run with `--features audit-core/off`",
+                "add_hook: installed",
+                "audit! arguments evaluated: true",
+                "events seen by the hook: 7",
+            ],
+        );
+        let seen = stdout.lines().last().unwrap().trim();
+        let mut names: Vec<&str> = seen.split(", ").collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "app.checkpoint",
+                "fs.open",
+                "fs.open",
+                "net.accept",
+                "net.bind",
+                "net.connect",
+                "process.spawn"
+            ]
+        );
+    } else {
+        assert_lines(
+            &stdout,
+            &[
+                "add_hook: CompiledOut: ",
+                "audit! arguments evaluated: false",
+                "events seen by the hook: 0",
+            ],
         );
     }
 }
