@@ -11,22 +11,17 @@
 //! The work directory is a fresh temporary directory. OUTSIDE_DIR, the place
 //! the program must not write to, defaults to another one; pass your own to
 //! look at it afterwards: a refused write leaves nothing there.
-//!
-//! `audit-policy` conditions look at paths, addresses, ports, programs and
-//! host names, not at flags such as `fs.open`'s `write`, so the policy alone
-//! cannot tell opening a file for reading from opening it for writing: a
-//! small hook in front of it lets only the opens that write reach it.
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use audit_core::{add_hook_with_interest, audit_error, Hook};
+use audit_core::audit_error;
 use audit_policy::Policy;
+use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
-use audit_std::{events, fs};
 
 /// The policy; `{work}` is replaced by the work directory. Rules are tried
 /// in order, the first that matches decides, and the default decides the rest.
@@ -40,11 +35,18 @@ events = ["net.connect", "net.bind", "net.send_to"]
 address = { not_in = ["loopback"] }
 reason = "network is loopback only"
 
-# Writes: only inside the work directory (`fs.open` reaches the policy only
-# when it opens for writing, see `main`).
+# Writes: only inside the work directory. An open counts as a write when
+# one of its write flags is set; reading outside stays allowed.
 [[rule]]
 action = "deny"
-events = ["fs.open", "fs.create_dir", "fs.remove_*", "fs.rename", "fs.set_permissions"]
+events = ["fs.open"]
+flags = { any = ["write", "append", "truncate", "create", "create_new"] }
+path = { not_under = ['{work}'] }
+reason = "writes only inside the work directory"
+
+[[rule]]
+action = "deny"
+events = ["fs.create_dir", "fs.remove_*", "fs.rename", "fs.set_permissions"]
 path = { not_under = ['{work}'] }
 reason = "writes only inside the work directory"
 
@@ -79,16 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         policy.default_action()
     );
 
-    // `policy.install()` would install the policy as it is; this hook first
-    // lets opening for reading through, since the policy cannot see flags.
-    let installed = add_hook_with_interest(policy.interest(), move |event| {
-        let write = event.arg("write").and_then(|v| v.as_bool());
-        if event.name() == events::fs::OPEN && write == Some(false) {
-            return Ok(());
-        }
-        policy.on_event(event)
-    });
-    let in_force = match installed {
+    let in_force = match policy.install() {
         Ok(()) => true,
         Err(err) => {
             println!("policy not installed: {err}");

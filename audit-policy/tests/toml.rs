@@ -71,7 +71,9 @@ fn a_complete_policy_loads_and_behaves() {
         audit!("net.bind", addr = sock("127.0.0.1:22"))
     });
     allowed(&p, || audit!("net.bind", addr = sock("127.0.0.1:8080")));
-    allowed(&p, || audit!("app.write", path = Path::new("/work/out.txt")));
+    allowed(&p, || {
+        audit!("app.write", path = Path::new("/work/out.txt"))
+    });
     denied(&p, "policy rule #4: writes only under /work", || {
         audit!("app.write", path = Path::new("/home/me/.bashrc"))
     });

@@ -62,7 +62,7 @@ pub enum OnWriteError {
 /// # let _ = events;
 ///
 /// // At start-up you would install it for the whole process instead:
-/// // audit_core::add_hook(JsonLines::new(std::io::stderr()))?;
+/// // audit_core::install_hook(JsonLines::new(std::io::stderr()))?;
 /// ```
 pub struct JsonLines<W> {
     writer: Mutex<W>,
@@ -115,7 +115,7 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     ///
     /// let sink = JsonLines::new(std::io::sink());
     /// let errors = sink.error_count();
-    /// // audit_core::add_hook(sink)?;
+    /// // audit_core::install_hook(sink)?;
     /// assert_eq!(errors.get(), 0);
     /// ```
     pub fn error_count(&self) -> ErrorCount {

@@ -38,7 +38,7 @@
 //! use audit_sinks::TracingBridge;
 //!
 //! // tracing_subscriber::fmt::init();
-//! // audit_core::add_hook(TracingBridge::new())?;
+//! // audit_core::install_hook(TracingBridge::new())?;
 //! let (_, _) = audit_core::testing::capture_with_hook(TracingBridge::new(), || {
 //!     audit_core::audit!("app.connect", addr = "127.0.0.1:8080".parse::<std::net::SocketAddr>().unwrap())
 //! });

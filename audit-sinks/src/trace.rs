@@ -55,7 +55,7 @@ pub const TRACING_TARGET: &str = "audit";
 /// use audit_sinks::TracingBridge;
 ///
 /// // With any subscriber installed (tracing_subscriber::fmt::init(), ...):
-/// // audit_core::add_hook(TracingBridge::new())?;
+/// // audit_core::install_hook(TracingBridge::new())?;
 /// let (result, _) = audit_core::testing::capture_with_hook(TracingBridge::new(), || {
 ///     audit_core::audit!("app.export", path = std::path::Path::new("/tmp/report.csv"), rows = 12u32)
 /// });
