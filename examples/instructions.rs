@@ -57,25 +57,9 @@ fn traced(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(black_box(x).wrapping_add(1))
 }
 
-/// A `tracing` subscriber that enables everything and does nothing: the
-/// counterpart of a no-op hook.
-struct NoopSubscriber;
-
-impl tracing::Subscriber for NoopSubscriber {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        black_box(event);
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
+#[path = "../benches/common/noop_subscriber.rs"]
+mod noop_subscriber;
+use noop_subscriber::NoopSubscriber;
 
 fn main() {
     let mut args = std::env::args().skip(1);
