@@ -73,18 +73,35 @@ fn hooks(c: &mut Criterion) {
                 b.iter(|| common::traced(black_box(7), path))
             });
             g.bench_function("audit_point_two_threads", |b| {
-                b.iter_custom(|iters| on_threads(2, iters, path))
+                b.iter_custom(|iters| on_threads(2, iters, path, audited))
             });
             g.bench_function("audit_point_one_thread", |b| {
-                b.iter_custom(|iters| on_threads(1, iters, path))
+                b.iter_custom(|iters| on_threads(1, iters, path, audited))
+            });
+            // The control: what two threads cost on this machine with no
+            // dispatch at all (shared cores, scheduling).
+            g.bench_function("plain_fn_two_threads", |b| {
+                b.iter_custom(|iters| on_threads(2, iters, path, plain))
+            });
+            g.bench_function("plain_fn_one_thread", |b| {
+                b.iter_custom(|iters| on_threads(1, iters, path, plain))
             });
         }
         g.finish();
     }
 }
 
-/// Time per iteration when `threads` threads each run `iters` audit points at once.
-fn on_threads(threads: usize, iters: u64, path: &Path) -> Duration {
+fn audited(path: &Path) -> u64 {
+    common::audited(black_box(7), path).unwrap_or(0)
+}
+
+fn plain(path: &Path) -> u64 {
+    common::plain(black_box(7), path)
+}
+
+/// Time per iteration when `threads` threads each run `iters` calls of `op`
+/// at once: the slowest thread's time.
+fn on_threads(threads: usize, iters: u64, path: &Path, op: fn(&Path) -> u64) -> Duration {
     let barrier = Barrier::new(threads);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
@@ -93,7 +110,7 @@ fn on_threads(threads: usize, iters: u64, path: &Path) -> Duration {
                     barrier.wait();
                     let start = Instant::now();
                     for _ in 0..iters {
-                        let _ = black_box(common::audited(black_box(7), path));
+                        black_box(op(path));
                     }
                     start.elapsed()
                 })
