@@ -1,6 +1,15 @@
-//! The `#[audited]` attribute for `audit-core`. Use it through
-//! `audit_core::audited`: the expansion refers to `::audit_core`, so the
-//! crate using the attribute must depend on `audit-core` under that name.
+//! The `#[audited]` attribute for `audit-core`: annotate a function, and
+//! each call raises an audit event with the function's parameters before the
+//! body runs; a hook's veto stops the body.
+//!
+//! Use it through `audit_core::audited`: the expansion refers to
+//! `::audit_core`, so the crate using the attribute must depend on
+//! `audit-core` under that name. The expansion calls hidden macros of
+//! `audit_core`, whose definitions depend on `audit_core`'s features, so
+//! this crate never needs to know whether auditing is compiled in.
+//!
+//! See [`macro@audited`] for the options, what is recorded, what a veto does
+//! and which function shapes are supported.
 #![deny(missing_docs)]
 
 mod attr;
@@ -11,7 +20,7 @@ use proc_macro::TokenStream;
 
 /// Raises an audit event each time the function is called, before its body runs.
 ///
-/// ```ignore
+/// ```
 /// use audit_core::audited;
 /// use std::{io, path::Path};
 ///
@@ -19,6 +28,17 @@ use proc_macro::TokenStream;
 /// fn write_config(path: &Path, data: &[u8]) -> io::Result<()> {
 ///     std::fs::write(path, data)
 /// }
+///
+/// let dir = tempfile::tempdir()?;
+/// let (result, events) = audit_core::testing::capture(|| {
+///     write_config(&dir.path().join("app.toml"), b"debug = true")
+/// });
+/// assert!(result.is_ok());
+/// if audit_core::ENABLED {
+///     assert_eq!(events[0].name(), "app.write_config");
+///     assert_eq!(events[0].arg("data").and_then(|v| v.as_bytes().map(<[u8]>::len)), Some(12));
+/// }
+/// # Ok::<(), io::Error>(())
 /// ```
 ///
 /// Each call raises `app.write_config` with the arguments `path` and `data`,
@@ -26,10 +46,6 @@ use proc_macro::TokenStream;
 /// recorded by reference, and only if some hook will see the event: with no
 /// hook installed, the function costs one atomic load and one branch more
 /// than the plain function, and nothing is evaluated.
-///
-/// (The examples here are not compiled by rustdoc, since this crate cannot
-/// depend on `audit-core`; the same code is tested in the workspace's
-/// `tests/audited.rs`.)
 ///
 /// # Options
 ///
@@ -44,9 +60,19 @@ use proc_macro::TokenStream;
 /// | `on_veto = panic` | panics on a veto instead of returning it (see below) |
 /// | `on_veto = err` | returns the veto as an error, for a `Result` type that the attribute cannot recognise by name |
 ///
-/// ```ignore
+/// ```
+/// # use audit_core::audited;
+/// # use std::io;
 /// #[audited("app.upload", skip(data), args(len = data.len()))]
-/// fn upload(host: &str, data: &[u8]) -> io::Result<()> { /* .. */ }
+/// fn upload(host: &str, data: &[u8]) -> io::Result<()> {
+///     # let _ = (host, data);
+///     Ok(())
+/// }
+///
+/// let (_, events) = audit_core::testing::capture(|| upload("backup.internal", b"abc"));
+/// if audit_core::ENABLED {
+///     assert_eq!(events[0].callsite().arg_names(), ["host", "len"]);
+/// }
 /// ```
 ///
 /// # What is recorded
@@ -121,12 +147,13 @@ use proc_macro::TokenStream;
 /// # Cost
 ///
 /// With auditing enabled and no hook installed, the added work is one atomic
-/// load and one branch; the arguments are built out of line, only on the path
-/// where some hook will see the event. Recording parameters by reference
-/// means they need a stack address, so the optimiser may give a small leaf
-/// function a stack frame it would not otherwise have. A function returning
-/// `impl Future` with a `Result` output also has its future wrapped (to carry
-/// a possible veto), even when no hook is installed.
+/// load and one branch; the arguments are built only on the cold path, after
+/// asking whether some hook will see the event. Because that cold path makes
+/// calls and then continues into the body, the compiler may save a few
+/// registers in the function's prologue, which a small leaf function would
+/// not otherwise need (see the workspace's `BENCHMARKS.md`). A function
+/// returning `impl Future` with a `Result` output also has its future
+/// wrapped (to carry a possible veto), even when no hook is installed.
 #[proc_macro_attribute]
 pub fn audited(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
