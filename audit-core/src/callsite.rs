@@ -11,10 +11,12 @@ use crate::registry::HookSet;
 ///
 /// Every [`audit!`](crate::audit) invocation and every `#[audited]` function
 /// declares one `static` callsite, registered at link time in the
-/// [`catalogue`](crate::catalogue). The registry keeps one flag in it, "some
-/// hook wants this event": that flag is all an audit point reads on its fast
-/// path, so a point that no hook is interested in costs the same as one with
-/// no hook at all (see [`Interest`](crate::Interest)).
+/// [`catalogue`](crate::catalogue). The registry keeps two things in it: the
+/// hooks interested in this event, computed once when each hook is added,
+/// and a flag, "some hook (or a test capture) wants this event". The flag is
+/// all an audit point reads on its fast path, so a point that no hook is
+/// interested in costs the same as one with no hook at all (see
+/// [`Interest`](crate::Interest)).
 ///
 /// ```
 /// let (_, events) = audit_core::testing::capture(|| {
