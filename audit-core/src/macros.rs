@@ -16,7 +16,9 @@
 /// event**, in the order written, inside a closure (so `?` and `return` in
 /// them refer to that closure, and `.await` is not allowed). With no hook
 /// installed, the whole macro is one atomic load and one predictable branch:
-/// no allocation, no argument evaluation, no call.
+/// no allocation, no argument evaluation, no call. (The compiler may still
+/// save a few registers in the enclosing function's prologue for the cold
+/// path's calls; see `BENCHMARKS.md` for what that costs.)
 ///
 /// `Err` means a hook vetoed the event: do not perform the operation, and
 /// pass the error on (it converts into `io::Error`).
