@@ -9,8 +9,8 @@ use crate::registry::{HookRef, HookSet};
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
-    /// What the dispatcher needs to know about this thread, as the bits below:
-    /// one byte, so that a dispatch reads it once and writes it twice.
+    /// What the dispatcher needs to know about this thread, as the bits below,
+    /// in one byte: a dispatch touches one thread-local, twice.
     static STATE: Cell<u8> = const { Cell::new(0) };
 }
 
@@ -30,10 +30,12 @@ pub fn is_active(callsite: &'static Callsite) -> bool {
 /// capture) will see it, and the audit point is done.
 ///
 /// Otherwise the audit point builds its arguments and hands them to
-/// [`Delivery::deliver`]. Building them in the audit point itself, after this
-/// call, keeps them lazy without a closure: the values go from the caller's
-/// registers straight into the argument array, with nothing captured by
-/// reference (which would force the caller to keep its locals in memory).
+/// [`Delivery::deliver`]. Building them in the audit point itself (in a
+/// closure called at once and inlined), after this call, keeps them lazy
+/// without handing a closure to an out-of-line function: the values go from
+/// the caller's registers straight into the argument array, with nothing
+/// captured by reference (which would force the caller to keep its locals in
+/// memory, on the fast path too).
 ///
 /// Cold and out of line, so the audit point's fast path stays a load and a
 /// branch, and the branch to this call is laid out of the way.
