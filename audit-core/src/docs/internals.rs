@@ -66,10 +66,16 @@
 //!
 //! # Unsafety
 //!
-//! The one `unsafe` block dereferences a callsite's hook-set pointer. Its
-//! invariant: **a hook set, once stored in a callsite, is never freed or
-//! mutated.** It holds because sets are created with `Box::leak` and only
-//! ever replaced, never written through.
+//! Two invariants carry all of it:
+//!
+//! - **A hook set, once stored in a callsite, is never freed or mutated.**
+//!   Sets are created with `Box::leak` and only ever replaced, never written
+//!   through; so the dispatcher may dereference a callsite's set pointer.
+//! - **A hook reference's function was made for the type its pointer points
+//!   to, and that value is never freed.** `HookRef::leak::<H>` takes both from
+//!   the same leaked `Box<H>`; so calling one with the other is sound, and,
+//!   `Hook` requiring `Send + Sync`, so is sharing the reference between
+//!   threads.
 //!
 //! # Orderings
 //!
