@@ -119,6 +119,11 @@ impl HookSet {
     }
 }
 
+/// `items` with `item` at the end.
+fn appended<T: Copy>(items: &[T], item: T) -> Box<[T]> {
+    items.iter().copied().chain([item]).collect()
+}
+
 fn lock_writer() -> MutexGuard<'static, WriterState> {
     // No code panics while holding the lock (hooks run under `catch_unwind`),
     // and the state is always consistent, so a poisoned lock is still usable.
@@ -136,22 +141,11 @@ impl WriterState {
             if !interest.covers(callsite) {
                 continue;
             }
-            let old = callsite.hooks();
-            let ids: Box<[usize]> = old
-                .map_or(&[][..], |set| set.ids)
-                .iter()
-                .copied()
-                .chain([id])
-                .collect();
+            let old = callsite.hooks().unwrap_or(HookSet::EMPTY);
+            let ids = appended(old.ids, id);
             let set = *self.sets.entry(ids).or_insert_with_key(|ids| {
-                let hooks: Box<[HookRef]> = old
-                    .map_or(&[][..], |set| set.hooks)
-                    .iter()
-                    .copied()
-                    .chain([hook])
-                    .collect();
                 Box::leak(Box::new(HookSet {
-                    hooks: Box::leak(hooks),
+                    hooks: Box::leak(appended(old.hooks, hook)),
                     ids: Box::leak(ids.clone()),
                 }))
             });
