@@ -423,3 +423,31 @@ fn compiled_out_behaves_as_std_in_both_modes() {
         );
     }
 }
+
+#[test]
+fn catalogue_lists_the_binary_s_audit_points_without_running_them() {
+    let stdout = run("catalogue", &[]);
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "audit.add_hook(hook)",
+                "fs.open(path, read, write, append, truncate, create, create_new, mode, custom_flags)",
+                "net.connect(address, protocol)",
+                "process.spawn(program, args, cwd, env, env_clear)",
+                "audit-std/src/fs/open_options.rs:",
+            ],
+        );
+        assert!(!stdout.contains("ran the operations"), "{stdout}");
+    } else {
+        assert_lines(
+            &stdout,
+            &[
+                "auditing is compiled out: this binary has no audit points",
+                "0 audit points, 0 distinct events",
+            ],
+        );
+    }
+    let stdout = run("catalogue", &["--run".as_ref()]);
+    assert!(stdout.contains("ran the operations"), "{stdout}");
+}
