@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use audit_core::audit;
 
 use super::addr::{each_addr, Protocol};
-use super::traits::socket_traits;
+use super::traits::{socket_options, socket_traits};
 use super::{TcpStream, ToSocketAddrs};
 use crate::events;
 
@@ -135,20 +135,6 @@ impl TcpListener {
     pub fn only_v6(&self) -> io::Result<bool> {
         self.0.only_v6()
     }
-
-    /// Gets the value of the `SO_ERROR` option on this socket.
-    ///
-    /// Wrapper for [`std::net::TcpListener::take_error`].
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.0.take_error()
-    }
-
-    /// Moves this TCP listener into or out of non-blocking mode.
-    ///
-    /// Wrapper for [`std::net::TcpListener::set_nonblocking`].
-    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        self.0.set_nonblocking(nonblocking)
-    }
 }
 
 /// Not in std: access to the wrapped [`std::net::TcpListener`].
@@ -169,6 +155,7 @@ impl TcpListener {
 }
 
 socket_traits!(TcpListener, std::net::TcpListener);
+socket_options!(TcpListener, "std::net::TcpListener");
 
 /// An iterator that infinitely [`accept`](TcpListener::accept)s connections
 /// on a [`TcpListener`], yielding this crate's [`TcpStream`].

@@ -7,7 +7,7 @@ use std::time::Duration;
 use audit_core::audit;
 
 use super::addr::{each_addr, Protocol};
-use super::traits::{socket_traits, stream_io};
+use super::traits::{socket_options, socket_traits, stream_io};
 use super::ToSocketAddrs;
 use crate::events;
 
@@ -98,34 +98,6 @@ impl TcpStream {
         self.0.try_clone().map(TcpStream)
     }
 
-    /// Sets the read timeout to the timeout specified.
-    ///
-    /// Wrapper for [`std::net::TcpStream::set_read_timeout`].
-    pub fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.0.set_read_timeout(dur)
-    }
-
-    /// Sets the write timeout to the timeout specified.
-    ///
-    /// Wrapper for [`std::net::TcpStream::set_write_timeout`].
-    pub fn set_write_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.0.set_write_timeout(dur)
-    }
-
-    /// Returns the read timeout of this socket.
-    ///
-    /// Wrapper for [`std::net::TcpStream::read_timeout`].
-    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.read_timeout()
-    }
-
-    /// Returns the write timeout of this socket.
-    ///
-    /// Wrapper for [`std::net::TcpStream::write_timeout`].
-    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.write_timeout()
-    }
-
     /// Receives data on the socket without removing it from the queue.
     ///
     /// Wrapper for [`std::net::TcpStream::peek`].
@@ -159,20 +131,6 @@ impl TcpStream {
     /// Wrapper for [`std::net::TcpStream::ttl`].
     pub fn ttl(&self) -> io::Result<u32> {
         self.0.ttl()
-    }
-
-    /// Gets the value of the `SO_ERROR` option on this socket.
-    ///
-    /// Wrapper for [`std::net::TcpStream::take_error`].
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.0.take_error()
-    }
-
-    /// Moves this TCP stream into or out of non-blocking mode.
-    ///
-    /// Wrapper for [`std::net::TcpStream::set_nonblocking`].
-    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        self.0.set_nonblocking(nonblocking)
     }
 }
 
@@ -218,4 +176,5 @@ impl TcpStream {
 }
 
 socket_traits!(TcpStream, std::net::TcpStream);
+socket_options!(TcpStream, "std::net::TcpStream", timeouts);
 stream_io!(TcpStream);

@@ -1,9 +1,10 @@
-//! Boilerplate trait impls shared by the socket wrappers of [`crate::net`]
-//! and [`crate::os::unix::net`]: std's conversions, descriptor traits,
-//! `Debug`, `Read` and `Write`, each forwarding to the wrapped std socket.
+//! Boilerplate shared by the socket wrappers of [`crate::net`] and
+//! [`crate::os::unix::net`]: std's conversions, descriptor traits, `Debug`,
+//! `Read` and `Write`, and the socket options that reach no address, each
+//! forwarding to the wrapped std socket.
 //!
-//! These are macros because the impls carry no documentation of their own and
-//! must be identical for every wrapper; the audited methods stay hand-written.
+//! These are macros because they must be identical for every wrapper; the
+//! audited methods stay hand-written.
 
 /// `Debug` (std's output, unchanged), `From` both ways with the std type, and
 /// on Unix the descriptor traits (`AsFd`, `AsRawFd`, `FromRawFd`, `IntoRawFd`,
@@ -81,6 +82,70 @@ macro_rules! socket_traits {
     };
 }
 pub(crate) use socket_traits;
+
+/// The unaudited socket options every wrapper shares with its std socket:
+/// `set_nonblocking` and `take_error`, and with `timeouts` the read and write
+/// timeouts (stream and datagram sockets). `$std` is the std type's path, for
+/// the documentation.
+macro_rules! socket_options {
+    ($ty:ident, $std:literal) => {
+        impl $ty {
+            /// Moves the socket into or out of non-blocking mode.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::set_nonblocking`].")]
+            pub fn set_nonblocking(&self, nonblocking: bool) -> ::std::io::Result<()> {
+                self.0.set_nonblocking(nonblocking)
+            }
+
+            /// Returns the value of the `SO_ERROR` option, clearing it.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::take_error`].")]
+            pub fn take_error(&self) -> ::std::io::Result<Option<::std::io::Error>> {
+                self.0.take_error()
+            }
+        }
+    };
+    ($ty:ident, $std:literal, timeouts) => {
+        $crate::net::traits::socket_options!($ty, $std);
+
+        impl $ty {
+            /// Sets the read timeout of the socket; `None` blocks indefinitely.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::set_read_timeout`].")]
+            pub fn set_read_timeout(
+                &self,
+                timeout: Option<::std::time::Duration>,
+            ) -> ::std::io::Result<()> {
+                self.0.set_read_timeout(timeout)
+            }
+
+            /// Sets the write timeout of the socket; `None` blocks indefinitely.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::set_write_timeout`].")]
+            pub fn set_write_timeout(
+                &self,
+                timeout: Option<::std::time::Duration>,
+            ) -> ::std::io::Result<()> {
+                self.0.set_write_timeout(timeout)
+            }
+
+            /// Returns the read timeout of the socket.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::read_timeout`].")]
+            pub fn read_timeout(&self) -> ::std::io::Result<Option<::std::time::Duration>> {
+                self.0.read_timeout()
+            }
+
+            /// Returns the write timeout of the socket.
+            ///
+            #[doc = concat!("Wrapper for [`", $std, "::write_timeout`].")]
+            pub fn write_timeout(&self) -> ::std::io::Result<Option<::std::time::Duration>> {
+                self.0.write_timeout()
+            }
+        }
+    };
+}
+pub(crate) use socket_options;
 
 /// `Read` and `Write` for the wrapper and for a shared reference to it, as std
 /// implements them for its stream sockets. Each method std specialises is

@@ -2,12 +2,11 @@
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::time::Duration;
 
 use audit_core::audit;
 
 use super::addr::{each_addr, Protocol};
-use super::traits::socket_traits;
+use super::traits::{socket_options, socket_traits};
 use super::ToSocketAddrs;
 use crate::events;
 
@@ -104,34 +103,6 @@ impl UdpSocket {
     /// Wrapper for [`std::net::UdpSocket::try_clone`].
     pub fn try_clone(&self) -> io::Result<UdpSocket> {
         self.0.try_clone().map(UdpSocket)
-    }
-
-    /// Sets the read timeout to the timeout specified.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::set_read_timeout`].
-    pub fn set_read_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.0.set_read_timeout(dur)
-    }
-
-    /// Sets the write timeout to the timeout specified.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::set_write_timeout`].
-    pub fn set_write_timeout(&self, dur: Option<Duration>) -> io::Result<()> {
-        self.0.set_write_timeout(dur)
-    }
-
-    /// Returns the read timeout of this socket.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::read_timeout`].
-    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.read_timeout()
-    }
-
-    /// Returns the write timeout of this socket.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::write_timeout`].
-    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.write_timeout()
     }
 
     /// Sets the value of the `SO_BROADCAST` option for this socket. Not
@@ -241,13 +212,6 @@ impl UdpSocket {
         self.0.leave_multicast_v6(multiaddr, interface)
     }
 
-    /// Gets the value of the `SO_ERROR` option on this socket.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::take_error`].
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.0.take_error()
-    }
-
     /// Connects this UDP socket to a remote address, so that `send` and
     /// `recv` use it.
     ///
@@ -291,13 +255,6 @@ impl UdpSocket {
     pub fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.peek(buf)
     }
-
-    /// Moves this UDP socket into or out of non-blocking mode.
-    ///
-    /// Wrapper for [`std::net::UdpSocket::set_nonblocking`].
-    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        self.0.set_nonblocking(nonblocking)
-    }
 }
 
 /// Not in std: access to the wrapped [`std::net::UdpSocket`].
@@ -319,3 +276,4 @@ impl UdpSocket {
 }
 
 socket_traits!(UdpSocket, std::net::UdpSocket);
+socket_options!(UdpSocket, "std::net::UdpSocket", timeouts);

@@ -3,13 +3,12 @@
 use std::io;
 use std::net::Shutdown;
 use std::path::Path;
-use std::time::Duration;
 
 use audit_core::audit;
 
 use super::{abstract_name, SocketAddr};
 use crate::events;
-use crate::net::traits::socket_traits;
+use crate::net::traits::{socket_options, socket_traits};
 
 /// A Unix-domain datagram socket whose binding, connecting and sending to
 /// explicit addresses are audited.
@@ -183,48 +182,6 @@ impl UnixDatagram {
         self.0.send(buf)
     }
 
-    /// Sets the read timeout for the socket.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::set_read_timeout`].
-    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        self.0.set_read_timeout(timeout)
-    }
-
-    /// Sets the write timeout for the socket.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::set_write_timeout`].
-    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        self.0.set_write_timeout(timeout)
-    }
-
-    /// Returns the read timeout of this socket.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::read_timeout`].
-    pub fn read_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.read_timeout()
-    }
-
-    /// Returns the write timeout of this socket.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::write_timeout`].
-    pub fn write_timeout(&self) -> io::Result<Option<Duration>> {
-        self.0.write_timeout()
-    }
-
-    /// Moves the socket into or out of non-blocking mode.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::set_nonblocking`].
-    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        self.0.set_nonblocking(nonblocking)
-    }
-
-    /// Returns the value of the `SO_ERROR` option.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixDatagram::take_error`].
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.0.take_error()
-    }
-
     /// Shuts down the read, write, or both halves of this connection.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::shutdown`].
@@ -252,3 +209,4 @@ impl UnixDatagram {
 }
 
 socket_traits!(UnixDatagram, std::os::unix::net::UnixDatagram);
+socket_options!(UnixDatagram, "std::os::unix::net::UnixDatagram", timeouts);

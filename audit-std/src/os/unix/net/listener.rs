@@ -9,7 +9,7 @@ use audit_core::audit;
 
 use super::{abstract_name, SocketAddr, UnixStream};
 use crate::events;
-use crate::net::traits::socket_traits;
+use crate::net::traits::{socket_options, socket_traits};
 
 /// A Unix-domain server socket whose binding and accepted connections are
 /// audited.
@@ -102,20 +102,6 @@ impl UnixListener {
         self.0.local_addr()
     }
 
-    /// Moves the socket into or out of non-blocking mode.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixListener::set_nonblocking`].
-    pub fn set_nonblocking(&self, nonblocking: bool) -> io::Result<()> {
-        self.0.set_nonblocking(nonblocking)
-    }
-
-    /// Returns the value of the `SO_ERROR` option.
-    ///
-    /// Wrapper for [`std::os::unix::net::UnixListener::take_error`].
-    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
-        self.0.take_error()
-    }
-
     /// Returns an iterator over incoming connections:
     /// [`accept`](UnixListener::accept) in a loop, so each connection is
     /// audited and a refused one comes out as an `Err` item.
@@ -144,6 +130,7 @@ impl UnixListener {
 }
 
 socket_traits!(UnixListener, std::os::unix::net::UnixListener);
+socket_options!(UnixListener, "std::os::unix::net::UnixListener");
 
 impl<'a> IntoIterator for &'a UnixListener {
     type Item = io::Result<UnixStream>;
