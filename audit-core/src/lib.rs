@@ -79,6 +79,7 @@ mod event;
 mod hook;
 mod macros;
 mod owned;
+pub mod path;
 mod registry;
 pub mod testing;
 mod value;

@@ -4,6 +4,7 @@ use std::ffi::{OsStr, OsString};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
+use audit_core::path::{absolute, lexical};
 use audit_core::{Event, Value};
 use globset::{GlobBuilder, GlobMatcher};
 use ipnet::IpNet;
@@ -204,7 +205,7 @@ fn path_subject(value: Value<'_>, named: bool) -> Option<Subject<PathBuf>> {
         _ if named => return Some(None),
         _ => return None,
     };
-    Some(absolute_normalized(path))
+    Some(absolute(path))
 }
 
 fn address_subject(value: Value<'_>, named: bool) -> Option<Subject<IpAddr>> {
@@ -249,38 +250,6 @@ fn host_subject(value: Value<'_>) -> Option<Subject<String>> {
     Some(Some(
         host.strip_suffix('.').unwrap_or(&host).to_ascii_lowercase(),
     ))
-}
-
-/// Resolves `.` and `..` without touching the filesystem, making a relative
-/// path absolute against the current directory. `None` if that is unknown.
-///
-/// Symbolic links are not followed: the policy judges the path as written.
-pub(crate) fn absolute_normalized(path: &Path) -> Option<PathBuf> {
-    let joined;
-    let path = if path.is_absolute() {
-        path
-    } else {
-        joined = std::env::current_dir().ok()?.join(path);
-        &joined
-    };
-    Some(normalize(path))
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            // `pop` stops at the root: `/..` is `/`, as the kernel has it.
-            Component::ParentDir => {
-                if out.parent().is_some() {
-                    out.pop();
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// A `flags` condition: boolean arguments of which at least one (`any`) or
@@ -329,7 +298,7 @@ impl Item for PathPrefix {
         if !path.is_absolute() {
             return Err(format!("path prefix `{text}` must be absolute"));
         }
-        Ok(PathPrefix(normalize(path)))
+        Ok(PathPrefix(lexical(path)))
     }
     fn matches(&self, subject: &PathBuf) -> bool {
         // Component-wise: `/srv/data` does not cover `/srv/database`.
@@ -431,7 +400,7 @@ impl Item for ProgramSpec {
         let mut components = path.components();
         match (components.next(), components.next()) {
             (Some(Component::Normal(name)), None) => Ok(ProgramSpec::Name(name.to_os_string())),
-            _ if path.is_absolute() => Ok(ProgramSpec::Path(normalize(path))),
+            _ if path.is_absolute() => Ok(ProgramSpec::Path(lexical(path))),
             _ => Err(format!(
                 "program `{text}` must be a bare name (`git`) or an absolute path (`/usr/bin/git`)"
             )),
@@ -442,8 +411,7 @@ impl Item for ProgramSpec {
             ProgramSpec::Name(name) => program.file_name() == Some(name.as_os_str()),
             ProgramSpec::Path(path) => {
                 // A bare program (`git`, found through PATH) never equals an absolute path.
-                program.components().count() > 1
-                    && absolute_normalized(program).is_some_and(|p| p == *path)
+                program.components().count() > 1 && absolute(program).is_some_and(|p| p == *path)
             }
         }
     }

@@ -3,8 +3,9 @@
 //! current directory and open file descriptors are those of the operation.
 
 use std::net::IpAddr;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
+use audit_core::path::{absolute, lexical};
 use audit_core::{Event, Value};
 
 use super::{Network, Rule};
@@ -33,37 +34,6 @@ impl Root {
         path.starts_with(&self.given)
             || self.canonical.as_ref().is_some_and(|c| path.starts_with(c))
     }
-}
-
-/// Makes `path` absolute against the current directory and resolves `.` and
-/// `..` without touching the filesystem. `None` if the current directory is
-/// unknown (deleted, unreadable).
-fn absolute(path: &Path) -> Option<PathBuf> {
-    if path.is_absolute() {
-        Some(lexical(path))
-    } else {
-        Some(lexical(&std::env::current_dir().ok()?.join(path)))
-    }
-}
-
-/// Resolves `.` and `..` lexically: `/a/b/../c` is `/a/c`, whatever `b` is.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            // Popping stops at the root: `/..` is `/`, as the kernel has it.
-            Component::ParentDir => {
-                if out.parent().is_some() {
-                    out.pop();
-                } else if !out.has_root() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The expectations of one check, compiled.
@@ -237,13 +207,6 @@ fn fd_path(_fd: i64) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lexical_resolves_dots_without_the_filesystem() {
-        assert_eq!(lexical(Path::new("/a/b/../c/./d")), Path::new("/a/c/d"));
-        assert_eq!(lexical(Path::new("/../x")), Path::new("/x"));
-        assert_eq!(lexical(Path::new("a/../../b")), Path::new("../b"));
-    }
 
     #[test]
     fn roots_cover_component_wise() {
