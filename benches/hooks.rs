@@ -51,24 +51,7 @@ fn hooks(c: &mut Criterion) {
             g.bench_function("audited_attribute", |b| {
                 b.iter(|| common::annotated(black_box(7), path).unwrap_or(0))
             });
-            g.bench_function("std_file_open", |b| {
-                b.iter(|| std::fs::File::open(&file).unwrap())
-            });
-            g.bench_function("audit_std_file_open", |b| {
-                b.iter(|| audit_std::fs::File::open(&file).unwrap())
-            });
-            g.bench_function("std_metadata", |b| {
-                b.iter(|| std::fs::metadata(&file).unwrap())
-            });
-            g.bench_function("audit_std_metadata", |b| {
-                b.iter(|| audit_std::fs::metadata(&file).unwrap())
-            });
-            g.bench_function("std_tcp_connect", |b| {
-                b.iter(|| common::connected(std::net::TcpStream::connect(server)))
-            });
-            g.bench_function("audit_std_tcp_connect", |b| {
-                b.iter(|| common::connected(audit_std::net::TcpStream::connect(server)))
-            });
+            common::system_calls(&mut g, &file, server);
             g.bench_function("tracing_noop_subscriber", |b| {
                 b.iter(|| common::traced(black_box(7), path))
             });

@@ -29,25 +29,7 @@ fn no_hooks(c: &mut Criterion) {
     let file = dir.path().join("small.txt");
     std::fs::write(&file, b"hello").unwrap();
     let mut g = c.benchmark_group("no_hook_syscalls");
-    g.bench_function("std_file_open", |b| {
-        b.iter(|| std::fs::File::open(&file).unwrap())
-    });
-    g.bench_function("audit_std_file_open", |b| {
-        b.iter(|| audit_std::fs::File::open(&file).unwrap())
-    });
-    g.bench_function("std_metadata", |b| {
-        b.iter(|| std::fs::metadata(&file).unwrap())
-    });
-    g.bench_function("audit_std_metadata", |b| {
-        b.iter(|| audit_std::fs::metadata(&file).unwrap())
-    });
-    let server = common::loopback_server();
-    g.bench_function("std_tcp_connect", |b| {
-        b.iter(|| common::connected(std::net::TcpStream::connect(server)))
-    });
-    g.bench_function("audit_std_tcp_connect", |b| {
-        b.iter(|| common::connected(audit_std::net::TcpStream::connect(server)))
-    });
+    common::system_calls(&mut g, &file, common::loopback_server());
     g.finish();
 }
 

@@ -62,6 +62,34 @@ pub fn annotated(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(plain_body(x, path))
 }
 
+/// Real system calls, `std` and `audit_std` side by side: `File::open` and
+/// `fs::metadata` of `file`, and a loopback `TcpStream::connect` to `server`
+/// (from [`loopback_server`]).
+pub fn system_calls(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    file: &Path,
+    server: std::net::SocketAddr,
+) {
+    g.bench_function("std_file_open", |b| {
+        b.iter(|| std::fs::File::open(file).unwrap())
+    });
+    g.bench_function("audit_std_file_open", |b| {
+        b.iter(|| audit_std::fs::File::open(file).unwrap())
+    });
+    g.bench_function("std_metadata", |b| {
+        b.iter(|| std::fs::metadata(file).unwrap())
+    });
+    g.bench_function("audit_std_metadata", |b| {
+        b.iter(|| audit_std::fs::metadata(file).unwrap())
+    });
+    g.bench_function("std_tcp_connect", |b| {
+        b.iter(|| connected(std::net::TcpStream::connect(server)))
+    });
+    g.bench_function("audit_std_tcp_connect", |b| {
+        b.iter(|| connected(audit_std::net::TcpStream::connect(server)))
+    });
+}
+
 /// Starts a loopback listener that accepts and resets connections on a thread
 /// of its own, for the `TcpStream::connect` benches; returns its address.
 ///
