@@ -6,26 +6,14 @@
 use std::io::{self, ErrorKind, Read};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::thread;
-use std::time::Duration;
 
 use audit_core::testing::{capture, capture_with};
 use audit_core::{audit_error, AuditError, Event, OwnedEvent};
 use audit_std::events;
 use audit_std::net::{TcpListener, TcpStream, ToSocketAddrs, UdpSocket};
 
-const TIMEOUT: Duration = Duration::from_secs(5);
-const SHORT: Duration = Duration::from_millis(200);
-
-/// A hook vetoing every event called `name`.
-fn veto(name: &'static str) -> impl Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync {
-    move |e| {
-        if e.name() == name {
-            Err(AuditError::denied("test veto"))
-        } else {
-            Ok(())
-        }
-    }
-}
+mod std_net_common;
+use std_net_common::{assert_vetoed, veto, SHORT, TIMEOUT};
 
 fn net_events(events: &[OwnedEvent]) -> Vec<&OwnedEvent> {
     events
@@ -40,11 +28,6 @@ fn addr_arg(e: &OwnedEvent, name: &str) -> Option<SocketAddr> {
 
 fn str_arg<'e>(e: &'e OwnedEvent, name: &str) -> Option<&'e str> {
     e.arg(name).and_then(|v| v.as_str())
-}
-
-fn assert_vetoed(err: &io::Error) {
-    assert_eq!(err.kind(), ErrorKind::PermissionDenied, "{err}");
-    assert!(audit_error(err).is_some(), "not an audit refusal: {err}");
 }
 
 /// An address on 127.0.0.1 with nothing listening (a port just released).

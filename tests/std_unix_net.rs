@@ -5,33 +5,17 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use audit_core::testing::{capture, capture_with};
-use audit_core::{audit_error, AuditError, Event, OwnedEvent};
+use audit_core::OwnedEvent;
 use audit_std::events;
 use audit_std::os::unix::net::{SocketAddr, UnixDatagram, UnixListener, UnixStream};
 
-const TIMEOUT: Duration = Duration::from_secs(5);
-const SHORT: Duration = Duration::from_millis(200);
-
-fn veto(name: &'static str) -> impl Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync {
-    move |e| {
-        if e.name() == name {
-            Err(AuditError::denied("test veto"))
-        } else {
-            Ok(())
-        }
-    }
-}
+mod std_net_common;
+use std_net_common::{assert_vetoed, veto, SHORT, TIMEOUT};
 
 fn path_arg<'e>(e: &'e OwnedEvent, name: &str) -> Option<&'e Path> {
     e.arg(name).and_then(|v| v.as_path())
-}
-
-fn assert_vetoed(err: &io::Error) {
-    assert_eq!(err.kind(), ErrorKind::PermissionDenied, "{err}");
-    assert!(audit_error(err).is_some(), "not an audit refusal: {err}");
 }
 
 /// The program under test, written as std code would be, with only the `use`
