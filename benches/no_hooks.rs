@@ -13,6 +13,9 @@ fn no_hooks(c: &mut Criterion) {
     let path = Path::new(common::PATH);
     let mut g = c.benchmark_group("no_hook");
     g.bench_function("plain_fn", |b| b.iter(|| common::plain(black_box(7), path)));
+    g.bench_function("plain_fn_result", |b| {
+        b.iter(|| common::plain_result(black_box(7), path).unwrap_or(0))
+    });
     g.bench_function("audit_point", |b| {
         b.iter(|| common::audited(black_box(7), path).unwrap_or(0))
     });

@@ -7,7 +7,8 @@
 //!
 //! ```text
 //! cargo run --release --example instructions -- <mode> <N>
-//! mode: plain | audited | audited-hook | audited-16-hooks | plain-call | audited-call
+//! mode: plain | audited | annotated | audited-hook | annotated-hook | audited-16-hooks
+//!       | plain-call | audited-call | annotated-call
 //!       | traced | traced-subscriber
 //! ```
 
@@ -25,6 +26,14 @@ fn plain(x: u64, path: &Path) -> Result<u64, AuditError> {
 #[inline(never)]
 fn audited(x: u64, path: &Path) -> Result<u64, AuditError> {
     audit!("bench.op", x, path)?;
+    black_box(path);
+    Ok(black_box(x).wrapping_add(1))
+}
+
+/// The same function as `audited`, with `#[audited]`.
+#[inline(never)]
+#[audit_core::audited("bench.annotated")]
+fn annotated(x: u64, path: &Path) -> Result<u64, AuditError> {
     black_box(path);
     Ok(black_box(x).wrapping_add(1))
 }
@@ -51,6 +60,13 @@ fn audited_call(x: u64, path: &Path) -> Result<u64, AuditError> {
 }
 
 #[inline(never)]
+#[audit_core::audited("bench.annotated_call")]
+fn annotated_call(x: u64, path: &Path) -> Result<u64, AuditError> {
+    let y = sink(x, path);
+    Ok(sink(y, path))
+}
+
+#[inline(never)]
 fn traced(x: u64, path: &Path) -> Result<u64, AuditError> {
     tracing::info!(x, path = %path.display());
     black_box(path);
@@ -71,6 +87,7 @@ fn main() {
     let f: fn(u64, &Path) -> Result<u64, AuditError> = match mode.as_str() {
         "plain" => plain,
         "audited" => audited,
+        "annotated" => annotated,
         "audited-hook" => {
             audit_core::add_hook(|event| {
                 black_box(event);
@@ -78,6 +95,14 @@ fn main() {
             })
             .expect("auditing is compiled in");
             audited
+        }
+        "annotated-hook" => {
+            audit_core::add_hook(|event| {
+                black_box(event);
+                Ok(())
+            })
+            .expect("auditing is compiled in");
+            annotated
         }
         "audited-16-hooks" => {
             for _ in 0..16 {
@@ -91,6 +116,7 @@ fn main() {
         }
         "plain-call" => plain_call,
         "audited-call" => audited_call,
+        "annotated-call" => annotated_call,
         "traced" => traced,
         "traced-subscriber" => {
             tracing::subscriber::set_global_default(NoopSubscriber)
@@ -99,8 +125,9 @@ fn main() {
         }
         other => {
             eprintln!(
-                "unknown mode {other:?}: expected plain, audited, audited-hook, audited-16-hooks, \
-                 plain-call, audited-call, traced or traced-subscriber"
+                "unknown mode {other:?}: expected plain, audited, annotated, audited-hook, annotated-hook, \
+                 audited-16-hooks, plain-call, audited-call, annotated-call, traced or \
+                 traced-subscriber"
             );
             std::process::exit(2);
         }

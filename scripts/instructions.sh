@@ -32,10 +32,13 @@ plain_call=$(count plain-call)
 echo "calls: $n"
 echo "leaf function, against the plain one:"
 report "  audit point, no hook" "$(count audited)" "$plain"
+report "  #[audited], no hook" "$(count annotated)" "$plain"
 one_hook=$(count audited-hook)
 report "  audit point, one no-op hook" "$one_hook" "$plain"
+report "  #[audited], one no-op hook" "$(count annotated-hook)" "$plain"
 report "  audit point, 16 no-op hooks (vs one)" "$(count audited-16-hooks)" "$one_hook"
 report "  tracing::info!, no subscriber" "$(count traced)" "$plain"
 report "  tracing::info!, no-op subscriber" "$(count traced-subscriber)" "$plain"
 echo "function that calls out, against the plain one:"
 report "  audit point, no hook" "$(count audited-call)" "$plain_call"
+report "  #[audited], no hook" "$(count annotated-call)" "$plain_call"

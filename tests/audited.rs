@@ -699,6 +699,107 @@ fn mut_and_destructuring_parameters() {
     assert_eq!(result.unwrap(), 2);
 }
 
+// ---------------------------------------------------------------- through the cold path
+
+// With a hook, the parameters are moved through the dispatch and back before
+// the body runs: the body must see them unchanged, each dropped exactly once.
+
+const LABEL_KIND: &str = "tally";
+
+impl Counter {
+    /// `self` in `args(..)` behind a smart pointer, in a macro, and beside a
+    /// `self::` path (which is not the receiver); a `ref` parameter.
+    #[audited(
+        "t.through.method",
+        args(hits = self.hits, kind = self::LABEL_KIND, label = format!("#{}", self.hits))
+    )]
+    #[allow(clippy::boxed_local, clippy::toplevel_ref_arg)] // the shapes under test
+    fn label(self: Box<Self>, ref name: String) -> io::Result<String> {
+        mark();
+        Ok(format!("{name}:{}:{LABEL_KIND}", self.hits))
+    }
+}
+
+#[test]
+fn receiver_in_args_through_the_cold_path() {
+    check(
+        r##"t.through.method { name: "n", hits: 5, kind: "tally", label: "#5" }"##,
+        || Box::new(Counter { hits: 5 }).label("n".to_owned()),
+        io_vetoed,
+    );
+    let (label, _) = testing::capture(|| Box::new(Counter { hits: 6 }).label("m".to_owned()));
+    assert_eq!(label.unwrap(), "m:6:tally");
+}
+
+#[audited("t.through.owned", skip(items, guard, block))]
+#[allow(clippy::needless_pass_by_value)]
+fn owned(
+    name: String,
+    mut items: Vec<u32>,
+    guard: std::rc::Rc<()>,
+    block: [u64; 8],
+) -> io::Result<(String, Vec<u32>, usize, u64)> {
+    mark();
+    items.push(4);
+    Ok((
+        name,
+        items,
+        std::rc::Rc::strong_count(&guard),
+        block.iter().sum(),
+    ))
+}
+
+#[test]
+fn owned_parameters_reach_the_body_unchanged_and_are_dropped_once() {
+    let guard = std::rc::Rc::new(());
+    let call = || {
+        owned(
+            "a".to_owned(),
+            vec![1, 2, 3],
+            guard.clone(),
+            [1, 2, 3, 4, 5, 6, 7, 8],
+        )
+    };
+    check(r#"t.through.owned { name: "a" }"#, call, io_vetoed);
+    // Allowed, with the parameters through the dispatch and back: the body
+    // sees them as passed (the guard's count includes the caller's clone).
+    let (result, _) = testing::capture(call);
+    assert_eq!(
+        result.unwrap(),
+        ("a".to_owned(), vec![1, 2, 3, 4], 2, 36),
+        "the body saw other values than were passed"
+    );
+    // Vetoed or allowed, every clone of the guard was dropped, exactly once.
+    let _ = testing::capture_with(deny, call);
+    assert_eq!(std::rc::Rc::strong_count(&guard), 1, "a parameter leaked");
+}
+
+#[audited("t.through.countdown")]
+fn countdown(n: u32) -> io::Result<u32> {
+    mark();
+    if n == 0 {
+        return Ok(0);
+    }
+    Ok(1 + countdown(n - 1)?)
+}
+
+#[test]
+fn recursion_raises_one_event_per_call() {
+    let (result, events) = testing::capture(|| countdown(3));
+    assert_eq!(result.unwrap(), 3);
+    if audit_core::ENABLED {
+        assert_eq!(
+            shown(&events),
+            [
+                "t.through.countdown { n: 3 }",
+                "t.through.countdown { n: 2 }",
+                "t.through.countdown { n: 1 }",
+                "t.through.countdown { n: 0 }",
+            ]
+        );
+    }
+}
+
 // ---------------------------------------------------------------- track_caller
 
 #[audited("t.caller", on_veto = panic)]

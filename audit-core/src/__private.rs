@@ -32,6 +32,6 @@ pub static CALLSITES: [crate::Callsite];
 
 #[cfg(feature = "off")]
 pub use crate::audited_support::vetoable_off;
-pub use crate::audited_support::{veto, VetoReturn};
 #[cfg(not(feature = "off"))]
-pub use crate::audited_support::{veto_panic, vetoable};
+pub use crate::audited_support::{raise_passing, veto_panic, vetoable};
+pub use crate::audited_support::{veto, VetoReturn};

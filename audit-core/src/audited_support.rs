@@ -10,6 +10,7 @@
 //!
 //! ```text
 //! ::audit_core::__audited!(err ::audit_core::__private::veto; "app.event";
+//!     this[() = ()]; pass[[mut] path [] data]; used[path data];
 //!     ("path", ::audit_core::__private::value(&path))
 //!     ("len", ::audit_core::__private::value(&data.len())));
 //! ```
@@ -24,8 +25,25 @@
 //! returns `impl Future<Output = Result<..>>`) returns a future that resolves
 //! to it; the body is then passed in as a block, and its `return x`
 //! expressions are wrapped in [`__audited_return!`](crate::__audited_return).
+//!
+//! `pass[..]` lists the names the parameters bind (with `mut` where the
+//! parameter had it; the attribute takes it off the signature). The statement
+//! rebinds them: on the fast path to themselves, on the cold path to what
+//! [`raise_passing`] hands back after moving them through the dispatch. No
+//! parameter is then live across a call, so the compiler keeps them in the
+//! argument registers instead of saving callee-saved registers in the
+//! prologue for the cold path's sake. `used[..]` lists the names recorded or
+//! mentioned in `args(..)`, marked used after the rebinding so that a
+//! parameter only recorded does not warn as unused. `this[..]` binds
+//! `__audit_self`, which stands for `self` in `args(..)` (a closure parameter
+//! cannot be named `self`). An `async fn` passes nothing (`pass[]`): its
+//! parameters live in the future, and the arguments are borrowed from there.
 
+#[cfg(not(feature = "off"))]
+use crate::dispatch::{begin, Delivery};
 use crate::AuditError;
+#[cfg(not(feature = "off"))]
+use crate::Callsite;
 use core::future::Future;
 
 /// Raises the event of an `#[audited]` function and acts on a veto.
@@ -62,25 +80,67 @@ macro_rules! __audited {
             $crate::__private::Ok(())
         }
     };
-    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {{
-        $crate::__audited!(@callsite $name; $($key)*);
-        if let $crate::__private::Err(__audit_error) =
-            $crate::__audited!(@raise $(($key, $value))*)
-        {
+    (err $veto:expr; $($rest:tt)*) => {
+        $crate::__audited!(@pass __audit_error => {
             // Through a typed binding, so that an unusable return type is
             // reported at `$veto`, which the attribute spans on the return type.
             let __audit_veto: fn($crate::AuditError) -> _ = $veto;
             return __audit_veto(__audit_error);
-        }
-    }};
-    (panic; $name:literal; $(($key:literal, $value:expr))*) => {{
+        }; $($rest)*);
+    };
+    (panic; $($rest:tt)*) => {
+        $crate::__audited!(@pass __audit_error => {
+            $crate::__private::veto_panic(__audit_error)
+        }; $($rest)*);
+    };
+    // Nothing to pass through (no parameter, or an `async fn`).
+    (@pass $error:ident => $on_veto:block; $name:literal;
+        this[$this:pat = $this_value:expr]; pass[]; used[];
+        $(($key:literal, $value:expr))*
+    ) => {{
         $crate::__audited!(@callsite $name; $($key)*);
-        if let $crate::__private::Err(__audit_error) =
-            $crate::__audited!(@raise $(($key, $value))*)
-        {
-            $crate::__private::veto_panic(__audit_error);
+        if $crate::__private::is_active(&__AUDIT_CALLSITE) {
+            if let (_, $crate::__private::Err($error)) = $crate::__private::raise_passing(
+                &__AUDIT_CALLSITE,
+                (),
+                $this_value,
+                // A closure: `.await` in an argument is refused, since the
+                // thread counts as inside a hook until the delivery ends.
+                |__audit_delivery, $this, ()| ((), __audit_delivery.deliver(&[$($value),*])),
+            ) {
+                $on_veto
+            }
         }
     }};
+    (@pass $error:ident => $on_veto:block; $name:literal;
+        this[$this:pat = $this_value:expr];
+        pass[$([$($mode:tt)*] $binding:ident)*];
+        used[$($used:ident)*];
+        $(($key:literal, $value:expr))*
+    ) => {
+        let ($($($mode)* $binding,)*) = {
+            $crate::__audited!(@callsite $name; $($key)*);
+            if $crate::__private::is_active(&__AUDIT_CALLSITE) {
+                match $crate::__private::raise_passing(
+                    &__AUDIT_CALLSITE,
+                    ($($binding,)*),
+                    $this_value,
+                    // A closure: `.await` in an argument is refused, since
+                    // the thread counts as inside a hook until the delivery ends.
+                    |__audit_delivery, $this, ($($binding,)*)| {
+                        let __audit_result = __audit_delivery.deliver(&[$($value),*]);
+                        (($($binding,)*), __audit_result)
+                    },
+                ) {
+                    (__audit_passed, $crate::__private::Ok(())) => __audit_passed,
+                    (_, $crate::__private::Err($error)) => $on_veto,
+                }
+            } else {
+                ($($binding,)*)
+            }
+        };
+        $(let _ = &$used;)*
+    };
     (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
         $crate::__audited!(@callsite $name; $($key)*);
         $crate::__private::vetoable(
@@ -113,23 +173,31 @@ macro_rules! __audited_return {
 macro_rules! __audited {
     // Type-checked, never evaluated: the optimiser drops the blocks. The veto
     // is type-checked too, so that both modes accept the same functions.
-    (err $veto:expr; $name:literal; $(($key:literal, $value:expr))*) => {
+    (err $veto:expr; $name:literal; this[$this:pat = $this_value:expr]; $($rest:tt)*) => {
         if false {
-            // In a closure, as when compiled in: `.await` is refused there.
-            let _ = || {
-                $(let _ = $value;)*
-            };
             let __audit_veto: fn($crate::AuditError) -> _ = $veto;
             return __audit_veto($crate::AuditError::denied(""));
         }
+        $crate::__audited!(@pass this[$this = $this_value]; $($rest)*);
     };
-    (panic; $name:literal; $(($key:literal, $value:expr))*) => {
+    (panic; $name:literal; $($rest:tt)*) => {
+        $crate::__audited!(@pass $($rest)*);
+    };
+    (@pass this[$this:pat = $this_value:expr];
+        pass[$([$($mode:tt)*] $binding:ident)*];
+        used[$($used:ident)*];
+        $(($key:literal, $value:expr))*
+    ) => {
         if false {
             // In a closure, as when compiled in: `.await` is refused there.
             let _ = || {
+                let $this = $this_value;
                 $(let _ = $value;)*
             };
         }
+        // The attribute moved any `mut` from the parameters to here.
+        let ($($($mode)* $binding,)*) = ($($binding,)*);
+        $(let _ = &$used;)*
     };
     (future $veto:expr; $name:literal; $(($key:literal, $value:expr))*; $body:block) => {{
         if false {
@@ -188,6 +256,28 @@ pub fn veto<R: VetoReturn>(error: AuditError) -> R {
 #[track_caller]
 pub fn veto_panic(error: AuditError) -> ! {
     panic!("{error}")
+}
+
+/// Raises the event of an `#[audited]` function, moving its parameters
+/// (`args`) through and back, so that none is live across this call.
+///
+/// `build` gets the delivery, `this` (the receiver, when `args(..)` uses
+/// it) and the parameters; it builds the values, delivers them, and hands the
+/// parameters back with the outcome. Cold and out of line, like
+/// [`begin`](crate::__private::begin), which it calls.
+#[cfg(not(feature = "off"))]
+#[cold]
+#[inline(never)]
+pub fn raise_passing<A, T>(
+    callsite: &'static Callsite,
+    args: A,
+    this: T,
+    build: impl FnOnce(Delivery, T, A) -> (A, Result<(), AuditError>),
+) -> (A, Result<(), AuditError>) {
+    match begin(callsite) {
+        Some(delivery) => build(delivery, this, args),
+        None => (args, Ok(())),
+    }
 }
 
 /// The future returned by an `#[audited]` function that returns

@@ -4,9 +4,10 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, LitStr, Stmt};
+use syn::{Expr, Ident, LitStr, Stmt};
 
 use crate::attr::Options;
+use crate::pass;
 use crate::valid::{self, Veto};
 
 /// Expands `#[audited(args)] item`, or explains why it cannot.
@@ -18,6 +19,44 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
     let recorded = valid::recorded(&function.sig, &options)?;
     let veto = valid::veto(&function.sig, &options)?;
 
+    // Passing the parameters through the cold path needs the rebinding to
+    // run before the body, in the function itself: not in an `async fn`
+    // (whose parameters live in the future) nor a function returning
+    // `impl Future` (whose body is wrapped).
+    let passes = function.sig.asyncness.is_none() && !matches!(veto, Veto::Future);
+    let passed = if passes {
+        pass::take_bindings(&mut function.sig)
+    } else {
+        Vec::new()
+    };
+    // `self` in `args(..)` is evaluated in a closure, under a stand-in name.
+    let mut self_span = None;
+    let extra_values: Vec<TokenStream> = options
+        .args
+        .iter()
+        .map(|extra| {
+            let expr = extra.value.to_token_stream();
+            if passes && function.sig.receiver().is_some() {
+                let (replaced, span) = pass::replace_self(expr);
+                self_span = self_span.or(span);
+                replaced
+            } else {
+                expr
+            }
+        })
+        .collect();
+    let this = pass::this(&function.sig, self_span);
+    // Parameters recorded or used by `args(..)` count as used, as they did
+    // before the rebinding.
+    let used: Vec<Ident> = if passes {
+        valid::bindings(&function.sig)
+            .into_iter()
+            .filter(|b| recorded.contains(b) || extra_values.iter().any(|v| pass::mentions(v, b)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+
     // `("name", value(&x))` pairs, spanned on the parameter (or the extra
     // argument's expression), so that "cannot be recorded" points there.
     let mut pairs = Vec::new();
@@ -26,11 +65,10 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
         let value = quote_spanned!(ident.span()=> ::audit_core::__private::value(&#ident));
         pairs.push(quote!((#key, #value)));
     }
-    for extra in &options.args {
+    for (extra, expr) in options.args.iter().zip(&extra_values) {
         let key = LitStr::new(&valid::arg_name(&extra.key), extra.key.span());
-        let expr = &extra.value;
         // Parenthesised: `&` binds tighter than `as`, `==` and the like.
-        let value = quote_spanned!(expr.span()=> ::audit_core::__private::value(&(#expr)));
+        let value = quote_spanned!(extra.value.span()=> ::audit_core::__private::value(&(#expr)));
         pairs.push(quote!((#key, #value)));
     }
     let name = &options.name;
@@ -50,7 +88,8 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
                 _ => quote!(err #veto_fn),
             };
             let stmt: Stmt = syn::parse_quote! {
-                ::audit_core::__audited!(#mode; #name; #(#pairs)*);
+                ::audit_core::__audited!(#mode; #name; this[#this]; pass[#(#passed)*];
+                    used[#(#used)*]; #(#pairs)*);
             };
             function.block.stmts.insert(0, stmt);
         }

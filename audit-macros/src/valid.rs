@@ -3,8 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{
-    FnArg, GenericArgument, Ident, Item, ItemFn, Pat, PathArguments, ReturnType, Signature,
-    TraitItemFn, Type, TypeParamBound,
+    FnArg, GenericArgument, Ident, Item, ItemFn, Pat, PatIdent, PathArguments, ReturnType,
+    Signature, TraitItemFn, Type, TypeParamBound,
 };
 
 use crate::attr::{OnVeto, Options};
@@ -70,27 +70,28 @@ pub(crate) fn bindings(sig: &Signature) -> Vec<Ident> {
     let mut names = Vec::new();
     for input in &sig.inputs {
         if let FnArg::Typed(typed) = input {
-            collect(&typed.pat, &mut names);
+            visit_bindings(&typed.pat, &mut |p| names.push(p.ident.clone()));
         }
     }
     names
 }
 
-fn collect(pat: &Pat, names: &mut Vec<Ident>) {
+/// Calls `f` on each binding of `pat`, in order.
+pub(crate) fn visit_bindings(pat: &Pat, f: &mut dyn FnMut(&PatIdent)) {
     match pat {
         Pat::Ident(p) => {
-            names.push(p.ident.clone());
+            f(p);
             if let Some((_, sub)) = &p.subpat {
-                collect(sub, names);
+                visit_bindings(sub, f);
             }
         }
-        Pat::Tuple(p) => p.elems.iter().for_each(|p| collect(p, names)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| collect(p, names)),
-        Pat::Struct(p) => p.fields.iter().for_each(|f| collect(&f.pat, names)),
-        Pat::Slice(p) => p.elems.iter().for_each(|p| collect(p, names)),
-        Pat::Reference(p) => collect(&p.pat, names),
-        Pat::Paren(p) => collect(&p.pat, names),
-        Pat::Type(p) => collect(&p.pat, names),
+        Pat::Tuple(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
+        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
+        Pat::Struct(p) => p.fields.iter().for_each(|fp| visit_bindings(&fp.pat, f)),
+        Pat::Slice(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
+        Pat::Reference(p) => visit_bindings(&p.pat, f),
+        Pat::Paren(p) => visit_bindings(&p.pat, f),
+        Pat::Type(p) => visit_bindings(&p.pat, f),
         // `_`, `..`, literals, ranges: nothing bound, nothing to record.
         _ => {}
     }

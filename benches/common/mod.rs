@@ -16,6 +16,13 @@ pub fn plain(x: u64, path: &Path) -> u64 {
     black_box(x).wrapping_add(1)
 }
 
+/// The baseline with the audited functions' signature: the same call and
+/// the same `Result` to unwrap, without the audit point.
+#[inline(never)]
+pub fn plain_result(x: u64, path: &Path) -> Result<u64, AuditError> {
+    Ok(plain_body(x, path))
+}
+
 /// The same function with an audit point of two arguments.
 #[inline(never)]
 pub fn audited(x: u64, path: &Path) -> Result<u64, AuditError> {

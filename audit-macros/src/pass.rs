@@ -1,0 +1,122 @@
+//! Passing the parameters through the cold path.
+//!
+//! The expansion rebinds every name the parameters bind, after the audit
+//! point: on the fast path to itself, on the cold path to what the dispatch
+//! hands back. No parameter is then live across a call, so a small function
+//! keeps its parameters in the argument registers rather than saving
+//! callee-saved registers in its prologue for the cold path's sake (see
+//! `audit_core`'s `audited_support` module).
+
+use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
+use quote::quote;
+use syn::{FnArg, Pat, Signature, Type};
+
+use crate::valid;
+
+/// The name that stands for `self` in `args(..)` expressions, which are
+/// evaluated in a closure (whose parameters cannot be named `self`).
+const SELF_STAND_IN: &str = "__audit_self";
+
+/// Takes `mut` off the parameters' bindings (the rebinding carries it
+/// instead) and returns the `pass[..]` entries: `[mut] name` or `[] name`.
+pub(crate) fn take_bindings(sig: &mut Signature) -> Vec<TokenStream> {
+    let mut passed = Vec::new();
+    for input in &mut sig.inputs {
+        if let FnArg::Typed(typed) = input {
+            strip_mut(&mut typed.pat, &mut passed);
+        }
+    }
+    passed
+}
+
+fn strip_mut(pat: &mut Pat, passed: &mut Vec<TokenStream>) {
+    match pat {
+        Pat::Ident(p) => {
+            // `ref mut x` binds a reference: the `mut` belongs to the
+            // borrow, and the rebinding is a plain name.
+            let mutability = match p.by_ref {
+                None => p.mutability.take(),
+                Some(_) => None,
+            };
+            let ident = &p.ident;
+            passed.push(quote!([#mutability] #ident));
+            if let Some((_, sub)) = &mut p.subpat {
+                strip_mut(sub, passed);
+            }
+        }
+        Pat::Tuple(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
+        Pat::TupleStruct(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
+        Pat::Struct(p) => p
+            .fields
+            .iter_mut()
+            .for_each(|f| strip_mut(&mut f.pat, passed)),
+        Pat::Slice(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
+        Pat::Reference(p) => strip_mut(&mut p.pat, passed),
+        Pat::Paren(p) => strip_mut(&mut p.pat, passed),
+        Pat::Type(p) => strip_mut(&mut p.pat, passed),
+        _ => {}
+    }
+}
+
+/// Whether `tokens` contain the identifier `name` anywhere.
+pub(crate) fn mentions(tokens: &TokenStream, name: &Ident) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(ident) => valid::arg_name(&ident) == valid::arg_name(name),
+        TokenTree::Group(group) => mentions(&group.stream(), name),
+        _ => false,
+    })
+}
+
+/// `tokens` with `self` (the value, not the `self::` path prefix) replaced by
+/// the stand-in, each spanned on the `self` it replaces; and the span of the
+/// first, if any was replaced.
+pub(crate) fn replace_self(tokens: TokenStream) -> (TokenStream, Option<Span>) {
+    let mut first = None;
+    let replaced = replace_self_in(tokens, &mut first);
+    (replaced, first)
+}
+
+fn replace_self_in(tokens: TokenStream, first: &mut Option<Span>) -> TokenStream {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    for (i, tree) in trees.iter().enumerate() {
+        out.push(match tree {
+            TokenTree::Ident(ident) if ident == "self" && !starts_path_sep(&trees[i + 1..]) => {
+                first.get_or_insert(ident.span());
+                TokenTree::Ident(Ident::new(SELF_STAND_IN, ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut inner =
+                    Group::new(group.delimiter(), replace_self_in(group.stream(), first));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            other => other.clone(),
+        });
+    }
+    out.into_iter().collect()
+}
+
+/// Whether the tokens start with `::`.
+fn starts_path_sep(rest: &[TokenTree]) -> bool {
+    matches!(rest, [TokenTree::Punct(a), TokenTree::Punct(b), ..] if a.as_char() == ':' && b.as_char() == ':')
+}
+
+/// The `this[..]` entry: the stand-in for `self`, bound to a reference to the
+/// receiver, when `args(..)` mentions `self` (its first mention is `span`);
+/// otherwise nothing.
+pub(crate) fn this(sig: &Signature, span: Option<Span>) -> TokenStream {
+    let (Some(receiver), Some(span)) = (sig.receiver(), span) else {
+        return quote!(() = ());
+    };
+    let name = Ident::new(SELF_STAND_IN, span);
+    // `&*self` for a receiver that is a reference or a smart pointer (it is
+    // already an address, so nothing is put in memory); `&self` for `self`.
+    let by_value = receiver.reference.is_none()
+        && matches!(&*receiver.ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self"));
+    if by_value {
+        quote!(#name = &self)
+    } else {
+        quote!(#name = &*self)
+    }
+}
