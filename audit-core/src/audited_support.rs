@@ -40,7 +40,7 @@
 //! parameters live in the future, and the arguments are borrowed from there.
 
 #[cfg(not(feature = "off"))]
-use crate::dispatch::{begin, Delivery};
+use crate::dispatch::{start, Delivery};
 use crate::AuditError;
 #[cfg(not(feature = "off"))]
 use crate::Callsite;
@@ -264,7 +264,7 @@ pub fn veto_panic(error: AuditError) -> ! {
 /// `build` gets the delivery, `this` (the receiver, when `args(..)` uses
 /// it) and the parameters; it builds the values, delivers them, and hands the
 /// parameters back with the outcome. Cold and out of line, like
-/// [`begin`](crate::__private::begin), which it calls.
+/// [`begin`](crate::__private::begin), whose work it does itself.
 #[cfg(not(feature = "off"))]
 #[cold]
 #[inline(never)]
@@ -274,7 +274,7 @@ pub fn raise_passing<A, T>(
     this: T,
     build: impl FnOnce(Delivery, T, A) -> (A, Result<(), AuditError>),
 ) -> (A, Result<(), AuditError>) {
-    match begin(callsite) {
+    match start(callsite) {
         Some(delivery) => build(delivery, this, args),
         None => (args, Ok(())),
     }

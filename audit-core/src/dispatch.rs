@@ -42,6 +42,13 @@ pub fn is_active(callsite: &'static Callsite) -> bool {
 #[cold]
 #[inline(never)]
 pub fn begin(callsite: &'static Callsite) -> Option<Delivery> {
+    start(callsite)
+}
+
+/// [`begin`]'s work, inlined into other cold, out-of-line entry points
+/// (such as `#[audited]`'s) so that they make one call fewer.
+#[inline(always)]
+pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
     let state = STATE.get();
     if state & INSIDE_HOOK != 0 {
         return None;
