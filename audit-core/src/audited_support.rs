@@ -48,8 +48,10 @@ use core::future::Future;
 
 /// Raises the event of an `#[audited]` function and acts on a veto.
 ///
-/// Mirrors `__audit_expand!`, with argument names given as string literals
-/// (the attribute has already removed any `r#` prefix).
+/// Like `__audit_expand!`, with argument names given as string literals (the
+/// attribute has already removed any `r#` prefix); `err` and `panic` also
+/// pass the parameters through, as the module documentation describes, and
+/// `future` raises in place as `audit!` does.
 #[cfg(not(feature = "off"))]
 #[doc(hidden)]
 #[macro_export]
