@@ -800,6 +800,75 @@ fn recursion_raises_one_event_per_call() {
     }
 }
 
+thread_local! {
+    static DROPPED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Logs its name when dropped.
+struct Noisy(&'static str);
+
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        DROPPED.with_borrow_mut(|log| log.push(self.0));
+    }
+}
+
+impl Recordable for Noisy {
+    fn record(&self) -> audit_core::Value<'_> {
+        audit_core::Value::Str(self.0)
+    }
+}
+
+/// Parameters that leave a value in their own slot (`_`, a partly bound
+/// tuple, `ref`) between ones that are moved whole.
+#[audited("t.through.drops")]
+#[allow(clippy::needless_pass_by_value, clippy::toplevel_ref_arg)]
+fn drops(
+    a: Noisy,
+    _: Noisy,
+    (b, _): (Noisy, Noisy),
+    ref c: Noisy,
+    d: Noisy,
+    e: Noisy,
+) -> io::Result<()> {
+    mark();
+    let _local = Noisy("local");
+    let _ = (&a, &b, c, &d, &e);
+    Ok(())
+}
+
+fn drops_call() -> io::Result<()> {
+    drops(
+        Noisy("a"),
+        Noisy("wild"),
+        (Noisy("b"), Noisy("b.1")),
+        Noisy("c"),
+        Noisy("d"),
+        Noisy("e"),
+    )
+}
+
+#[test]
+fn parameters_drop_in_the_order_of_the_plain_function() {
+    // What the same function without the attribute does: the body's locals,
+    // then the parameters in reverse order, each with what stayed in its slot.
+    const PLAIN: [&str; 8] = ["local", "e", "d", "c", "b", "b.1", "wild", "a"];
+    fn dropped_by(run: impl FnOnce()) -> Vec<&'static str> {
+        DROPPED.with_borrow_mut(Vec::clear);
+        run();
+        DROPPED.with_borrow_mut(std::mem::take)
+    }
+    let no_hook = dropped_by(|| drops_call().unwrap());
+    assert_eq!(no_hook, PLAIN, "no hook");
+    let through = dropped_by(|| testing::capture(drops_call).0.unwrap());
+    assert_eq!(through, PLAIN, "through the cold path");
+    check(
+        r#"t.through.drops { a: "a", b: "b", c: "c", d: "d", e: "e" }"#,
+        drops_call,
+        io_vetoed,
+    );
+}
+
 // ---------------------------------------------------------------- track_caller
 
 #[audited("t.caller", on_veto = panic)]

@@ -27,7 +27,9 @@
 //! expressions are wrapped in [`__audited_return!`](crate::__audited_return).
 //!
 //! `pass[..]` lists the names the parameters bind (with `mut` where the
-//! parameter had it; the attribute takes it off the signature). The statement
+//! parameter had it; the attribute takes it off the signature), except those
+//! of parameters that must keep their own slot for their values to drop in
+//! the same order (see `audit-macros`' `pass.rs`). The statement
 //! rebinds them: on the fast path to themselves, on the cold path to what
 //! [`raise_passing`] hands back after moving them through the dispatch. No
 //! parameter is then live across a call, so the compiler keeps them in the

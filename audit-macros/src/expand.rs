@@ -48,14 +48,13 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
     let this = pass::this(&function.sig, self_span);
     // Parameters recorded or used by `args(..)` count as used, as they did
     // before the rebinding.
-    let used: Vec<Ident> = if passes {
-        valid::bindings(&function.sig)
-            .into_iter()
-            .filter(|b| recorded.contains(b) || extra_values.iter().any(|v| pass::mentions(v, b)))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Passed parameters recorded or used by `args(..)` count as used, as
+    // they did before the rebinding.
+    let used: Vec<&Ident> = passed
+        .iter()
+        .map(|p| &p.ident)
+        .filter(|b| recorded.contains(b) || extra_values.iter().any(|v| pass::mentions(v, b)))
+        .collect();
 
     // `("name", value(&x))` pairs, spanned on the parameter (or the extra
     // argument's expression), so that "cannot be recorded" points there.

@@ -155,9 +155,11 @@ use proc_macro::TokenStream;
 /// prologue: a small leaf function gains the check and one stack adjustment
 /// (5 instructions), a function with a frame of its own only the check (3);
 /// see the workspace's `BENCHMARKS.md`. (A parameter that is moved this way
-/// is rebound under the same name, with the same `mut`, so the body sees no
-/// difference.) In a method, `self` cannot be rebound and stays live across
-/// the cold path. An `async fn` does not pass its parameters (they live in
+/// is rebound under the same name, with the same `mut`, and values drop in
+/// the same order, so the body sees no difference.) In a method, `self`
+/// cannot be rebound and stays live across the cold path; so do the
+/// parameters up to the last one that keeps something in its own slot (`_`,
+/// `ref x`, `(a, _)`), which moving would make drop in another order. An `async fn` does not pass its parameters (they live in
 /// its future). A function returning `impl Future` with a `Result` output
 /// also has its future wrapped (to carry a possible veto), even when no hook
 /// is installed.

@@ -8,8 +8,8 @@
 //! `audit_core`'s `audited_support` module).
 
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
-use quote::quote;
-use syn::{FnArg, Pat, Signature, Type};
+use quote::{quote, ToTokens};
+use syn::{FnArg, Pat, Signature, Token, Type};
 
 use crate::valid;
 
@@ -17,19 +17,69 @@ use crate::valid;
 /// evaluated in a closure (whose parameters cannot be named `self`).
 const SELF_STAND_IN: &str = "__audit_self";
 
-/// Takes `mut` off the parameters' bindings (the rebinding carries it
-/// instead) and returns the `pass[..]` entries: `[mut] name` or `[] name`.
-pub(crate) fn take_bindings(sig: &mut Signature) -> Vec<TokenStream> {
+/// A binding passed through the cold path.
+pub(crate) struct Passed {
+    /// The `mut` the parameter had, which the rebinding takes over.
+    pub(crate) mutability: Option<Token![mut]>,
+    pub(crate) ident: Ident,
+}
+
+impl ToTokens for Passed {
+    /// The `pass[..]` entry: `[mut] name` or `[] name`.
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let (mutability, ident) = (&self.mutability, &self.ident);
+        tokens.extend(quote!([#mutability] #ident));
+    }
+}
+
+/// Takes `mut` off the bindings of the parameters that are passed through
+/// (the rebinding carries it instead) and returns those bindings, each with
+/// the `mut` it had.
+///
+/// Only the parameters after the last one that is not moved whole into its
+/// bindings are passed: such a parameter (`_`, `(a, _)`, `ref a`) keeps a
+/// value in its own slot, dropped with the parameters, after the body's
+/// locals; rebinding a parameter before it would turn that parameter into a
+/// local dropped earlier, and change the order in which the values drop.
+pub(crate) fn take_bindings(sig: &mut Signature) -> Vec<Passed> {
+    let typed: Vec<&mut Pat> = sig
+        .inputs
+        .iter_mut()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(&mut *typed.pat),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let first = typed
+        .iter()
+        .rposition(|pat| !moved_whole(pat))
+        .map_or(0, |last| last + 1);
     let mut passed = Vec::new();
-    for input in &mut sig.inputs {
-        if let FnArg::Typed(typed) = input {
-            strip_mut(&mut typed.pat, &mut passed);
-        }
+    for pat in typed.into_iter().skip(first) {
+        strip_mut(pat, &mut passed);
     }
     passed
 }
 
-fn strip_mut(pat: &mut Pat, passed: &mut Vec<TokenStream>) {
+/// Whether binding `pat` moves the whole parameter into its bindings, leaving
+/// nothing in the parameter's own slot.
+fn moved_whole(pat: &Pat) -> bool {
+    match pat {
+        Pat::Ident(p) => p.by_ref.is_none() && p.subpat.is_none(),
+        Pat::Tuple(p) => p.elems.iter().all(moved_whole),
+        Pat::TupleStruct(p) => p.elems.iter().all(moved_whole),
+        Pat::Struct(p) => p.rest.is_none() && p.fields.iter().all(|f| moved_whole(&f.pat)),
+        Pat::Slice(p) => p.elems.iter().all(moved_whole),
+        // `&x` binds a copy out of a reference, which has nothing to drop.
+        Pat::Reference(_) => true,
+        Pat::Paren(p) => moved_whole(&p.pat),
+        Pat::Type(p) => moved_whole(&p.pat),
+        // `_`, `..`, literals, ranges, macros: something may stay behind.
+        _ => false,
+    }
+}
+
+fn strip_mut(pat: &mut Pat, passed: &mut Vec<Passed>) {
     match pat {
         Pat::Ident(p) => {
             // `ref mut x` binds a reference: the `mut` belongs to the
@@ -38,8 +88,10 @@ fn strip_mut(pat: &mut Pat, passed: &mut Vec<TokenStream>) {
                 None => p.mutability.take(),
                 Some(_) => None,
             };
-            let ident = &p.ident;
-            passed.push(quote!([#mutability] #ident));
+            passed.push(Passed {
+                mutability,
+                ident: p.ident.clone(),
+            });
             if let Some((_, sub)) = &mut p.subpat {
                 strip_mut(sub, passed);
             }
