@@ -46,8 +46,6 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
         })
         .collect();
     let this = pass::this(&function.sig, self_span);
-    // Parameters recorded or used by `args(..)` count as used, as they did
-    // before the rebinding.
     // Passed parameters recorded or used by `args(..)` count as used, as
     // they did before the rebinding.
     let used: Vec<&Ident> = passed

@@ -1,8 +1,9 @@
 //! Passing the parameters through the cold path.
 //!
-//! The expansion rebinds every name the parameters bind, after the audit
-//! point: on the fast path to itself, on the cold path to what the dispatch
-//! hands back. No parameter is then live across a call, so a small function
+//! The expansion rebinds the names the parameters bind (all of them, unless
+//! drop order forbids: see [`take_bindings`]), after the audit point: on the
+//! fast path each to itself, on the cold path to what the dispatch hands
+//! back. No parameter is then live across a call, so a small function
 //! keeps its parameters in the argument registers rather than saving
 //! callee-saved registers in its prologue for the cold path's sake (see
 //! `audit_core`'s `audited_support` module).
