@@ -800,6 +800,47 @@ fn recursion_raises_one_event_per_call() {
     }
 }
 
+/// A borrow in, a borrow out, through the dispatch and back.
+#[audited("t.through.borrow")]
+fn longest<'a>(a: &'a str, b: &str) -> io::Result<&'a str> {
+    mark();
+    Ok(if a.len() >= b.len() { a } else { &a[..0] })
+}
+
+/// A `&mut` that the body writes through, and a closure it calls.
+#[audited("t.through.closure", skip(out, make))]
+fn fill(out: &mut Vec<u32>, make: impl FnOnce() -> u32, times: u32) -> io::Result<usize> {
+    mark();
+    let value = make();
+    out.extend((0..times).map(|_| value));
+    Ok(out.len())
+}
+
+#[test]
+fn borrows_and_closures_through_the_cold_path() {
+    check(
+        r#"t.through.borrow { a: "long", b: "x" }"#,
+        || longest("long", "x"),
+        io_vetoed,
+    );
+    let (picked, _) = testing::capture(|| longest("long", "x"));
+    assert_eq!(picked.unwrap(), "long");
+
+    let mut out = vec![1];
+    let (len, events) = testing::capture(|| fill(&mut out, || 7, 2));
+    assert_eq!(len.unwrap(), 3);
+    assert_eq!(out, [1, 7, 7], "the body wrote through the passed `&mut`");
+    if audit_core::ENABLED {
+        assert_eq!(shown(&events), ["t.through.closure { times: 2 }"]);
+    }
+    let (vetoed, _) = testing::capture_with(deny, || fill(&mut out, || 9, 1));
+    if audit_core::ENABLED {
+        assert!(io_vetoed(&vetoed));
+        assert_eq!(out, [1, 7, 7], "a vetoed call wrote nothing");
+    }
+    take_ran();
+}
+
 thread_local! {
     static DROPPED: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
 }
