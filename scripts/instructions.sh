@@ -2,11 +2,13 @@
 # Counts, exactly, the instructions an audit point adds, with callgrind: the
 # same workload of N calls (examples/instructions.rs) in several modes.
 #
-#   - a minimal leaf function: plain, with an audit point and no hook, with
-#     one no-op hook, with 16 (reported against one: 15 extra hooks); and the same with a `tracing` event, without and with an
-#     enabled no-op subscriber (the comparison the dispatch must win);
+#   - a minimal leaf function: plain; with an `audit!` point or as an
+#     `#[audited]` function, with no hook and with one no-op hook; with 16
+#     (reported against one: 15 extra hooks); and the same with a `tracing`
+#     event, without and with an enabled no-op subscriber (the comparison the
+#     dispatch must win);
 #   - a function that calls out (as every audit_std wrapper calls into std):
-#     plain, and with an audit point and no hook.
+#     plain, and with an `audit!` point or `#[audited]`, no hook.
 #
 # Prints the extra instructions per call against the plain function.
 # Callgrind counts instructions, not time, so the figures are the same on a
