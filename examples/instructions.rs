@@ -8,7 +8,7 @@
 //! ```text
 //! cargo run --release --example instructions -- <mode> <N>
 //! mode: plain | audited | annotated | audited-hook | annotated-hook | audited-16-hooks
-//!       | plain-call | audited-call | annotated-call
+//!       | plain-call | audited-call | annotated-call | std-metadata | audit-std-metadata
 //!       | traced | traced-subscriber
 //! ```
 
@@ -66,6 +66,18 @@ fn annotated_call(x: u64, path: &Path) -> Result<u64, AuditError> {
     Ok(sink(y, path))
 }
 
+/// A real system call, `stat` of `path`, through std.
+#[inline(never)]
+fn std_metadata(x: u64, path: &Path) -> Result<u64, AuditError> {
+    Ok(std::fs::metadata(path).map_or(x, |m| x.wrapping_add(m.len())))
+}
+
+/// The same through `audit_std`.
+#[inline(never)]
+fn audit_std_metadata(x: u64, path: &Path) -> Result<u64, AuditError> {
+    Ok(audit_std::fs::metadata(path).map_or(x, |m| x.wrapping_add(m.len())))
+}
+
 #[inline(never)]
 fn traced(x: u64, path: &Path) -> Result<u64, AuditError> {
     tracing::info!(x, path = %path.display());
@@ -117,6 +129,8 @@ fn main() {
         "plain-call" => plain_call,
         "audited-call" => audited_call,
         "annotated-call" => annotated_call,
+        "std-metadata" => std_metadata,
+        "audit-std-metadata" => audit_std_metadata,
         "traced" => traced,
         "traced-subscriber" => {
             tracing::subscriber::set_global_default(NoopSubscriber)
@@ -126,13 +140,19 @@ fn main() {
         other => {
             eprintln!(
                 "unknown mode {other:?}: expected plain, audited, annotated, audited-hook, annotated-hook, \
-                 audited-16-hooks, plain-call, audited-call, annotated-call, traced or \
-                 traced-subscriber"
+                 audited-16-hooks, plain-call, audited-call, annotated-call, std-metadata, \
+                 audit-std-metadata, traced or traced-subscriber"
             );
             std::process::exit(2);
         }
     };
-    let path = Path::new("/srv/app/data.bin");
+    // The system-call cases `stat` this program itself, which exists.
+    let exe = std::env::current_exe().expect("the program's own path");
+    let path = if mode.ends_with("metadata") {
+        exe.as_path()
+    } else {
+        Path::new("/srv/app/data.bin")
+    };
     let mut sum = 0u64;
     for i in 0..n {
         sum = sum.wrapping_add(f(black_box(i), path).unwrap_or(0));
