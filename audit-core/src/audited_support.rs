@@ -34,8 +34,8 @@
 //! [`raise_passing`] hands back after moving them through the dispatch. No
 //! parameter is then live across a call, so the compiler keeps them in the
 //! argument registers instead of saving callee-saved registers in the
-//! prologue for the cold path's sake. `used[..]` lists the names recorded or
-//! mentioned in `args(..)`, marked used after the rebinding so that a
+//! prologue for the cold path's sake. `used[..]` lists the passed names that are
+//! recorded or mentioned in `args(..)`, marked used after the rebinding so that a
 //! parameter only recorded does not warn as unused. `this[..]` binds
 //! `__audit_self`, which stands for `self` in `args(..)` (a closure parameter
 //! cannot be named `self`). An `async fn` passes nothing (`pass[]`): its

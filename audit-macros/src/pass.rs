@@ -10,7 +10,8 @@
 
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
-use syn::{FnArg, Pat, Signature, Token, Type};
+use syn::visit_mut::{self, VisitMut};
+use syn::{FnArg, Pat, PatIdent, Signature, Token, Type};
 
 use crate::valid;
 
@@ -55,11 +56,11 @@ pub(crate) fn take_bindings(sig: &mut Signature) -> Vec<Passed> {
         .iter()
         .rposition(|pat| !moved_whole(pat))
         .map_or(0, |last| last + 1);
-    let mut passed = Vec::new();
+    let mut strip = StripMut(Vec::new());
     for pat in typed.into_iter().skip(first) {
-        strip_mut(pat, &mut passed);
+        strip.visit_pat_mut(pat);
     }
-    passed
+    strip.0
 }
 
 /// Whether binding `pat` moves the whole parameter into its bindings, leaving
@@ -80,35 +81,26 @@ fn moved_whole(pat: &Pat) -> bool {
     }
 }
 
-fn strip_mut(pat: &mut Pat, passed: &mut Vec<Passed>) {
-    match pat {
-        Pat::Ident(p) => {
-            // `ref mut x` binds a reference: the `mut` belongs to the
-            // borrow, and the rebinding is a plain name.
-            let mutability = match p.by_ref {
-                None => p.mutability.take(),
-                Some(_) => None,
-            };
-            passed.push(Passed {
-                mutability,
-                ident: p.ident.clone(),
-            });
-            if let Some((_, sub)) = &mut p.subpat {
-                strip_mut(sub, passed);
-            }
-        }
-        Pat::Tuple(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
-        Pat::TupleStruct(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
-        Pat::Struct(p) => p
-            .fields
-            .iter_mut()
-            .for_each(|f| strip_mut(&mut f.pat, passed)),
-        Pat::Slice(p) => p.elems.iter_mut().for_each(|p| strip_mut(p, passed)),
-        Pat::Reference(p) => strip_mut(&mut p.pat, passed),
-        Pat::Paren(p) => strip_mut(&mut p.pat, passed),
-        Pat::Type(p) => strip_mut(&mut p.pat, passed),
-        _ => {}
+/// Collects the bindings of the patterns it visits, taking their `mut`.
+struct StripMut(Vec<Passed>);
+
+impl VisitMut for StripMut {
+    fn visit_pat_ident_mut(&mut self, p: &mut PatIdent) {
+        // `ref mut x` binds a reference: the `mut` belongs to the borrow, and
+        // the rebinding is a plain name.
+        let mutability = match p.by_ref {
+            None => p.mutability.take(),
+            Some(_) => None,
+        };
+        self.0.push(Passed {
+            mutability,
+            ident: p.ident.clone(),
+        });
+        visit_mut::visit_pat_ident_mut(self, p);
     }
+    // Types and expressions in a pattern (`[u8; N]`, a literal) bind nothing.
+    fn visit_type_mut(&mut self, _: &mut Type) {}
+    fn visit_expr_mut(&mut self, _: &mut syn::Expr) {}
 }
 
 /// Whether `tokens` contain the identifier `name` anywhere.

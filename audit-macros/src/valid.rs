@@ -2,9 +2,10 @@
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
+use syn::visit::{self, Visit};
 use syn::{
-    FnArg, GenericArgument, Ident, Item, ItemFn, Pat, PatIdent, PathArguments, ReturnType,
-    Signature, TraitItemFn, Type, TypeParamBound,
+    FnArg, GenericArgument, Ident, Item, ItemFn, PatIdent, PathArguments, ReturnType, Signature,
+    TraitItemFn, Type, TypeParamBound,
 };
 
 use crate::attr::{OnVeto, Options};
@@ -67,34 +68,23 @@ pub(crate) fn signature(sig: &Signature) -> syn::Result<()> {
 /// The names bound by the function's parameters, in order, each with the
 /// identifier that binds it (whose span points at the parameter).
 pub(crate) fn bindings(sig: &Signature) -> Vec<Ident> {
-    let mut names = Vec::new();
+    struct Names(Vec<Ident>);
+    impl Visit<'_> for Names {
+        fn visit_pat_ident(&mut self, p: &PatIdent) {
+            self.0.push(p.ident.clone());
+            visit::visit_pat_ident(self, p);
+        }
+        // Types and expressions in a pattern (`[u8; N]`, a literal) bind nothing.
+        fn visit_type(&mut self, _: &Type) {}
+        fn visit_expr(&mut self, _: &syn::Expr) {}
+    }
+    let mut names = Names(Vec::new());
     for input in &sig.inputs {
         if let FnArg::Typed(typed) = input {
-            visit_bindings(&typed.pat, &mut |p| names.push(p.ident.clone()));
+            names.visit_pat(&typed.pat);
         }
     }
-    names
-}
-
-/// Calls `f` on each binding of `pat`, in order.
-pub(crate) fn visit_bindings(pat: &Pat, f: &mut dyn FnMut(&PatIdent)) {
-    match pat {
-        Pat::Ident(p) => {
-            f(p);
-            if let Some((_, sub)) = &p.subpat {
-                visit_bindings(sub, f);
-            }
-        }
-        Pat::Tuple(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
-        Pat::TupleStruct(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
-        Pat::Struct(p) => p.fields.iter().for_each(|fp| visit_bindings(&fp.pat, f)),
-        Pat::Slice(p) => p.elems.iter().for_each(|p| visit_bindings(p, f)),
-        Pat::Reference(p) => visit_bindings(&p.pat, f),
-        Pat::Paren(p) => visit_bindings(&p.pat, f),
-        Pat::Type(p) => visit_bindings(&p.pat, f),
-        // `_`, `..`, literals, ranges: nothing bound, nothing to record.
-        _ => {}
-    }
+    names.0
 }
 
 /// The name an identifier records under: without any `r#` prefix.
