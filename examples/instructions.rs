@@ -89,6 +89,20 @@ fn traced(x: u64, path: &Path) -> Result<u64, AuditError> {
 mod noop_subscriber;
 use noop_subscriber::NoopSubscriber;
 
+type Workload = fn(u64, &Path) -> Result<u64, AuditError>;
+
+/// Installs `hooks` no-op hooks, then hands `f` back.
+fn with_noop_hooks(hooks: usize, f: Workload) -> Workload {
+    for _ in 0..hooks {
+        audit_core::add_hook(|event| {
+            black_box(event);
+            Ok(())
+        })
+        .expect("auditing is compiled in");
+    }
+    f
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mode = args.next().unwrap_or_else(|| "audited".into());
@@ -96,36 +110,13 @@ fn main() {
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
-    let f: fn(u64, &Path) -> Result<u64, AuditError> = match mode.as_str() {
+    let f: Workload = match mode.as_str() {
         "plain" => plain,
         "audited" => audited,
         "annotated" => annotated,
-        "audited-hook" => {
-            audit_core::add_hook(|event| {
-                black_box(event);
-                Ok(())
-            })
-            .expect("auditing is compiled in");
-            audited
-        }
-        "annotated-hook" => {
-            audit_core::add_hook(|event| {
-                black_box(event);
-                Ok(())
-            })
-            .expect("auditing is compiled in");
-            annotated
-        }
-        "audited-16-hooks" => {
-            for _ in 0..16 {
-                audit_core::add_hook(|event| {
-                    black_box(event);
-                    Ok(())
-                })
-                .expect("auditing is compiled in");
-            }
-            audited
-        }
+        "audited-hook" => with_noop_hooks(1, audited),
+        "annotated-hook" => with_noop_hooks(1, annotated),
+        "audited-16-hooks" => with_noop_hooks(16, audited),
         "plain-call" => plain_call,
         "audited-call" => audited_call,
         "annotated-call" => annotated_call,

@@ -5,10 +5,10 @@
 # Why: the cases that take about a nanosecond (a plain call, an audit point
 # with no hook) are a handful of instructions, and how they fall across
 # 32- and 64-byte boundaries changes their time by up to 20% from one build
-# to the next, with no change to the code itself: the same plain function
-# measured 0.95 ns in one bench binary and 1.17 ns in another. With every
-# function and branch target aligned, three runs agree within 3%, and the
-# ratios compare code, not layout. The build goes to its own target
+# to the next, with no change to the code itself: in one run the same plain
+# function measured 0.98 ns in one bench binary and 1.17 ns in the other.
+# With every function and branch target aligned, four runs agreed within
+# about 3%, and the ratios compare code, not layout. The build goes to its own target
 # directory, so the usual build cache is untouched.
 #
 # Usage: scripts/bench.sh [cargo bench arguments]
