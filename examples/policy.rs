@@ -35,18 +35,13 @@ events = ["net.connect", "net.bind", "net.send_to"]
 address = { not_in = ["loopback"] }
 reason = "network is loopback only"
 
-# Writes: only inside the work directory. An open counts as a write when
-# one of its write flags is set; reading outside stays allowed.
+# Writes: only inside the work directory. `@write` is every operation that
+# changes the filesystem (an open only when its flags write, create or
+# truncate), so reading outside stays allowed; each path is judged as
+# written and where its symbolic links lead.
 [[rule]]
 action = "deny"
-events = ["fs.open"]
-flags = { any = ["write", "append", "truncate", "create", "create_new"] }
-path = { not_under = ['{work}'] }
-reason = "writes only inside the work directory"
-
-[[rule]]
-action = "deny"
-events = ["fs.create_dir", "fs.remove_*", "fs.rename", "fs.set_permissions"]
+events = ["@write"]
 path = { not_under = ['{work}'] }
 reason = "writes only inside the work directory"
 

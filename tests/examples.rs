@@ -155,7 +155,7 @@ fn policy_refuses_what_it_denies_and_nothing_else() {
     assert_lines(
         &stdout,
         &[
-            "policy: 4 rules, default allow",
+            "policy: 3 rules, default allow",
             "bind 127.0.0.1: ALLOWED",
             "connect to 127.0.0.1: ALLOWED",
             "server said: pong",
@@ -172,10 +172,10 @@ fn policy_refuses_what_it_denies_and_nothing_else() {
             &[
                 "connect to 192.0.2.1: REFUSED (policy rule #1: network is loopback only)",
                 "write outside the work dir: REFUSED (policy rule #2: writes only inside the work directory)",
-                "create a dir outside: REFUSED (policy rule #3: writes only inside the work directory)",
+                "create a dir outside: REFUSED (policy rule #2: writes only inside the work directory)",
                 &format!("{} exists: false", stolen.display()),
                 &format!("{} exists: false", new_dir.display()),
-                "spawn sh: REFUSED (policy rule #4: program not on the allow-list)",
+                "spawn sh: REFUSED (policy rule #3: program not on the allow-list)",
             ],
         );
         assert!(!stdout.contains("policy not installed"), "{stdout}");

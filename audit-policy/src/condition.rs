@@ -4,11 +4,13 @@ use std::ffi::{OsStr, OsString};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
-use audit_core::path::{absolute, lexical};
+use audit_core::path::{absolute, lexical, resolve};
 use audit_core::{Event, Value};
+use audit_std::events::{self, Classes};
 use globset::{GlobBuilder, GlobMatcher};
 use ipnet::IpNet;
 
+use crate::rule::Scope;
 use crate::Action;
 
 /// The kinds of argument condition a rule can carry.
@@ -129,19 +131,62 @@ impl Tally {
 }
 
 impl Condition {
-    pub(crate) fn holds(&self, event: &Event<'_>, action: Action) -> bool {
+    pub(crate) fn holds(&self, event: &Event<'_>, action: Action, scope: Scope) -> bool {
         let mut tally = Tally::new(action);
         match self {
-            Condition::Path(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
-                if let Some(s) = path_subject(v, named) {
-                    tally.add(s.map(|p| c.verdict(&p)));
+            Condition::Path(c) => {
+                // Events of the table name their files (and open files) in
+                // known arguments, each judged as written and as reached.
+                if let Some(info) = events::info(event.name()) {
+                    let files = info.operands(event);
+                    let wanted = c.arg.as_deref();
+                    if wanted.is_none() || files.iter().any(|f| Some(f.arg) == wanted) {
+                        let judged = files.iter().filter(|f| {
+                            wanted.is_none_or(|w| w == f.arg)
+                                && (scope == Scope::AllFiles || scope == Scope::Only(f.access))
+                        });
+                        for file in judged {
+                            for form in [&file.written, &file.reached] {
+                                tally.add(form.as_ref().map(|p| c.verdict(p)));
+                            }
+                        }
+                        return tally.result();
+                    }
                 }
-            }),
-            Condition::Address(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
-                if let Some(s) = address_subject(v, named) {
-                    tally.add(s.map(|ip| c.verdict(&ip)));
-                }
-            }),
+                visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                    if let Some(forms) = path_subject(v, named) {
+                        for form in forms {
+                            tally.add(form.map(|p| c.verdict(&p)));
+                        }
+                    }
+                })
+            }
+            Condition::Address(c) => {
+                // A connection or datagram to an unspecified address goes to
+                // this host: judged as both the address and loopback.
+                let destination = events::info(event.name())
+                    .is_some_and(|i| i.classes.intersects(Classes::CONNECT | Classes::SEND));
+                visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                    if let Some(s) = address_subject(v, named) {
+                        let Some(ip) = s else {
+                            tally.add(None);
+                            return;
+                        };
+                        let to = Address { ip, destination };
+                        tally.add(Some(c.verdict(&to)));
+                        if to.destination && ip.is_unspecified() {
+                            let here = Address {
+                                ip: match ip {
+                                    IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+                                    IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                                },
+                                destination: true,
+                            };
+                            tally.add(Some(c.verdict(&here)));
+                        }
+                    }
+                })
+            }
             Condition::Port(c) => visit(event, c.arg.as_deref(), Some("port"), &mut |v, named| {
                 if let Some(s) = port_subject(v, named) {
                     tally.add(s.map(|p| c.verdict(&p)));
@@ -149,10 +194,14 @@ impl Condition {
             }),
             Condition::Program(c) => {
                 let arg = c.arg.as_deref().unwrap_or("program");
+                // A relative program with a directory part (`./run`) is
+                // found from the command's own working directory.
+                let cwd = match event.arg("cwd") {
+                    None | Some(Value::None) => Some(None),
+                    Some(v) => v.as_os_str().and_then(|d| absolute(Path::new(d))).map(Some),
+                };
                 visit(event, Some(arg), None, &mut |v, _| {
-                    if let Some(s) = program_subject(v) {
-                        tally.add(s.map(|p| c.verdict(&p)));
-                    }
+                    tally.add(program_subject(v, cwd.as_ref()).map(|p| c.verdict(&p)));
                 })
             }
             Condition::Host(c) => {
@@ -197,15 +246,16 @@ fn visit(
 
 // ----- subjects: `None` = not of this kind (skipped), `Some(None)` = unreadable.
 
-fn path_subject(value: Value<'_>, named: bool) -> Option<Subject<PathBuf>> {
+/// A path in its two forms: as written, and as the kernel reaches it.
+fn path_subject(value: Value<'_>, named: bool) -> Option<[Subject<PathBuf>; 2]> {
     let path = match value {
         Value::Path(p) => p,
         Value::OsStr(s) if named => Path::new(s),
         Value::Str(s) if named => Path::new(s),
-        _ if named => return Some(None),
+        _ if named => return Some([None, None]),
         _ => return None,
     };
-    Some(absolute(path))
+    Some([absolute(path), resolve(path, true)])
 }
 
 fn address_subject(value: Value<'_>, named: bool) -> Option<Subject<IpAddr>> {
@@ -233,8 +283,19 @@ fn port_subject(value: Value<'_>, named: bool) -> Option<Subject<u16>> {
     }
 }
 
-fn program_subject(value: Value<'_>) -> Option<Subject<PathBuf>> {
-    Some(value.as_os_str().map(PathBuf::from))
+/// The program as the spawn will find it: a bare name stays a name (found
+/// through `PATH`), anything else is made absolute against `cwd` (the
+/// command's working directory, `Some(None)` for the current one; `None`
+/// when that cannot be known).
+fn program_subject(value: Value<'_>, cwd: Option<&Option<PathBuf>>) -> Subject<PathBuf> {
+    let program = Path::new(value.as_os_str()?);
+    if program.is_absolute() || program.components().count() < 2 {
+        return Some(lexical(program));
+    }
+    match cwd? {
+        Some(dir) => Some(lexical(&dir.join(program))),
+        None => absolute(program),
+    }
 }
 
 fn host_subject(value: Value<'_>) -> Option<Subject<String>> {
@@ -316,8 +377,15 @@ pub(crate) enum AddressRange {
     Unspecified,
 }
 
+/// An IP address to judge, and whether it is where a connection or datagram
+/// goes (where an unspecified address means this host).
+pub(crate) struct Address {
+    ip: IpAddr,
+    destination: bool,
+}
+
 impl Item for AddressRange {
-    type Subject = IpAddr;
+    type Subject = Address;
     fn parse(text: &str) -> Result<Self, String> {
         Ok(match text {
             "loopback" => AddressRange::Loopback,
@@ -335,10 +403,13 @@ impl Item for AddressRange {
             })?)),
         })
     }
-    fn matches(&self, ip: &IpAddr) -> bool {
+    fn matches(&self, address: &Address) -> bool {
+        let ip = &address.ip;
         match self {
             AddressRange::Net(net) => net.contains(ip),
-            AddressRange::Loopback => ip.is_loopback(),
+            AddressRange::Loopback => {
+                ip.is_loopback() || (address.destination && ip.is_unspecified())
+            }
             AddressRange::Unspecified => ip.is_unspecified(),
             AddressRange::Private => match ip {
                 IpAddr::V4(v4) => v4.is_private(),

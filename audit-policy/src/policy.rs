@@ -4,10 +4,9 @@ use std::fmt;
 use std::path::Path;
 
 use audit_core::{AuditError, Event, Hook, Interest};
-use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::rule::{event_glob, CompiledRule};
+use crate::rule::{CompiledRule, EventPatterns};
 use crate::toml_format::TomlPolicy;
 use crate::{PolicyError, Rule};
 
@@ -62,7 +61,7 @@ pub struct Policy {
     rules: Vec<CompiledRule>,
     /// Every pattern of every deny rule: the events the policy may refuse
     /// when its default is allow.
-    deny_patterns: GlobSet,
+    deny_patterns: Vec<EventPatterns>,
 }
 
 /// Builds a [`Policy`] in code; see [`Policy::builder`].
@@ -118,18 +117,11 @@ impl Policy {
             .enumerate()
             .map(|(i, rule)| rule.compile().map_err(|e| PolicyError::in_rule(i + 1, e)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut deny = GlobSetBuilder::new();
-        for rule in rules.iter().filter(|r| r.action == Action::Deny) {
-            for pattern in &rule.events {
-                // Already parsed by `compile` above, so this cannot fail.
-                if let Ok(glob) = event_glob(pattern) {
-                    deny.add(glob);
-                }
-            }
-        }
-        let deny_patterns = deny
-            .build()
-            .map_err(|e| PolicyError::in_rule(0, e.to_string()))?;
+        let deny_patterns = compiled
+            .iter()
+            .filter(|r| r.rule.action == Action::Deny)
+            .map(|r| r.events.clone())
+            .collect();
         Ok(Policy {
             default,
             rules: compiled,
@@ -232,7 +224,7 @@ impl Policy {
             Action::Deny => Interest::all(),
             Action::Allow => {
                 let deny = self.deny_patterns.clone();
-                Interest::predicate(move |site| deny.is_match(site.name()))
+                Interest::predicate(move |site| deny.iter().any(|p| p.may_match(site.name())))
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Rules: an action, event-name patterns and argument conditions.
 
 use audit_core::Event;
+use audit_std::events::{self, Access, Classes};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::condition::{
@@ -241,11 +242,7 @@ impl Rule {
         if self.events.is_empty() {
             return Err("`events` must name at least one event pattern".into());
         }
-        let mut set = GlobSetBuilder::new();
-        for pattern in &self.events {
-            set.add(event_glob(pattern)?);
-        }
-        let events = set.build().map_err(|e| e.kind().to_string())?;
+        let events = EventPatterns::new(&self.events)?;
         let mut conditions = Vec::new();
         for (kind, spec) in ConditionKind::ALL.into_iter().zip(&self.conditions) {
             if let Some(condition) = compile_condition(kind, spec)? {
@@ -260,6 +257,89 @@ impl Rule {
             flags,
         })
     }
+}
+
+/// The events a rule applies to: name globs and `@class` patterns.
+#[derive(Clone, Debug)]
+pub(crate) struct EventPatterns {
+    names: GlobSet,
+    classes: Classes,
+}
+
+impl EventPatterns {
+    /// Parses `patterns`: `@write` (a class of
+    /// [`audit_std::events::Classes`]) or a glob over event names.
+    pub(crate) fn new(patterns: &[String]) -> Result<EventPatterns, String> {
+        let mut names = GlobSetBuilder::new();
+        let mut classes = Classes::NONE;
+        for pattern in patterns {
+            match pattern.strip_prefix('@') {
+                Some(class) => classes |= class_pattern(class)?,
+                None => {
+                    names.add(event_glob(pattern)?);
+                }
+            }
+        }
+        Ok(EventPatterns {
+            names: names.build().map_err(|e| e.kind().to_string())?,
+            classes,
+        })
+    }
+
+    /// Whether `event` is one of these events. A class pattern matches the
+    /// event's classes in this occurrence (`@write` matches an `fs.open`
+    /// only when its flags write).
+    ///
+    /// `Some(scope)` when it is: the files the rule's path condition should
+    /// judge. An event matched only through `@write` (or `@read`) is judged
+    /// by the files it writes (or reads): `fs.copy`'s source is not written.
+    pub(crate) fn matches(&self, event: &Event<'_>) -> Option<Scope> {
+        if self.names.is_match(event.name()) {
+            return Some(Scope::AllFiles);
+        }
+        if self.classes.is_empty() {
+            return None;
+        }
+        let classes = events::info(event.name())?.classes_of(event);
+        let common = classes.intersection(self.classes);
+        if common.is_empty() {
+            None
+        } else if common == Classes::WRITE {
+            Some(Scope::Only(Access::Write))
+        } else if common == Classes::READ {
+            Some(Scope::Only(Access::Read))
+        } else {
+            Some(Scope::AllFiles)
+        }
+    }
+
+    /// Whether some event raised at an audit point named `name` may match.
+    pub(crate) fn may_match(&self, name: &str) -> bool {
+        self.names.is_match(name)
+            || (!self.classes.is_empty()
+                && events::info(name)
+                    .is_some_and(|info| info.possible_classes().intersects(self.classes)))
+    }
+}
+
+/// Which files named by a matched event a path condition judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every file the event names.
+    AllFiles,
+    /// Only those it accesses so.
+    Only(Access),
+}
+
+/// Parses the class after `@`.
+fn class_pattern(name: &str) -> Result<Classes, String> {
+    Classes::from_name(name).ok_or_else(|| {
+        let known: Vec<String> = Classes::names().map(|n| format!("`@{n}`")).collect();
+        format!(
+            "unknown event class `@{name}`: expected one of {}",
+            known.join(", ")
+        )
+    })
 }
 
 /// Parses an event-name pattern. `*` matches any characters, dots included.
@@ -338,18 +418,19 @@ pub(crate) fn check_flag_name(name: &str) -> Result<(), String> {
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
-    pub(crate) events: GlobSet,
+    pub(crate) events: EventPatterns,
     conditions: Vec<Condition>,
     flags: Option<Flags>,
 }
 
 impl CompiledRule {
     pub(crate) fn matches(&self, event: &Event<'_>) -> bool {
-        self.events.is_match(event.name())
-            && self
-                .conditions
-                .iter()
-                .all(|c| c.holds(event, self.rule.action))
+        let Some(scope) = self.events.matches(event) else {
+            return false;
+        };
+        self.conditions
+            .iter()
+            .all(|c| c.holds(event, self.rule.action, scope))
             && self
                 .flags
                 .as_ref()
