@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use audit_core::path::{absolute, lexical, resolve};
 use audit_core::{Event, Value};
-use audit_std::events::{self, Classes};
+use audit_std::events::{Access, Classes, EventInfo, FileRef};
 use globset::{GlobBuilder, GlobMatcher};
 use ipnet::IpNet;
 
@@ -55,7 +55,7 @@ type Subject<S> = Option<S>;
 
 /// A parsed list entry of some condition kind.
 pub(crate) trait Item: Sized {
-    type Subject;
+    type Subject: ?Sized;
     fn parse(text: &str) -> Result<Self, String>;
     fn matches(&self, subject: &Self::Subject) -> bool;
 }
@@ -131,24 +131,34 @@ impl Tally {
 }
 
 impl Condition {
-    pub(crate) fn holds(&self, event: &Event<'_>, action: Action, scope: Scope) -> bool {
+    pub(crate) fn holds(
+        &self,
+        event: &Event<'_>,
+        info: Option<&EventInfo>,
+        action: Action,
+        scope: Scope,
+    ) -> bool {
         let mut tally = Tally::new(action);
         match self {
             Condition::Path(c) => {
                 // Events of the table name their files (and open files) in
-                // known arguments, each judged as written and as reached.
-                if let Some(info) = events::info(event.name()) {
-                    let files = info.operands(event);
+                // known arguments, each judged as written and as reached;
+                // the second form only when the first does not decide.
+                if let Some(info) = info {
+                    let classes = match scope {
+                        // Matched through `@write`: it writes.
+                        Scope::Only(Access::Write) => info.classes | Classes::WRITE,
+                        _ => info.classes_of(event),
+                    };
                     let wanted = c.arg.as_deref();
-                    if wanted.is_none() || files.iter().any(|f| Some(f.arg) == wanted) {
-                        let judged = files.iter().filter(|f| {
-                            wanted.is_none_or(|w| w == f.arg)
-                                && (scope == Scope::AllFiles || scope == Scope::Only(f.access))
-                        });
-                        for file in judged {
-                            for form in [&file.written, &file.reached] {
-                                tally.add(form.as_ref().map(|p| c.verdict(p)));
+                    if wanted.is_none() || info.paths.iter().any(|p| Some(p.name) == wanted) {
+                        for file in info.files_as(event, classes) {
+                            let in_scope =
+                                scope == Scope::AllFiles || scope == Scope::Only(file.access());
+                            if !in_scope || wanted.is_some_and(|w| w != file.arg()) {
+                                continue;
                             }
+                            tally.add(Some(c.file_verdict(&file, tally.deny)));
                         }
                         return tally.result();
                     }
@@ -156,7 +166,7 @@ impl Condition {
                 visit(event, c.arg.as_deref(), None, &mut |v, named| {
                     if let Some(forms) = path_subject(v, named) {
                         for form in forms {
-                            tally.add(form.map(|p| c.verdict(&p)));
+                            tally.add(form.map(|p| c.verdict(p.as_path())));
                         }
                     }
                 })
@@ -164,8 +174,8 @@ impl Condition {
             Condition::Address(c) => {
                 // A connection or datagram to an unspecified address goes to
                 // this host: judged as both the address and loopback.
-                let destination = events::info(event.name())
-                    .is_some_and(|i| i.classes.intersects(Classes::CONNECT | Classes::SEND));
+                let destination =
+                    info.is_some_and(|i| i.classes.intersects(Classes::CONNECT | Classes::SEND));
                 visit(event, c.arg.as_deref(), None, &mut |v, named| {
                     if let Some(s) = address_subject(v, named) {
                         let Some(ip) = s else {
@@ -347,10 +357,43 @@ impl Flags {
 
 /// A path prefix: matches the prefix itself and everything under it.
 #[derive(Clone, Debug)]
-pub(crate) struct PathPrefix(PathBuf);
+pub(crate) struct PathPrefix {
+    /// As written, `.` and `..` resolved.
+    lexical: PathBuf,
+    /// With its own symbolic links resolved, when it exists and differs
+    /// (`/tmp/work` on a system where `/tmp` is a link): the file a path
+    /// under the prefix reaches lies under this one.
+    canonical: Option<PathBuf>,
+}
+
+impl PathPrefix {
+    /// The spellings of the prefix.
+    fn spellings(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.lexical.as_path()).chain(self.canonical.as_deref())
+    }
+
+    /// Whether the file `file` reaches is under the prefix, knowing the
+    /// path as written (`written`). When `written` lies under a spelling of
+    /// the prefix, only the components after it are looked at for links;
+    /// otherwise the file is resolved in full (once, kept in `reached`).
+    fn covers_reached<'e>(
+        &self,
+        file: &FileRef<'e>,
+        written: &Path,
+        reached: &mut Option<Option<std::borrow::Cow<'e, Path>>>,
+    ) -> bool {
+        for spelling in self.spellings() {
+            if under(written, spelling) && file.no_link_below(spelling) {
+                return true;
+            }
+        }
+        let reached = reached.get_or_insert_with(|| file.reached());
+        reached.as_deref().is_some_and(|r| self.matches(r))
+    }
+}
 
 impl Item for PathPrefix {
-    type Subject = PathBuf;
+    type Subject = Path;
     fn parse(text: &str) -> Result<Self, String> {
         let path = Path::new(text);
         if text.is_empty() {
@@ -359,12 +402,67 @@ impl Item for PathPrefix {
         if !path.is_absolute() {
             return Err(format!("path prefix `{text}` must be absolute"));
         }
-        Ok(PathPrefix(lexical(path)))
+        let lexical = lexical(path);
+        // `std`, not the audited wrapper: loading a policy raises nothing.
+        let canonical = std::fs::canonicalize(&lexical)
+            .ok()
+            .filter(|c| *c != lexical);
+        Ok(PathPrefix { lexical, canonical })
     }
-    fn matches(&self, subject: &PathBuf) -> bool {
+    fn matches(&self, subject: &Path) -> bool {
         // Component-wise: `/srv/data` does not cover `/srv/database`.
-        subject.starts_with(&self.0)
+        self.spellings().any(|prefix| under(subject, prefix))
     }
+}
+
+impl Cond<PathPrefix> {
+    /// The verdict on the file `file` reaches, given the verdict on its path
+    /// as written (`written`, which is known).
+    fn reached_verdict(&self, file: &FileRef<'_>, written: &Path) -> bool {
+        let mut reached = None;
+        (self.include.is_empty()
+            || self
+                .include
+                .iter()
+                .any(|p| p.covers_reached(file, written, &mut reached)))
+            && !self
+                .exclude
+                .iter()
+                .any(|p| p.covers_reached(file, written, &mut reached))
+    }
+
+    /// Both forms of `file`, conservatively for `deny`: a deny rule's
+    /// condition holds if either form meets it (or is unknown), an allow
+    /// rule's only if both do. The second form is looked at only when the
+    /// first does not decide.
+    fn file_verdict(&self, file: &FileRef<'_>, deny: bool) -> bool {
+        let Some(written) = file.written() else {
+            return deny;
+        };
+        let first = self.verdict(&written);
+        if first == deny {
+            return first;
+        }
+        self.reached_verdict(file, &written)
+    }
+}
+
+/// Whether `path` is `prefix` or lies under it. Both are absolute without
+/// `.`, `..` or doubled separators (prefixes are made so when parsed, and
+/// the forms of a path are), so comparing bytes is comparing components.
+#[cfg(unix)]
+fn under(path: &Path, prefix: &Path) -> bool {
+    let (path, prefix) = (
+        path.as_os_str().as_encoded_bytes(),
+        prefix.as_os_str().as_encoded_bytes(),
+    );
+    prefix == b"/"
+        || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
+}
+
+#[cfg(not(unix))]
+fn under(path: &Path, prefix: &Path) -> bool {
+    path.starts_with(prefix)
 }
 
 /// An IP range: a CIDR network, a single address, or a keyword.

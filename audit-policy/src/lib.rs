@@ -239,6 +239,7 @@ mod condition;
 mod error;
 mod policy;
 mod rule;
+mod sites;
 mod toml_format;
 
 pub use condition::ConditionKind;

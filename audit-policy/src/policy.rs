@@ -6,7 +6,8 @@ use std::path::Path;
 use audit_core::{AuditError, Event, Hook, Interest};
 use serde::Deserialize;
 
-use crate::rule::{CompiledRule, EventPatterns};
+use crate::rule::{CompiledRule, EventPatterns, Scope};
+use crate::sites::Sites;
 use crate::toml_format::TomlPolicy;
 use crate::{PolicyError, Rule};
 
@@ -62,6 +63,8 @@ pub struct Policy {
     /// Every pattern of every deny rule: the events the policy may refuse
     /// when its default is allow.
     deny_patterns: Vec<EventPatterns>,
+    /// The candidate rules of each audit point.
+    sites: Sites,
 }
 
 /// Builds a [`Policy`] in code; see [`Policy::builder`].
@@ -124,6 +127,7 @@ impl Policy {
             .collect();
         Ok(Policy {
             default,
+            sites: Sites::new(&compiled),
             rules: compiled,
             deny_patterns,
         })
@@ -196,12 +200,29 @@ impl Policy {
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
     pub fn decide(&self, event: &Event<'_>) -> Decision<'_> {
-        match self
-            .rules
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.matches(event))
-        {
+        let found = match self.sites.of(event) {
+            // Only the rules whose patterns can match this audit point.
+            Some(candidates) => candidates.rules.iter().find_map(|&(index, by_name)| {
+                let rule = &self.rules[index as usize];
+                let scope = if by_name {
+                    Some(Scope::AllFiles)
+                } else {
+                    candidates
+                        .info
+                        .and_then(|info| rule.events.class_scope(info, event))
+                };
+                scope
+                    .filter(|&scope| rule.holds(event, candidates.info, scope))
+                    .map(|_| (index as usize, rule))
+            }),
+            // An event from no audit point of the catalogue: try every rule.
+            None => self
+                .rules
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.matches(event)),
+        };
+        match found {
             Some((index, rule)) => Decision {
                 action: rule.rule.action,
                 rule: Some((index, &rule.rule)),

@@ -1,7 +1,7 @@
 //! Rules: an action, event-name patterns and argument conditions.
 
 use audit_core::Event;
-use audit_std::events::{self, Access, Classes};
+use audit_std::events::{self, Access, Classes, EventInfo};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::condition::{
@@ -297,11 +297,21 @@ impl EventPatterns {
         if self.names.is_match(event.name()) {
             return Some(Scope::AllFiles);
         }
+        self.class_scope(events::info(event.name())?, event)
+    }
+
+    /// Whether some name pattern matches `name`.
+    pub(crate) fn matches_name(&self, name: &str) -> bool {
+        self.names.is_match(name)
+    }
+
+    /// Whether `event`, an event of `info`, is of one of these classes in
+    /// this occurrence, and if so which of its files a path condition judges.
+    pub(crate) fn class_scope(&self, info: &EventInfo, event: &Event<'_>) -> Option<Scope> {
         if self.classes.is_empty() {
             return None;
         }
-        let classes = events::info(event.name())?.classes_of(event);
-        let common = classes.intersection(self.classes);
+        let common = info.classes_of(event).intersection(self.classes);
         if common.is_empty() {
             None
         } else if common == Classes::WRITE {
@@ -425,12 +435,18 @@ pub(crate) struct CompiledRule {
 
 impl CompiledRule {
     pub(crate) fn matches(&self, event: &Event<'_>) -> bool {
-        let Some(scope) = self.events.matches(event) else {
-            return false;
-        };
+        match self.events.matches(event) {
+            Some(scope) => self.holds(event, events::info(event.name()), scope),
+            None => false,
+        }
+    }
+
+    /// Whether every condition holds for `event` (an event of `info`, when
+    /// the table knows it), whose files in `scope` a path condition judges.
+    pub(crate) fn holds(&self, event: &Event<'_>, info: Option<&EventInfo>, scope: Scope) -> bool {
         self.conditions
             .iter()
-            .all(|c| c.holds(event, self.rule.action, scope))
+            .all(|c| c.holds(event, info, self.rule.action, scope))
             && self
                 .flags
                 .as_ref()

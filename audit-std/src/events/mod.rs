@@ -13,5 +13,5 @@ pub mod process;
 mod table;
 
 pub use class::Classes;
-pub use operand::Operand;
+pub use operand::{FileRef, Operand};
 pub use table::{info, Access, EventInfo, Follow, PathArg, OPEN_WRITE_FLAGS, TABLE};

@@ -72,7 +72,8 @@ pub struct EventInfo {
     pub cpython: &'static str,
 }
 
-/// The booleans of `fs.open` that mean it changes the file.
+/// The booleans of `fs.open` that mean it changes the file (the same names
+/// as `opens_for_writing` matches).
 pub const OPEN_WRITE_FLAGS: &[&str] = &["write", "append", "truncate", "create", "create_new"];
 
 impl EventInfo {
@@ -122,9 +123,16 @@ impl EventInfo {
 /// Whether an `fs.open`'s effective flags change the file. A flag that is
 /// present but not a boolean counts as set: unknown is judged as a write.
 pub(crate) fn opens_for_writing(event: &Event<'_>) -> bool {
-    OPEN_WRITE_FLAGS.iter().any(|flag| match event.arg(flag) {
-        None | Some(audit_core::Value::None) => false,
-        Some(value) => value.as_bool() != Some(false),
+    // One pass, the cheap test first: this runs for every `fs.open` that a
+    // policy with a class pattern sees, and most of its values are `false`.
+    event.args().any(|(name, value)| {
+        !matches!(
+            value,
+            audit_core::Value::None | audit_core::Value::Bool(false)
+        ) && matches!(
+            name,
+            "write" | "append" | "truncate" | "create" | "create_new"
+        )
     })
 }
 

@@ -133,10 +133,9 @@ fn write_violation(roots: &[Root], event: &Event<'_>) -> Option<String> {
     }
     let inside = |path: &Path| roots.iter().any(|r| r.covers(path));
     let outside: Vec<String> = info
-        .operands(event)
-        .iter()
-        .filter(|file| file.access == Access::Write && !file.all_forms(inside))
-        .map(describe)
+        .files(event)
+        .filter(|file| file.access() == Access::Write && !file.all_forms(inside))
+        .map(|file| describe(&file.to_operand()))
         .collect();
     if outside.is_empty() {
         return None;
