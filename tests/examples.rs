@@ -147,6 +147,28 @@ fn instructions_workload_runs() {
 }
 
 #[test]
+fn policy_cost_workload_runs() {
+    let hooks: &[&str] = if audit_core::ENABLED {
+        &["none", "noop", "policy"]
+    } else {
+        &["none"]
+    };
+    for hook in hooks {
+        for open in ["write", "read"] {
+            let out = Command::new(example("policy_cost"))
+                .args([hook, open, "100"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{hook} {open}: {out:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                format!("{hook} {open}: 100 opens")
+            );
+        }
+    }
+}
+
+#[test]
 fn policy_refuses_what_it_denies_and_nothing_else() {
     let outside = tempfile::tempdir().unwrap();
     let stdout = run("policy", &[outside.path().as_os_str()]);
@@ -450,4 +472,38 @@ fn catalogue_lists_the_binary_s_audit_points_without_running_them() {
     }
     let stdout = run("catalogue", &["--run".as_ref()]);
     assert!(stdout.contains("ran the operations"), "{stdout}");
+}
+
+#[test]
+fn policy_check_reports_rules_or_the_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    let policy = include_str!("../examples/policy.toml").replace("{work}", "/srv/app/work");
+    std::fs::write(&good, policy).unwrap();
+    let stdout = run("policy_check", &[good.as_os_str()]);
+    assert_lines(
+        &stdout,
+        &[
+            "3 rules; default allow (events no rule matches)",
+            "#2 deny @write where path not_under [/srv/app/work]",
+            "applies to: fs.chown, fs.copy,",
+            "#3 deny @exec where program not_in [echo, true]",
+            "applies to: process.exec, process.spawn",
+        ],
+    );
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"@wrte\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(example("policy_check"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("at line 4"), "{stderr}");
+    assert!(stderr.contains("did you mean `@write`?"), "{stderr}");
 }

@@ -72,6 +72,7 @@
 //! | key | type | meaning |
 //! |---|---|---|
 //! | `default` | `"allow"` or `"deny"` | required; the action when no rule matches |
+//! | `unknown_events` | `"error"` or `"allow"` | optional, `"error"` by default: whether an event pattern that matches no event the program can raise is an error (see [Checking](#checking-a-policy)) |
 //! | `rule` | array of tables (`[[rule]]`) | the rules, tried in the order written; may be empty |
 //!
 //! Each `[[rule]]` (unknown keys are errors):
@@ -198,6 +199,35 @@
 //! );
 //! ```
 //!
+//! # Checking a policy
+//!
+//! A policy is checked against the program it is loaded into, so that a
+//! typo cannot silently disable a rule:
+//! - a class after `@` must be one of the classes, and a name pattern must
+//!   match an event the program can raise: one of
+//!   [`audit_std::events::TABLE`], or an audit point linked into the program
+//!   (its [`catalogue`](audit_core::catalogue)). The error suggests the
+//!   nearest name (`did you mean `fs.open`?`). A policy shared by programs
+//!   that raise different events sets `unknown_events = "allow"`
+//!   ([`PolicyBuilder::allow_unknown_events`] in code). With auditing
+//!   compiled out the program's own audit points are unknown, so name
+//!   patterns are not checked then.
+//!
+//! [`Policy::check`] describes a loaded policy for a reviewer, each rule with
+//! the events it applies to; `cargo run --example policy_check -- FILE`
+//! prints it for a file, or the error with its line and column.
+//!
+//! # Reloading
+//!
+//! [`Policy::install_reloadable`] installs the policy of a file with a
+//! [`PolicyHandle`]; [`PolicyHandle::reload`] reads the file again and swaps
+//! the new policy in atomically (events never wait for a reload, and see the
+//! old policy or the new one). A reload raises [`RELOAD_EVENT`] first, so
+//! other hooks can refuse it; a file that does not parse, or a refused
+//! reload, leaves the old policy in force. Installing this way is the
+//! opt-in: reloads still work after [`seal`](audit_core::seal), which only
+//! stops new hooks.
+//!
 //! # The same policy in code
 //!
 //! ```
@@ -238,11 +268,14 @@
 mod condition;
 mod error;
 mod policy;
+mod reload;
 mod rule;
 mod sites;
 mod toml_format;
+mod validate;
 
 pub use condition::ConditionKind;
 pub use error::PolicyError;
 pub use policy::{Action, Decision, Policy, PolicyBuilder};
+pub use reload::{PolicyHandle, ReloadError, RELOAD_EVENT};
 pub use rule::Rule;

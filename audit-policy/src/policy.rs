@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use crate::rule::{CompiledRule, EventPatterns, Scope};
 use crate::sites::Sites;
-use crate::toml_format::TomlPolicy;
+use crate::toml_format::{TomlPolicy, TomlRule, UnknownEvents};
+use crate::validate;
 use crate::{PolicyError, Rule};
 
 /// What a rule, or the policy's default, does with an event.
@@ -72,6 +73,7 @@ pub struct Policy {
 pub struct PolicyBuilder {
     default: Action,
     rules: Vec<Rule>,
+    allow_unknown_events: bool,
 }
 
 impl PolicyBuilder {
@@ -101,7 +103,27 @@ impl PolicyBuilder {
     /// assert!(err.to_string().contains("invalid CIDR range `10.0.0.0/33`"), "{err}");
     /// ```
     pub fn build(self) -> Result<Policy, PolicyError> {
+        if !self.allow_unknown_events {
+            for (i, rule) in self.rules.iter().enumerate() {
+                if let Some(why) = rule
+                    .events
+                    .iter()
+                    .find_map(|p| validate::unknown_pattern(p))
+                {
+                    return Err(PolicyError::in_rule(i + 1, why));
+                }
+            }
+        }
         Policy::new(self.default, self.rules)
+    }
+
+    /// Accepts event patterns that match no event this program can raise
+    /// (by default an error, since it is usually a typo): for a policy
+    /// shared by programs that raise different events. The TOML form is
+    /// the top-level `unknown_events = "allow"`.
+    pub fn allow_unknown_events(mut self) -> Self {
+        self.allow_unknown_events = true;
+        self
     }
 }
 
@@ -111,6 +133,7 @@ impl Policy {
         PolicyBuilder {
             default,
             rules: Vec::new(),
+            allow_unknown_events: false,
         }
     }
 
@@ -155,6 +178,15 @@ impl Policy {
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         let parsed: TomlPolicy =
             toml::from_str(text).map_err(|e| PolicyError::from_toml(e, text))?;
+        if parsed.unknown_events == UnknownEvents::Error {
+            for TomlRule(rule, spans) in &parsed.rule {
+                for (pattern, span) in rule.events.iter().zip(spans) {
+                    if let Some(why) = validate::unknown_pattern(pattern) {
+                        return Err(PolicyError::at(text, span.start, why));
+                    }
+                }
+            }
+        }
         // Every rule was compiled while parsing, so this only repeats the work.
         Policy::new(
             parsed.default,
@@ -179,6 +211,76 @@ impl Policy {
     /// The rules, in the order they are tried.
     pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> {
         self.rules.iter().map(|r| &r.rule)
+    }
+
+    /// The events each rule can apply to, in rule order: every event of
+    /// [`audit_std::events::TABLE`] and of the program's
+    /// [`catalogue`](audit_core::catalogue) that one of the rule's patterns
+    /// matches (a class pattern: events that can be of that class), sorted.
+    /// What [`Policy::check`] prints.
+    ///
+    /// ```
+    /// let policy = audit_policy::Policy::from_toml(r#"
+    ///     default = "allow"
+    ///     [[rule]]
+    ///     action = "deny"
+    ///     events = ["@exec"]
+    /// "#)?;
+    /// assert_eq!(policy.coverage()[0], ["process.exec", "process.spawn"]);
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn coverage(&self) -> Vec<Vec<&'static str>> {
+        let mut known: Vec<&'static str> =
+            audit_std::events::TABLE.iter().map(|i| i.name).collect();
+        known.extend(audit_core::catalogue().map(|site| site.name()));
+        known.sort_unstable();
+        known.dedup();
+        self.rules
+            .iter()
+            .map(|rule| {
+                known
+                    .iter()
+                    .copied()
+                    .filter(|name| rule.events.may_match(name))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A report on the policy for a reviewer: the default, then each rule
+    /// on one line with the events it applies to. Nothing is installed.
+    ///
+    /// ```
+    /// let policy = audit_policy::Policy::from_toml(r#"
+    ///     default = "allow"
+    ///     [[rule]]
+    ///     action = "deny"
+    ///     events = ["@exec"]
+    ///     program = { not_in = ["git"] }
+    /// "#)?;
+    /// let report = policy.check();
+    /// assert!(report.contains("#1 deny @exec where program not_in [git]"), "{report}");
+    /// assert!(report.contains("applies to: process.exec, process.spawn"), "{report}");
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn check(&self) -> String {
+        let count = match self.rules.len() {
+            1 => "1 rule".to_owned(),
+            n => format!("{n} rules"),
+        };
+        let mut out = format!(
+            "{count}; default {} (events no rule matches)\n",
+            self.default
+        );
+        for (i, (rule, events)) in self.rules().zip(self.coverage()).enumerate() {
+            let events = if events.is_empty() {
+                "no event this program can raise".to_owned()
+            } else {
+                events.join(", ")
+            };
+            out.push_str(&format!("#{} {rule}\n    applies to: {events}\n", i + 1));
+        }
+        out
     }
 
     /// Decides `event`: the first rule that matches it, or the default.

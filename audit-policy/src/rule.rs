@@ -1,5 +1,7 @@
 //! Rules: an action, event-name patterns and argument conditions.
 
+use std::fmt;
+
 use audit_core::Event;
 use audit_std::events::{self, Access, Classes, EventInfo};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
@@ -55,6 +57,48 @@ pub(crate) struct CondSpec {
     pub(crate) include: Vec<String>,
     pub(crate) exclude: Vec<String>,
     pub(crate) arg: Option<String>,
+}
+
+impl fmt::Display for Rule {
+    /// One line, as a reviewer reads it:
+    /// `deny @write where path not_under [/srv/work] ("writes stay in /srv/work")`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.action, self.events.join(", "))?;
+        let mut first = true;
+        let mut clause = |f: &mut fmt::Formatter<'_>, text: String| {
+            let lead = if first { " where" } else { " and" };
+            first = false;
+            write!(f, "{lead} {text}")
+        };
+        for (kind, spec) in ConditionKind::ALL.into_iter().zip(&self.conditions) {
+            let (inc, exc) = match kind {
+                ConditionKind::Path => ("under", "not_under"),
+                _ => ("in", "not_in"),
+            };
+            let of = spec
+                .arg
+                .as_ref()
+                .map(|a| format!(" (argument `{a}`)"))
+                .unwrap_or_default();
+            for (word, list) in [(inc, &spec.include), (exc, &spec.exclude)] {
+                if !list.is_empty() {
+                    clause(
+                        f,
+                        format!("{}{of} {word} [{}]", kind.key(), list.join(", ")),
+                    )?;
+                }
+            }
+        }
+        for (word, list) in [("any", &self.flags.any), ("none", &self.flags.none)] {
+            if !list.is_empty() {
+                clause(f, format!("flags {word} of [{}]", list.join(", ")))?;
+            }
+        }
+        if let Some(reason) = &self.reason {
+            write!(f, " ({reason:?})")?;
+        }
+        Ok(())
+    }
 }
 
 fn strings<I, S>(items: I) -> impl Iterator<Item = String>
@@ -344,12 +388,24 @@ pub(crate) enum Scope {
 /// Parses the class after `@`.
 fn class_pattern(name: &str) -> Result<Classes, String> {
     Classes::from_name(name).ok_or_else(|| {
+        if let Some(close) = crate::validate::closest(name, Classes::names()) {
+            return format!("unknown event class `@{name}`: did you mean `@{close}`?");
+        }
         let known: Vec<String> = Classes::names().map(|n| format!("`@{n}`")).collect();
         format!(
             "unknown event class `@{name}`: expected one of {}",
             known.join(", ")
         )
     })
+}
+
+/// Checks one event pattern on its own: a known class after `@`, or a glob
+/// that parses.
+pub(crate) fn check_event_pattern(pattern: &str) -> Result<(), String> {
+    match pattern.strip_prefix('@') {
+        Some(class) => class_pattern(class).map(drop),
+        None => event_glob(pattern).map(drop),
+    }
 }
 
 /// Parses an event-name pattern. `*` matches any characters, dots included.
