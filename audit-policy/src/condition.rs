@@ -1,15 +1,15 @@
 //! Argument conditions: what each kind matches, and how it finds its values in an event.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
 use audit_core::path::{absolute, lexical, resolve};
 use audit_core::{Event, Value};
 use audit_std::events::{Access, Classes, EventInfo, FileRef};
-use globset::{GlobBuilder, GlobMatcher};
 use ipnet::IpNet;
 
+use crate::glob::Glob;
 use crate::rule::Scope;
 use crate::Action;
 
@@ -588,7 +588,7 @@ impl Item for ProgramSpec {
 
 /// A host-name glob (`*.example.com`), matched case-insensitively.
 #[derive(Clone, Debug)]
-pub(crate) struct HostPattern(GlobMatcher);
+pub(crate) struct HostPattern(Glob);
 
 impl Item for HostPattern {
     type Subject = String;
@@ -596,13 +596,13 @@ impl Item for HostPattern {
         if text.is_empty() {
             return Err("empty host pattern".into());
         }
-        let glob = GlobBuilder::new(text.strip_suffix('.').unwrap_or(text))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| format!("invalid host pattern `{text}`: {}", e.kind()))?;
-        Ok(HostPattern(glob.compile_matcher()))
+        Ok(HostPattern(Glob::new(
+            text.strip_suffix('.').unwrap_or(text),
+            "host pattern",
+            true,
+        )?))
     }
     fn matches(&self, host: &String) -> bool {
-        self.0.is_match(OsStr::new(host.as_str()))
+        self.0.is_match(host)
     }
 }

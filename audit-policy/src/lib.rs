@@ -9,8 +9,9 @@
 //!
 //! A rule matches an event when the event matches one of the rule's
 //! patterns **and** every argument condition it has holds. A pattern is a
-//! glob over event names (`fs.*`, `net.connect`, `*`; matched with
-//! `globset`, where `*` also crosses dots) or a class of event, `@write`:
+//! wildcard pattern over event names (`fs.*`, `net.connect`, `*`: `*`
+//! matches any run of characters, dots included, `?` exactly one; `[` and
+//! `{` are refused, not read as literals) or a class of event, `@write`:
 //! every event whose classes in [`audit_std::events::TABLE`] include it
 //! (`@write` covers every operation that changes the filesystem, including
 //! an `fs.open` whose effective flags write, create or truncate, and no
@@ -100,7 +101,7 @@
 //! | `address` | CIDR ranges (`10.0.0.0/8`, `fc00::/7`), single addresses (`::1`), or `loopback`, `private`, `link_local`, `unspecified` | the IP is in the range (IPv4-mapped IPv6 addresses count as IPv4); see below for the keywords |
 //! | `port` | ports (`443` or `"443"`) and ranges (`"8000-8999"`, inclusive) | the port is in the range |
 //! | `program` | bare names (`git`) or absolute paths (`/usr/bin/git`) | a name: the program's file name is that name, whatever its directory; a path: the program, made absolute against the command's own working directory (its `cwd` argument, as the spawn will), is that path. A bare program, found through `PATH`, never matches a path |
-//! | `host` | globs, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
+//! | `host` | wildcard patterns as for events, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
 //!
 //! `flags` lists *argument names*, not values: with `any`, at least one of
 //! the named boolean arguments must be true; with `none`, none of them may
@@ -267,6 +268,7 @@
 
 mod condition;
 mod error;
+mod glob;
 mod policy;
 mod reload;
 mod rule;

@@ -4,12 +4,12 @@ use std::fmt;
 
 use audit_core::Event;
 use audit_std::events::{self, Access, Classes, EventInfo};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::condition::{
     AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathPrefix, PortRange,
     ProgramSpec,
 };
+use crate::glob::Glob;
 use crate::Action;
 
 /// One rule of a [`Policy`](crate::Policy): an action, the events it applies
@@ -306,7 +306,7 @@ impl Rule {
 /// The events a rule applies to: name globs and `@class` patterns.
 #[derive(Clone, Debug)]
 pub(crate) struct EventPatterns {
-    names: GlobSet,
+    names: Vec<Glob>,
     classes: Classes,
 }
 
@@ -314,20 +314,15 @@ impl EventPatterns {
     /// Parses `patterns`: `@write` (a class of
     /// [`audit_std::events::Classes`]) or a glob over event names.
     pub(crate) fn new(patterns: &[String]) -> Result<EventPatterns, String> {
-        let mut names = GlobSetBuilder::new();
+        let mut names = Vec::new();
         let mut classes = Classes::NONE;
         for pattern in patterns {
             match pattern.strip_prefix('@') {
                 Some(class) => classes |= class_pattern(class)?,
-                None => {
-                    names.add(event_glob(pattern)?);
-                }
+                None => names.push(event_glob(pattern)?),
             }
         }
-        Ok(EventPatterns {
-            names: names.build().map_err(|e| e.kind().to_string())?,
-            classes,
-        })
+        Ok(EventPatterns { names, classes })
     }
 
     /// Whether `event` is one of these events. A class pattern matches the
@@ -338,7 +333,7 @@ impl EventPatterns {
     /// judge. An event matched only through `@write` (or `@read`) is judged
     /// by the files it writes (or reads): `fs.copy`'s source is not written.
     pub(crate) fn matches(&self, event: &Event<'_>) -> Option<Scope> {
-        if self.names.is_match(event.name()) {
+        if self.names.iter().any(|g| g.is_match(event.name())) {
             return Some(Scope::AllFiles);
         }
         self.class_scope(events::info(event.name())?, event)
@@ -346,7 +341,7 @@ impl EventPatterns {
 
     /// Whether some name pattern matches `name`.
     pub(crate) fn matches_name(&self, name: &str) -> bool {
-        self.names.is_match(name)
+        self.names.iter().any(|g| g.is_match(name))
     }
 
     /// Whether `event`, an event of `info`, is of one of these classes in
@@ -369,7 +364,7 @@ impl EventPatterns {
 
     /// Whether some event raised at an audit point named `name` may match.
     pub(crate) fn may_match(&self, name: &str) -> bool {
-        self.names.is_match(name)
+        self.names.iter().any(|g| g.is_match(name))
             || (!self.classes.is_empty()
                 && events::info(name)
                     .is_some_and(|info| info.possible_classes().intersects(self.classes)))
@@ -409,14 +404,8 @@ pub(crate) fn check_event_pattern(pattern: &str) -> Result<(), String> {
 }
 
 /// Parses an event-name pattern. `*` matches any characters, dots included.
-pub(crate) fn event_glob(pattern: &str) -> Result<globset::Glob, String> {
-    if pattern.is_empty() {
-        return Err("empty event pattern".into());
-    }
-    GlobBuilder::new(pattern)
-        .literal_separator(false)
-        .build()
-        .map_err(|e| format!("invalid event pattern `{pattern}`: {}", e.kind()))
+pub(crate) fn event_glob(pattern: &str) -> Result<Glob, String> {
+    Glob::new(pattern, "event pattern", false)
 }
 
 fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Condition>, String> {

@@ -2,8 +2,6 @@
 //! matches none of them is almost always a typo (`fs.opne`), and a rule with
 //! such a pattern silently never applies.
 
-use globset::GlobBuilder;
-
 /// Every event name this program knows: `audit_std`'s table and every audit
 /// point linked in.
 pub(crate) fn known_events() -> Vec<&'static str> {
@@ -25,11 +23,7 @@ pub(crate) fn unknown_pattern(pattern: &str) -> Option<String> {
         return None;
     }
     let known = known_events();
-    let glob = GlobBuilder::new(pattern)
-        .literal_separator(false)
-        .build()
-        .ok()?
-        .compile_matcher();
+    let glob = crate::rule::event_glob(pattern).ok()?;
     if known.iter().any(|name| glob.is_match(name)) {
         return None;
     }
