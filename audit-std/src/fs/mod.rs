@@ -73,7 +73,7 @@
 //! `fs.open`'s booleans are the effective access, with
 //! `OpenOptionsExt::custom_flags` folded in: `custom_flags(O_TRUNC)` on a
 //! read-only open reports `truncate` and `write` (see
-//! [`events::fs::OPEN`](crate::events::fs::OPEN)).
+//! [`events::fs::OPEN`]).
 //!
 //! ## Compound operations
 //!
@@ -329,16 +329,25 @@ impl Target<'_> {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub(crate) fn open_file_path(fd: std::os::fd::BorrowedFd<'_>) -> Option<PathBuf> {
     use std::os::fd::AsRawFd;
-    use std::os::unix::fs::MetadataExt;
 
     let magic = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
     let path = std::fs::read_link(&magic).ok()?;
+    names_the_file(&magic, path)
+}
+
+/// `path` if it is the name of the file `magic` (`/proc/self/fd/N`) is open
+/// on: absolute, not a deleted file's text, and reaching the same device and
+/// inode.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn names_the_file(magic: &Path, path: PathBuf) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+
     let text = path.as_os_str().as_encoded_bytes();
     if !text.starts_with(b"/") || text.ends_with(b" (deleted)") {
         return None;
     }
     // Following the magic link is `fstat` on the descriptor.
-    let open = std::fs::metadata(&magic).ok()?;
+    let open = std::fs::metadata(magic).ok()?;
     let named = std::fs::symlink_metadata(&path).ok()?;
     (open.dev() == named.dev() && open.ino() == named.ino()).then_some(path)
 }
@@ -605,4 +614,48 @@ pub fn set_permissions<P: AsRef<Path>>(path: P, perm: Permissions) -> io::Result
     let path = path.as_ref();
     audit_set_permissions(Target::Path(path), &perm)?;
     std::fs::set_permissions(path, perm)
+}
+
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+mod tests {
+    use std::os::fd::AsFd;
+    use std::path::{Path, PathBuf};
+
+    /// The magic link of an open file.
+    fn magic(file: &std::fs::File) -> PathBuf {
+        use std::os::fd::AsRawFd;
+        PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()))
+    }
+
+    #[test]
+    fn a_name_must_reach_the_descriptors_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let (a, b) = (a.canonicalize().unwrap(), b.canonicalize().unwrap());
+        let file = std::fs::File::open(&a).unwrap();
+        assert_eq!(super::open_file_path(file.as_fd()), Some(a.clone()));
+        assert_eq!(
+            super::names_the_file(&magic(&file), a.clone()),
+            Some(a.clone())
+        );
+        // Absolute and live, but another file (as after a `chroot`, or a
+        // name replaced between the two looks): unknown.
+        assert_eq!(super::names_the_file(&magic(&file), b), None);
+        assert_eq!(
+            super::names_the_file(&magic(&file), a.join("missing")),
+            None
+        );
+        assert_eq!(
+            super::names_the_file(&magic(&file), PathBuf::from("a")),
+            None
+        );
+        // The same file through a symbolic link: refused, the name must be
+        // the file's own.
+        let link = dir.path().canonicalize().unwrap().join("link");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        assert_eq!(super::names_the_file(&magic(&file), link), None);
+        assert!(Path::new("/proc/self/fd").is_dir());
+    }
 }

@@ -75,7 +75,7 @@ pub fn chown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::
 ///
 /// Raises [`events::fs::CHOWN`] with `(path, fd, uid, gid, follow_symlinks =
 /// true)` before the call, `path` being the open file's path where it can be
-/// known (see [`events::fs`](crate::events::fs)).
+/// known (see [`events::fs`](crate::events::fs#argument-conventions)).
 ///
 /// Wrapper for [`std::os::unix::fs::fchown`].
 pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
