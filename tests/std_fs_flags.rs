@@ -505,7 +505,7 @@ fn no_combination_changes_a_file_behind_the_event() {
         libc::O_RDWR,
     ];
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    custom.push(libc::O_PATH);
+    custom.extend([libc::O_PATH, libc::O_TMPFILE]);
     let dir = tempfile::tempdir().unwrap();
     let mut n = 0;
     for builder in 0..64u32 {
@@ -558,4 +558,30 @@ fn no_combination_changes_a_file_behind_the_event() {
         }
     }
     assert_eq!(n, 64 * (1 << custom.len()) * 2);
+}
+
+/// Out-of-range custom flags (every bit, the sign bit) are folded in like
+/// any others: whatever such an open does, the event allowed for it.
+#[test]
+fn odd_custom_flags_change_nothing_behind_the_event() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, flags) in [-1, i32::MIN, !0o3, i32::MAX].into_iter().enumerate() {
+        for builder in [(true, false), (false, true), (true, true)] {
+            for exists in [true, false] {
+                let path = dir
+                    .path()
+                    .join(format!("odd{i}-{}-{}-{exists}", builder.0, builder.1));
+                if exists {
+                    std::fs::write(&path, OLD).unwrap();
+                }
+                let mut options = OpenOptions::new();
+                options.read(builder.0).write(builder.1).custom_flags(flags);
+                let (access, opened, before) = open_twice(&path, &options);
+                let effect = effect(&path, opened);
+                if let Some(access) = access {
+                    assert_consistent(access, &before, &effect);
+                }
+            }
+        }
+    }
 }
