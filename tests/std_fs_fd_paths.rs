@@ -232,3 +232,42 @@ fn path_operations_keep_the_path_as_given_and_no_fd() {
     }
     assert!(std::fs::metadata(&canonical).unwrap().ino() > 0);
 }
+
+/// A thread may have a descriptor table of its own (`unshare(CLONE_FILES)`),
+/// where a number names another file than in the process's table: the path
+/// is read from the calling thread's table.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thread_with_its_own_descriptor_table_is_named_from_it() {
+    use std::sync::mpsc;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::write(&a, "a").unwrap();
+    std::fs::write(&b, "b").unwrap();
+    let b = std::fs::canonicalize(&b).unwrap();
+    let (ready_tx, ready_rx) = mpsc::channel();
+    let (go_tx, go_rx) = mpsc::channel::<()>();
+    let thread_b = b.clone();
+    let thread = std::thread::spawn(move || {
+        // SAFETY: unshare(CLONE_FILES) only gives this thread a private copy
+        // of the descriptor table; it touches no memory of ours.
+        assert_eq!(unsafe { libc::unshare(libc::CLONE_FILES) }, 0);
+        let file = File::open(&thread_b).unwrap();
+        ready_tx.send(fd_of(&file)).unwrap();
+        go_rx.recv().unwrap();
+        let (_, events) = capture(|| file.metadata());
+        (events, fd_of(&file))
+    });
+    let n = ready_rx.recv().unwrap();
+    // Fill the process's table up to the same number, with another file.
+    let mut held = Vec::new();
+    while held.last().map_or(-1, fd_of) < n {
+        held.push(std::fs::File::open(&a).unwrap());
+    }
+    go_tx.send(()).unwrap();
+    let (events, fd) = thread.join().unwrap();
+    if audit_core::ENABLED {
+        assert_eq!(path_of(&events, "fs.metadata", fd), Some(b));
+    }
+}

@@ -21,8 +21,9 @@
 //!     descriptor as a signed integer (the raw handle on Windows), and
 //!     `path` is **the file's own path**, absolute and canonical, as the
 //!     kernel names the descriptor at the moment of the event (on Linux and
-//!     Android, `/proc/self/fd/N`, checked to still reach the same device and
-//!     inode), whichever name or link the file was opened by.
+//!     Android, the link `/proc/thread-self/fd/N`, kept only if that name's
+//!     `lstat` gives the device and inode the descriptor's `fstat` does),
+//!     whichever name or link the file was opened by.
 //!   - **`path` is `None` when the open file's path cannot be known**: on
 //!     other platforms; when `/proc` is not mounted; for a descriptor that
 //!     is not a named file (pipe, socket, `O_TMPFILE` or `memfd` file); for

@@ -294,12 +294,14 @@ impl Target<'_> {
     pub(crate) fn path(&self) -> Option<Cow<'_, Path>> {
         match *self {
             Target::Path(path) => Some(Cow::Borrowed(path)),
+            Target::File(file) => open_file_path(file).map(Cow::Owned),
+            // `fstat` needs a `File`: a duplicate of the descriptor is one,
+            // open on the same file.
             #[cfg(unix)]
-            Target::File(file) => open_file_path(std::os::fd::AsFd::as_fd(file)).map(Cow::Owned),
-            #[cfg(not(unix))]
-            Target::File(_) => None,
-            #[cfg(unix)]
-            Target::Fd(fd) => open_file_path(fd).map(Cow::Owned),
+            Target::Fd(fd) => {
+                let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
+                open_file_path(&file).map(Cow::Owned)
+            }
         }
     }
 
@@ -314,47 +316,50 @@ impl Target<'_> {
     }
 }
 
-/// The path of the open file `fd`, as the kernel names it
-/// (`/proc/self/fd/N`), or `None` when it cannot be known.
+/// The path of the open file `file`, as the kernel names it, or `None`
+/// when it cannot be known.
 ///
-/// Unknown: `/proc` is not mounted; the descriptor is not a file with a name
-/// (`pipe:[..]`, `socket:[..]`, `anon_inode:..`: the link text is not
-/// absolute); the file was deleted (the text ends in ` (deleted)`, which a
-/// file may also be named: refused too); or the name no longer reaches this
-/// very file (renamed over or replaced since it was opened, outside the
-/// root after a `chroot`, in another mount namespace): the name's `lstat`
-/// must give the descriptor's device and inode.
+/// Read from `/proc/thread-self/fd/N` (the calling thread's own descriptor
+/// table, which `unshare(CLONE_FILES)` can set apart from the process's;
+/// `/proc/self/fd/N` on kernels before 3.17). Unknown: `/proc` is not
+/// mounted; the descriptor is not a file with a name (`pipe:[..]`,
+/// `socket:[..]`, `anon_inode:..`: the link text is not absolute); the file
+/// was deleted (the text ends in ` (deleted)`, which a file may also be
+/// named: refused too); or the name does not reach this very file (replaced
+/// since it was opened, outside the root after a `chroot`, in another mount
+/// namespace): the name's `lstat` must give the device and inode that
+/// `fstat` gives for the descriptor.
 ///
 /// Uses `std`'s own functions, which raise nothing.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) fn open_file_path(fd: std::os::fd::BorrowedFd<'_>) -> Option<PathBuf> {
+pub(crate) fn open_file_path(file: &std::fs::File) -> Option<PathBuf> {
     use std::os::fd::AsRawFd;
 
-    let magic = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
-    let path = std::fs::read_link(&magic).ok()?;
-    names_the_file(&magic, path)
+    let fd = file.as_raw_fd();
+    let path = std::fs::read_link(format!("/proc/thread-self/fd/{fd}"))
+        .or_else(|_| std::fs::read_link(format!("/proc/self/fd/{fd}")))
+        .ok()?;
+    names_the_file(file, path)
 }
 
-/// `path` if it is the name of the file `magic` (`/proc/self/fd/N`) is open
-/// on: absolute, not a deleted file's text, and reaching the same device and
-/// inode.
+/// `path` if it is the name of the file `file` is open on: absolute, not a
+/// deleted file's text, and reaching the same device and inode.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn names_the_file(magic: &Path, path: PathBuf) -> Option<PathBuf> {
+fn names_the_file(file: &std::fs::File, path: PathBuf) -> Option<PathBuf> {
     use std::os::unix::fs::MetadataExt;
 
     let text = path.as_os_str().as_encoded_bytes();
     if !text.starts_with(b"/") || text.ends_with(b" (deleted)") {
         return None;
     }
-    // Following the magic link is `fstat` on the descriptor.
-    let open = std::fs::metadata(magic).ok()?;
+    let open = file.metadata().ok()?;
     let named = std::fs::symlink_metadata(&path).ok()?;
     (open.dev() == named.dev() && open.ino() == named.ino()).then_some(path)
 }
 
-/// The path of the open file `fd`: this platform does not tell it.
-#[cfg(all(unix, not(any(target_os = "linux", target_os = "android"))))]
-pub(crate) fn open_file_path(_fd: std::os::fd::BorrowedFd<'_>) -> Option<PathBuf> {
+/// The path of the open file `file`: this platform does not tell it.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn open_file_path(_file: &std::fs::File) -> Option<PathBuf> {
     None
 }
 
@@ -618,14 +623,7 @@ pub fn set_permissions<P: AsRef<Path>>(path: P, perm: Permissions) -> io::Result
 
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
-    use std::os::fd::AsFd;
-    use std::path::{Path, PathBuf};
-
-    /// The magic link of an open file.
-    fn magic(file: &std::fs::File) -> PathBuf {
-        use std::os::fd::AsRawFd;
-        PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()))
-    }
+    use std::path::PathBuf;
 
     #[test]
     fn a_name_must_reach_the_descriptors_own_file() {
@@ -635,27 +633,17 @@ mod tests {
         std::fs::write(&b, "b").unwrap();
         let (a, b) = (a.canonicalize().unwrap(), b.canonicalize().unwrap());
         let file = std::fs::File::open(&a).unwrap();
-        assert_eq!(super::open_file_path(file.as_fd()), Some(a.clone()));
-        assert_eq!(
-            super::names_the_file(&magic(&file), a.clone()),
-            Some(a.clone())
-        );
+        assert_eq!(super::open_file_path(&file), Some(a.clone()));
+        assert_eq!(super::names_the_file(&file, a.clone()), Some(a.clone()));
         // Absolute and live, but another file (as after a `chroot`, or a
         // name replaced between the two looks): unknown.
-        assert_eq!(super::names_the_file(&magic(&file), b), None);
-        assert_eq!(
-            super::names_the_file(&magic(&file), a.join("missing")),
-            None
-        );
-        assert_eq!(
-            super::names_the_file(&magic(&file), PathBuf::from("a")),
-            None
-        );
+        assert_eq!(super::names_the_file(&file, b), None);
+        assert_eq!(super::names_the_file(&file, a.join("missing")), None);
+        assert_eq!(super::names_the_file(&file, PathBuf::from("a")), None);
         // The same file through a symbolic link: refused, the name must be
         // the file's own.
         let link = dir.path().canonicalize().unwrap().join("link");
         std::os::unix::fs::symlink(&a, &link).unwrap();
-        assert_eq!(super::names_the_file(&magic(&file), link), None);
-        assert!(Path::new("/proc/self/fd").is_dir());
+        assert_eq!(super::names_the_file(&file, link), None);
     }
 }
