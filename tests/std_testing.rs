@@ -420,9 +420,7 @@ fn symbolic_links_are_followed_and_the_canonical_directory_counts() {
         .check(|| fs::write(tmp.path().join("link/through.txt"), "x"));
     if ENABLED {
         let violations = result.unwrap_err();
-        let reached = std::fs::canonicalize(other.path())
-            .unwrap()
-            .join("through.txt");
+        let reached = std::fs::canonicalize(other.path()).unwrap().join("through.txt");
         assert_contains(
             &violations.to_string(),
             &[&format!("(which reaches `{}`)", reached.display())],
