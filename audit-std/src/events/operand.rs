@@ -36,8 +36,6 @@ enum Source<'e> {
         target: &'e Path,
         link: Option<&'e Path>,
     },
-    /// An open file known by its descriptor.
-    Fd(i64),
     /// A value that is not a path.
     Unknown,
 }
@@ -63,7 +61,6 @@ impl<'e> FileRef<'e> {
             Source::LinkTarget { target, link } => {
                 link_base(link).map(|base| Cow::Owned(lexical(&base.join(target))))
             }
-            Source::Fd(fd) => fd_path(fd).map(Cow::Owned),
             Source::Unknown => None,
         }
     }
@@ -79,8 +76,6 @@ impl<'e> FileRef<'e> {
                 let dir = resolve(&link_base(link)?, true)?;
                 resolve(&dir.join(target), true).map(Cow::Owned)
             }
-            // The kernel's path of an open file has no links in it.
-            Source::Fd(fd) => fd_path(fd).map(Cow::Owned),
             Source::Unknown => None,
         }
     }
@@ -107,8 +102,6 @@ impl<'e> FileRef<'e> {
                     && (dir == b"/" || matches!(path_bytes.get(dir.len()), None | Some(b'/')));
                 below && !has_link_after(path, dir.len(), self.follow)
             }
-            // The kernel's path of an open file has no links in it.
-            Source::Fd(_) => true,
             _ => false,
         }
     }
@@ -154,9 +147,9 @@ pub struct Operand {
 impl EventInfo {
     /// The files `event` names. Arguments that are absent or `None` name
     /// nothing, except on events that act on an open file
-    /// ([`EventInfo::fd`]), where the file is the descriptor's: its path is
-    /// read from the kernel where the platform tells it (Linux), and is
-    /// unknown otherwise.
+    /// ([`EventInfo::fd`]): there `audit_std` gives the file's path when the
+    /// platform tells it (Linux), and a `None` path means a file whose path
+    /// is unknown, whose forms are then both `None`.
     ///
     /// Nothing is computed until a [`FileRef`]'s forms are asked for; the
     /// second form touches the filesystem (`lstat` along the path, with
@@ -221,9 +214,11 @@ fn file_ref<'e>(
         Follow::ByArg(flag) => event.arg(flag).and_then(|v| v.as_bool()) != Some(false),
     };
     let source = match event.arg(spec.name).unwrap_or(Value::None) {
+        // An open file whose path the event could not give: unknown, so
+        // rules fail closed.
         Value::None => match fd_arg.and_then(|fd| event.arg(fd)) {
             Some(Value::None) | None => return None,
-            Some(fd) => fd.as_i64().map_or(Source::Unknown, Source::Fd),
+            Some(_) => Source::Unknown,
         },
         value => match (value.as_os_str(), access) {
             (Some(target), Access::LinkTarget) => Source::LinkTarget {
@@ -329,22 +324,6 @@ fn has_link_after(path: &Path, skip: usize, follow: bool) -> bool {
     }
     let trailing = bytes.len() > 1 && bytes.ends_with(b"/");
     follow && !trailing && probe(bytes.len()) == Some(true)
-}
-
-/// The path of the open file `fd`, read while it is still open.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn fd_path(fd: i64) -> Option<PathBuf> {
-    let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?;
-    // Files have an absolute, canonical path; `pipe:[123]`, `anon_inode:..`
-    // are not files, and a deleted file's path names something else now.
-    let deleted = link.as_os_str().as_encoded_bytes().ends_with(b" (deleted)");
-    (link.is_absolute() && !deleted).then_some(link)
-}
-
-/// The path of the open file `fd`: unknown on this platform.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn fd_path(_fd: i64) -> Option<PathBuf> {
-    None
 }
 
 #[cfg(test)]
