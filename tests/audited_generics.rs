@@ -547,6 +547,89 @@ fn what_the_lazy_hook_saw() {
     }
 }
 
+// ---------------------------------------------------------------- hostile values
+
+/// Panics when asked for its path.
+struct PanickyPath;
+
+impl AsRef<Path> for PanickyPath {
+    fn as_ref(&self) -> &Path {
+        panic!("no path today")
+    }
+}
+
+/// Panics when formatted.
+struct PanickyDebug;
+
+impl Debug for PanickyDebug {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        panic!("no text today")
+    }
+}
+
+/// Calls an audited function that records a `Reentrant` when formatted, as
+/// a hostile `Debug` might.
+struct Reentrant;
+
+impl Debug for Reentrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = inner(Reentrant);
+        write!(f, "Reentrant({inner:?})")
+    }
+}
+
+#[audited("gen.inner")]
+fn inner<T: Debug>(x: T) -> io::Result<u8> {
+    let _ = x;
+    Ok(1)
+}
+
+#[test]
+fn a_panic_while_building_the_event_fails_closed_and_auditing_stays_on() {
+    let (result, _, ran) = observe(false, || {
+        catch_unwind(AssertUnwindSafe(|| path_param(PanickyPath)))
+    });
+    // The panic reaches the caller before the body runs (with `off`, the
+    // body itself asks for the path, and panics).
+    assert!(result.is_err());
+    assert_eq!(ran, !audit_core::ENABLED);
+    // The same thread is still audited afterwards: the unwinding did not
+    // leave it counted as inside a hook.
+    check(
+        "gen.debug",
+        &[("x", debug("1"))],
+        || debug_param(1u8),
+        io_vetoed,
+    );
+}
+
+#[test]
+fn a_debug_that_panics_in_a_hook_fails_closed() {
+    let (result, records, ran) = observe(false, || debug_param(PanickyDebug));
+    if audit_core::ENABLED {
+        let err = result.expect_err("a hook that panicked must refuse the call");
+        let audit = audit_error(&err).expect("an audit refusal");
+        assert_eq!(audit.kind(), audit_core::AuditErrorKind::HookPanicked);
+        assert!(audit.reason().contains("no text today"), "{audit}");
+        assert!(!ran, "the body ran although the hook panicked");
+        assert!(records.is_empty());
+    } else {
+        assert!(result.is_ok() && ran);
+    }
+}
+
+#[test]
+fn a_debug_that_calls_audited_code_does_not_recurse() {
+    // Formatted inside the hook: the inner call's event is not raised
+    // (audit points inside a hook are skipped), so formatting ends.
+    check(
+        "gen.debug",
+        &[("x", debug("Reentrant(Ok(1))"))],
+        || debug_param(Reentrant),
+        io_vetoed,
+    );
+}
+
 // ---------------------------------------------------------------- lints
 
 /// The expansions for generic parameters are clean under strict lints (as
