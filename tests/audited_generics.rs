@@ -167,6 +167,13 @@ fn debug_param<T: Debug>(x: T) -> io::Result<()> {
     Ok(())
 }
 
+#[audited("gen.unsized")]
+fn unsized_ref<T: ?Sized + Debug>(x: &T) -> io::Result<()> {
+    mark();
+    let _ = x;
+    Ok(())
+}
+
 #[audited("gen.label")]
 fn label(label: impl AsRef<str> + Debug) -> io::Result<usize> {
     mark();
@@ -211,6 +218,13 @@ fn debug_bound_records_through_debug() {
         "gen.debug",
         &[("x", debug("Some(-1)"))],
         || debug_param(Some(-1i8)),
+        io_vetoed,
+    );
+    // A borrowed unsized `T`: the reference is what is recorded.
+    check(
+        "gen.unsized",
+        &[("x", debug("\"str\""))],
+        || unsized_ref("str"),
         io_vetoed,
     );
 }
@@ -421,8 +435,15 @@ fn later<T: Debug>(item: T) -> impl Future<Output = io::Result<T>> {
     std::future::ready(Ok(item))
 }
 
+fn assert_send<F: Future + Send>(future: F) -> F {
+    future
+}
+
 #[test]
 fn async_fn_and_impl_future() {
+    // Values are built and dropped before the body's first `.await`, so a
+    // `Debug` parameter keeps the future `Send`.
+    drop(assert_send(fetch("https://a.test/", [1u8])));
     check(
         "gen.async",
         &[
