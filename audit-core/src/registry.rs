@@ -225,10 +225,7 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
-pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
-where
-    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
-{
+pub fn add_hook<F: crate::HookFn>(hook: F) -> Result<(), AuditError> {
     insert(Interest::all(), hook)
 }
 
@@ -249,10 +246,10 @@ where
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
-pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), AuditError>
-where
-    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
-{
+pub fn add_hook_with_interest<F: crate::HookFn>(
+    interest: Interest,
+    hook: F,
+) -> Result<(), AuditError> {
     insert(interest, hook)
 }
 

@@ -38,7 +38,7 @@ impl fmt::Display for Action {
 /// [`Policy::from_toml`] / [`Policy::from_file`] (the format is in the
 /// [crate docs](crate)). A policy is a [`Hook`]: install it with
 /// [`Policy::install`] (which also declares its [`interest`](Policy::interest))
-/// or pass it to [`audit_core::add_hook`].
+/// or pass it to [`audit_core::install_hook`] (`add_hook` is for closures).
 ///
 /// ```
 /// use audit_core::{audit, testing};
