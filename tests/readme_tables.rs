@@ -169,3 +169,29 @@ fn rows_say_what_the_event_table_says() {
         assert_eq!(row.class, classes, "`{}`: class cell", info.name);
     }
 }
+
+#[test]
+fn the_event_table_names_each_audit_points_arguments() {
+    let raised = raised_in_code();
+    for site in audit_core::catalogue().filter(|site| raised.contains(site.name())) {
+        let info = events::info(site.name())
+            .unwrap_or_else(|| panic!("`{}` is not in events::TABLE", site.name()));
+        let names: Vec<&str> = info.args.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            site.arg_names(),
+            "`{}` at {}:{}",
+            site.name(),
+            site.file(),
+            site.line()
+        );
+        for path in info.paths {
+            assert!(
+                info.arg_kind(path.name).is_some(),
+                "`{}`: path argument `{}` is not an argument",
+                info.name,
+                path.name
+            );
+        }
+    }
+}

@@ -213,6 +213,12 @@
 //!   ([`PolicyBuilder::allow_unknown_events`] in code). With auditing
 //!   compiled out the program's own audit points are unknown, so name
 //!   patterns are not checked then.
+//! - each condition must be able to apply to at least one of the rule's
+//!   events, by the argument kinds of [`audit_std::events::TABLE`]: a
+//!   `program` condition on `fs.open`, `flags = { any = ["write"] }` on
+//!   `net.connect` or `arg = "target"` on `fs.rename` are errors naming the
+//!   events that do carry such a value. (A rule that may match the
+//!   program's own events is not checked: they declare no kinds.)
 //!
 //! [`Policy::check`] describes a loaded policy for a reviewer, each rule with
 //! the events it applies to; `cargo run --example policy_check -- FILE`

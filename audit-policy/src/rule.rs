@@ -294,6 +294,7 @@ impl Rule {
             }
         }
         let flags = compile_flags(&self.flags)?;
+        crate::validate::check_applicable(self, &events)?;
         Ok(CompiledRule {
             rule: self.clone(),
             events,

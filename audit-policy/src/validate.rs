@@ -1,6 +1,89 @@
 //! Checks a policy against the events the program can raise: a pattern that
 //! matches none of them is almost always a typo (`fs.opne`), and a rule with
-//! such a pattern silently never applies.
+//! such a pattern silently never applies. Likewise a condition that none of
+//! a rule's events can satisfy.
+
+use audit_std::events::{self, ArgKind, EventInfo, TABLE};
+
+use crate::rule::{EventPatterns, Rule};
+use crate::ConditionKind;
+
+/// Checks that each condition of `rule` can apply to some event its
+/// `patterns` cover: a `program` condition on `fs.open`, or `flags` naming
+/// an argument none of the events has, would make the rule silently never
+/// match. Only decidable when every covered event is in
+/// [`audit_std::events::TABLE`] (the program's own events declare no
+/// argument kinds), so a rule that may cover others is not checked.
+pub(crate) fn check_applicable(rule: &Rule, patterns: &EventPatterns) -> Result<(), String> {
+    let covered: Vec<&'static EventInfo> = TABLE
+        .iter()
+        .filter(|i| patterns.may_match(i.name))
+        .collect();
+    let beyond_table = audit_core::catalogue()
+        .any(|site| events::info(site.name()).is_none() && patterns.may_match(site.name()));
+    if covered.is_empty() || beyond_table {
+        return Ok(());
+    }
+    let names = |events: &[&EventInfo]| -> String {
+        let mut names: Vec<&str> = events.iter().map(|i| i.name).collect();
+        names.sort_unstable();
+        names.join(", ")
+    };
+    for (kind, spec) in ConditionKind::ALL.into_iter().zip(&rule.conditions) {
+        if spec.include.is_empty() && spec.exclude.is_empty() {
+            continue;
+        }
+        let applies = |info: &EventInfo| match &spec.arg {
+            Some(arg) => info.arg_kind(arg).is_some(),
+            None => carries(info, kind),
+        };
+        if !covered.iter().any(|i| applies(i)) {
+            let with: Vec<&EventInfo> = TABLE.iter().filter(|i| applies(i)).collect();
+            let what = match &spec.arg {
+                Some(arg) => format!("an argument `{arg}`"),
+                None => format!("a {} value", kind.key()),
+            };
+            return Err(format!(
+                "the `{}` condition never applies: none of this rule's events ({}) has {what}{}",
+                kind.key(),
+                names(&covered),
+                if with.is_empty() {
+                    String::new()
+                } else {
+                    format!("; events that do: {}", names(&with))
+                }
+            ));
+        }
+    }
+    for flag in rule.flags.any.iter().chain(&rule.flags.none) {
+        let has = |i: &&EventInfo| i.arg_kind(flag) == Some(ArgKind::Bool);
+        if !covered.iter().any(has) {
+            let with: Vec<&EventInfo> = TABLE.iter().filter(has).collect();
+            return Err(format!(
+                "`flags` names `{flag}`, a boolean argument none of this rule's events ({}) has{}",
+                names(&covered),
+                if with.is_empty() {
+                    String::new()
+                } else {
+                    format!("; events that do: {}", names(&with))
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether `info`'s event carries a value a condition of `kind` reads.
+fn carries(info: &EventInfo, kind: ConditionKind) -> bool {
+    let has = |wanted: &[ArgKind]| info.args.iter().any(|(_, k)| wanted.contains(k));
+    match kind {
+        ConditionKind::Path => !info.paths.is_empty() || has(&[ArgKind::Path]),
+        ConditionKind::Address => has(&[ArgKind::SocketAddr, ArgKind::Ip]),
+        ConditionKind::Port => has(&[ArgKind::SocketAddr, ArgKind::Port]),
+        ConditionKind::Program => has(&[ArgKind::Program]),
+        ConditionKind::Host => has(&[ArgKind::Host]),
+    }
+}
 
 /// Every event name this program knows: `audit_std`'s table and every audit
 /// point linked in.

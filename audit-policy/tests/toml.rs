@@ -413,3 +413,38 @@ fn check_lists_each_rule_with_the_events_it_applies_to() {
     assert!(report.contains("net.bind, net.unix_bind"), "{report}");
     assert!(!report.contains("fs.read_dir"), "{report}");
 }
+
+#[test]
+fn conditions_that_can_never_apply_are_errors() {
+    bad(
+        &format!("{HEAD}events = [\"fs.open\"]\nprogram = {{ in = [\"git\"] }}\n"),
+        3,
+        "the `program` condition never applies: none of this rule's events (fs.open) has a program value; events that do: process.exec, process.spawn",
+    );
+    bad(
+        &format!("{HEAD}events = [\"net.connect\"]\nflags = {{ any = [\"write\"] }}\n"),
+        3,
+        "`flags` names `write`, a boolean argument none of this rule's events (net.connect) has; events that do: fs.open",
+    );
+    bad(
+        &format!("{HEAD}events = [\"@exec\"]\naddress = {{ in = [\"loopback\"] }}\n"),
+        3,
+        "the `address` condition never applies",
+    );
+    bad(
+        &format!(
+            "{HEAD}events = [\"fs.rename\"]\npath = {{ under = [\"/srv\"], arg = \"target\" }}\n"
+        ),
+        3,
+        "none of this rule's events (fs.rename) has an argument `target`",
+    );
+    // Applying to some of the events is enough.
+    Policy::from_toml(&format!(
+        "{HEAD}events = [\"@connect\"]\naddress = {{ not_in = [\"loopback\"] }}\n"
+    ))
+    .unwrap();
+    Policy::from_toml(&format!(
+        "{HEAD}events = [\"fs.rename\"]\npath = {{ under = [\"/srv\"], arg = \"to\" }}\n"
+    ))
+    .unwrap();
+}

@@ -14,4 +14,4 @@ mod table;
 
 pub use class::Classes;
 pub use operand::{FileRef, Operand};
-pub use table::{info, Access, EventInfo, Follow, PathArg, OPEN_WRITE_FLAGS, TABLE};
+pub use table::{info, Access, ArgKind, EventInfo, Follow, PathArg, OPEN_WRITE_FLAGS, TABLE};

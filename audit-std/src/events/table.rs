@@ -29,6 +29,47 @@ pub enum Access {
     LinkTarget,
 }
 
+/// What an event argument holds, as a policy condition reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgKind {
+    /// A filesystem path ([`Value::Path`](audit_core::Value::Path)).
+    Path,
+    /// The raw descriptor of an open file.
+    Fd,
+    /// A boolean flag.
+    Bool,
+    /// An unsigned integer (a mode, a length, an id).
+    Uint,
+    /// A signed integer (flags, an exit code).
+    Int,
+    /// A socket address: an IP address and a port.
+    SocketAddr,
+    /// An IP address.
+    Ip,
+    /// A port number.
+    Port,
+    /// A host name to resolve.
+    Host,
+    /// The program a process runs.
+    Program,
+    /// Text.
+    Str,
+    /// Bytes (an abstract socket name).
+    Bytes,
+    /// A list of values.
+    List,
+    /// Anything else, shown through `Debug`.
+    Other,
+}
+
+impl EventInfo {
+    /// The kind of the argument called `name`, if the event has one.
+    pub fn arg_kind(&self, name: &str) -> Option<ArgKind> {
+        self.args.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+    }
+}
+
 /// Whether the kernel follows a symbolic link in the last component.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -58,6 +99,8 @@ pub struct PathArg {
 pub struct EventInfo {
     /// The event's name (`fs.open`).
     pub name: &'static str,
+    /// Its arguments, in order, with what each holds.
+    pub args: &'static [(&'static str, ArgKind)],
     /// What the event does. [`EventInfo::classes_of`] refines this for one
     /// event (an `fs.open` that writes).
     pub classes: Classes,
@@ -158,12 +201,14 @@ const fn arg(name: &'static str, access: Access, follow: Follow) -> PathArg {
 
 const fn row(
     name: &'static str,
+    args: &'static [(&'static str, ArgKind)],
     classes: Classes,
     paths: &'static [PathArg],
     cpython: &'static str,
 ) -> EventInfo {
     EventInfo {
         name,
+        args,
         classes,
         paths,
         fd: None,
@@ -174,17 +219,19 @@ const fn row(
 /// An event that acts on a path or on an open file (`fd`).
 const fn fd_row(
     name: &'static str,
+    args: &'static [(&'static str, ArgKind)],
     classes: Classes,
     paths: &'static [PathArg],
     cpython: &'static str,
 ) -> EventInfo {
     EventInfo {
         fd: Some("fd"),
-        ..row(name, classes, paths, cpython)
+        ..row(name, args, classes, paths, cpython)
     }
 }
 
-use Access::{ByFlags, LinkTarget, Other, Read, Write};
+use Access::{ByFlags, LinkTarget, Read, Write};
+use ArgKind::{Bool, Bytes, Fd, Host, Int, Ip, List, Path, Port, Program, SocketAddr, Str, Uint};
 use Follow::{Always, ByArg, Never};
 
 const W: Classes = Classes::WRITE;
@@ -194,80 +241,103 @@ const W: Classes = Classes::WRITE;
 pub const TABLE: &[EventInfo] = &[
     row(
         fs::OPEN,
+        &[
+            ("path", Path),
+            ("read", Bool),
+            ("write", Bool),
+            ("append", Bool),
+            ("truncate", Bool),
+            ("create", Bool),
+            ("create_new", Bool),
+            ("mode", Uint),
+            ("custom_flags", Int),
+        ],
         Classes::READ,
         &[arg("path", ByFlags, Always)],
         "`open`",
     ),
     row(
         fs::COPY,
+        &[("from", Path), ("to", Path)],
         Classes::READ.union(W),
         &[arg("from", Read, Always), arg("to", Write, Always)],
         "`shutil.copyfile`",
     ),
     row(
         fs::RENAME,
+        &[("from", Path), ("to", Path)],
         W,
         &[arg("from", Write, Never), arg("to", Write, Never)],
         "`os.rename`",
     ),
     row(
         fs::REMOVE_FILE,
+        &[("path", Path)],
         W,
         &[arg("path", Write, Never)],
         "`os.remove`",
     ),
     row(
         fs::REMOVE_DIR,
+        &[("path", Path)],
         W,
         &[arg("path", Write, Never)],
         "`os.rmdir`",
     ),
     row(
         fs::REMOVE_DIR_ALL,
+        &[("path", Path)],
         W,
         &[arg("path", Write, Never)],
         "`shutil.rmtree`",
     ),
     row(
         fs::CREATE_DIR,
+        &[("path", Path), ("recursive", Bool), ("mode", Uint)],
         W,
         &[arg("path", Write, Never)],
         "`os.mkdir`",
     ),
     row(
         fs::READ_DIR,
+        &[("path", Path)],
         Classes::METADATA,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`os.listdir` / `os.scandir`",
     ),
     fd_row(
         fs::METADATA,
+        &[("path", Path), ("fd", Fd), ("follow_symlinks", Bool)],
         Classes::METADATA,
-        &[arg("path", Other, ByArg("follow_symlinks"))],
+        &[arg("path", Access::Other, ByArg("follow_symlinks"))],
         "none (`os.stat` raises nothing)",
     ),
     row(
         fs::CANONICALIZE,
+        &[("path", Path)],
         Classes::METADATA,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "none (`os.path.realpath` raises nothing)",
     ),
     row(
         fs::READ_LINK,
+        &[("path", Path)],
         Classes::METADATA,
-        &[arg("path", Other, Never)],
+        &[arg("path", Access::Other, Never)],
         "none (`os.readlink` raises nothing)",
     ),
     // A hard link makes the original's file writable through the new name,
     // so both count as written.
     row(
         fs::HARD_LINK,
+        &[("original", Path), ("link", Path)],
         W,
         &[arg("original", Write, Never), arg("link", Write, Never)],
         "`os.link`",
     ),
     row(
         fs::SYMLINK,
+        &[("original", Path), ("link", Path)],
         W,
         &[
             arg("original", LinkTarget, Always),
@@ -277,110 +347,197 @@ pub const TABLE: &[EventInfo] = &[
     ),
     fd_row(
         fs::SET_PERMISSIONS,
+        &[
+            ("path", Path),
+            ("fd", Fd),
+            ("mode", Uint),
+            ("readonly", Bool),
+        ],
         W,
         &[arg("path", Write, Always)],
         "`os.chmod`",
     ),
     fd_row(
         fs::SET_LEN,
+        &[("path", Path), ("fd", Fd), ("len", Uint)],
         W,
         &[arg("path", Write, Always)],
         "`os.truncate`",
     ),
     fd_row(
         fs::SET_TIMES,
+        &[("path", Path), ("fd", Fd), ("times", ArgKind::Other)],
         W,
         &[arg("path", Write, Always)],
         "`os.utime`",
     ),
     fd_row(
         fs::LOCK,
+        &[
+            ("path", Path),
+            ("fd", Fd),
+            ("shared", Bool),
+            ("blocking", Bool),
+        ],
         Classes::LOCK,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`fcntl.flock`",
     ),
     fd_row(
         fs::UNLOCK,
+        &[("path", Path), ("fd", Fd)],
         Classes::LOCK,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`fcntl.flock`",
     ),
     fd_row(
         fs::CHOWN,
+        &[
+            ("path", Path),
+            ("fd", Fd),
+            ("uid", Uint),
+            ("gid", Uint),
+            ("follow_symlinks", Bool),
+        ],
         W,
         &[arg("path", Write, ByArg("follow_symlinks"))],
         "`os.chown`",
     ),
     row(
         fs::CHROOT,
+        &[("path", Path)],
         Classes::CHDIR,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "none",
     ),
     row(
         fs::SET_CURRENT_DIR,
+        &[("path", Path)],
         Classes::CHDIR,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`os.chdir`",
     ),
     row(
         process::SPAWN,
+        &[
+            ("program", Program),
+            ("args", List),
+            ("cwd", Path),
+            ("env", List),
+            ("env_clear", Bool),
+        ],
         Classes::EXEC,
         &[],
         "`subprocess.Popen`, `os.posix_spawn`",
     ),
-    row(process::EXEC, Classes::EXEC, &[], "`os.exec`"),
-    row(process::KILL, Classes::SIGNAL, &[], "`os.kill`"),
+    row(
+        process::EXEC,
+        &[
+            ("program", Program),
+            ("args", List),
+            ("cwd", Path),
+            ("env", List),
+            ("env_clear", Bool),
+        ],
+        Classes::EXEC,
+        &[],
+        "`os.exec`",
+    ),
+    row(
+        process::KILL,
+        &[("pid", Uint)],
+        Classes::SIGNAL,
+        &[],
+        "`os.kill`",
+    ),
     row(
         process::EXIT,
+        &[("code", Int)],
         Classes::EXIT,
         &[],
         "none (`sys.exit` raises nothing)",
     ),
     row(
         process::ABORT,
+        &[],
         Classes::EXIT,
         &[],
         "none (`os.abort` raises nothing)",
     ),
-    row(net::RESOLVE, Classes::RESOLVE, &[], "`socket.getaddrinfo`"),
-    row(net::CONNECT, Classes::CONNECT, &[], "`socket.connect`"),
-    row(net::BIND, Classes::BIND, &[], "`socket.bind`"),
+    row(
+        net::RESOLVE,
+        &[("host", Host), ("port", Port)],
+        Classes::RESOLVE,
+        &[],
+        "`socket.getaddrinfo`",
+    ),
+    row(
+        net::CONNECT,
+        &[("address", SocketAddr), ("protocol", Str)],
+        Classes::CONNECT,
+        &[],
+        "`socket.connect`",
+    ),
+    row(
+        net::BIND,
+        &[("address", SocketAddr), ("protocol", Str)],
+        Classes::BIND,
+        &[],
+        "`socket.bind`",
+    ),
     row(
         net::ACCEPT,
+        &[("peer", SocketAddr), ("local", SocketAddr)],
         Classes::ACCEPT,
         &[],
         "none (`socket.__new__`, without the peer)",
     ),
-    row(net::SEND_TO, Classes::SEND, &[], "`socket.sendto`"),
+    row(
+        net::SEND_TO,
+        &[("address", SocketAddr)],
+        Classes::SEND,
+        &[],
+        "`socket.sendto`",
+    ),
     row(
         net::JOIN_MULTICAST,
+        &[("group", Ip), ("interface", ArgKind::Other)],
         Classes::MULTICAST,
         &[],
         "none (`setsockopt` is not audited)",
     ),
     row(
         net::UNIX_CONNECT,
+        &[("path", Path), ("abstract_name", Bytes)],
         Classes::CONNECT,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`socket.connect` (`AF_UNIX`)",
     ),
     // Binding creates the socket file.
     row(
         net::UNIX_BIND,
+        &[("path", Path), ("abstract_name", Bytes)],
         Classes::BIND.union(W),
         &[arg("path", Write, Never)],
         "`socket.bind` (`AF_UNIX`)",
     ),
-    row(net::UNIX_ACCEPT, Classes::ACCEPT, &[], "none"),
+    row(
+        net::UNIX_ACCEPT,
+        &[("peer", Path), ("local", Path)],
+        Classes::ACCEPT,
+        &[],
+        "none",
+    ),
     row(
         net::UNIX_SEND_TO,
+        &[("path", Path), ("abstract_name", Bytes)],
         Classes::SEND,
-        &[arg("path", Other, Always)],
+        &[arg("path", Access::Other, Always)],
         "`socket.sendto` (`AF_UNIX`)",
     ),
     row(
         audit_core::ADD_HOOK_EVENT,
+        &[("hook", Str)],
         Classes::HOOK,
         &[],
         "`sys.addaudithook`",
