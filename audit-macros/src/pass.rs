@@ -11,7 +11,7 @@
 use proc_macro2::{Group, Ident, Span, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::visit_mut::{self, VisitMut};
-use syn::{FnArg, Pat, PatIdent, Signature, Token, Type};
+use syn::{FnArg, Pat, PatIdent, ReceiverKind, Signature, Token, Type};
 
 use crate::valid;
 
@@ -157,8 +157,13 @@ pub(crate) fn this(sig: &Signature, span: Option<Span>) -> TokenStream {
     let name = Ident::new(SELF_STAND_IN, span);
     // `&*self` for a receiver that is a reference or a smart pointer (it is
     // already an address, so nothing is put in memory); `&self` for `self`.
-    let by_value = receiver.reference.is_none()
-        && matches!(&*receiver.ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self"));
+    let by_value = match &receiver.kind {
+        ReceiverKind::Value => true,
+        ReceiverKind::Typed(_, ty) => {
+            matches!(&**ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("Self"))
+        }
+        _ => false,
+    };
     if by_value {
         quote!(#name = &self)
     } else {
