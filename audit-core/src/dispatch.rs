@@ -47,6 +47,10 @@ pub fn begin(callsite: &'static Callsite) -> Option<Delivery> {
 
 /// [`begin`]'s work, inlined into other cold, out-of-line entry points
 /// (such as `#[audited]`'s) so that they make one call fewer.
+///
+/// It only reads the thread's state: the thread counts as inside a hook from
+/// [`Delivery::deliver`] on, not before, so that audit points reached while
+/// the arguments are evaluated raise their own events.
 #[inline(always)]
 pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
     let state = STATE.get();
@@ -58,7 +62,6 @@ pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
         None if state & CAPTURING != 0 => HookSet::EMPTY,
         None => return None,
     };
-    STATE.set(state | INSIDE_HOOK);
     Some(Delivery { callsite, hooks })
 }
 
@@ -80,10 +83,13 @@ pub(crate) fn set_capturing(capturing: bool) {
 
 /// One event on its way to the hooks that will see it, from [`begin`].
 ///
-/// While it exists, the thread counts as inside a hook, so that audit points
-/// reached while its arguments are built or its hooks run are skipped; the
-/// drop clears that even if one of them unwinds. Two words, so that it comes
-/// back from [`begin`] in registers.
+/// Holding one does not change the thread's state: the audit point
+/// evaluates its argument expressions between [`begin`] and
+/// [`deliver`](Self::deliver), and an audited operation in one of them (say
+/// `audit!("app.x", removed = audit_std::fs::remove_file(p).is_ok())`) is a
+/// real operation that raises its own event. Only the hooks themselves run
+/// "inside a hook". Two words, so that it comes back from [`begin`] in
+/// registers.
 pub struct Delivery {
     callsite: &'static Callsite,
     hooks: &'static HookSet,
@@ -93,10 +99,23 @@ impl Delivery {
     /// Calls the captures, then the hooks in order, with the event made of
     /// `values` (in the order of the callsite's argument names). The first
     /// refusal stops the dispatch and is returned.
+    ///
+    /// The thread counts as inside a hook while they run, so that the audit
+    /// points they reach themselves (a logging hook writing through
+    /// `audit_std`) are skipped rather than recursing.
     #[inline(never)]
     pub fn deliver(self, values: &[Value<'_>]) -> Result<(), AuditError> {
+        // The flag is clear here: `begin` returned this delivery on this
+        // thread, outside any hook, and nothing since then can have left the
+        // thread inside a hook (the expansions call `deliver` at once, after
+        // the arguments, and every delivery clears the flag on its way out).
         let event = Event::new(self.callsite, values);
-        if STATE.get() & CAPTURING != 0 {
+        let state = STATE.get();
+        STATE.set(state | INSIDE_HOOK);
+        // Clears the flag on every way out, unwinding included (a capture's
+        // recording of the event runs outside `catch_unwind`).
+        let _inside = InsideHook;
+        if state & CAPTURING != 0 {
             crate::testing::deliver(&event)?;
         }
         let hooks = self.hooks.hooks();
@@ -113,7 +132,10 @@ impl Delivery {
     }
 }
 
-impl Drop for Delivery {
+/// Marks the end of a delivery: the thread no longer runs hooks.
+struct InsideHook;
+
+impl Drop for InsideHook {
     #[inline]
     fn drop(&mut self) {
         STATE.set(STATE.get() & !INSIDE_HOOK);
@@ -137,12 +159,14 @@ pub(crate) fn call_hook(hook: &dyn Hook, event: &Event<'_>) -> Result<(), AuditE
 }
 
 #[cold]
+pub(crate) fn panicked_with(payload: &(dyn Any + Send), what: &str) -> String {
+    format!("{what} panicked: {}", panic_message(payload))
+}
+
+#[cold]
 fn panicked(payload: &(dyn Any + Send), event: &Event<'_>) -> AuditError {
-    AuditError::new(
-        AuditErrorKind::HookPanicked,
-        format!("hook panicked: {}", panic_message(payload)),
-    )
-    .for_event(event.name())
+    AuditError::new(AuditErrorKind::HookPanicked, panicked_with(payload, "hook"))
+        .for_event(event.name())
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
