@@ -1,23 +1,24 @@
 //! The append-only global hook registry.
 //!
 //! Writers (adding a hook, sealing, starting or ending a test capture) take
-//! one mutex. After each change they walk the catalogue and give every
-//! callsite its own answer: the set of hooks interested in it, and the flag
-//! "dispatch needed". Readers take no lock and do no read-modify-write: an
-//! audit point loads its own callsite's flag, and only when it is set does the
-//! dispatcher load the callsite's hook set. See `docs::internals` for the full
-//! argument.
+//! one mutex, and never run user code while they hold it. After each change
+//! they walk the catalogue and give every callsite its own answer: the set of
+//! hooks interested in it, and the flag "dispatch needed". Readers take no
+//! lock and do no read-modify-write: an audit point loads its own callsite's
+//! flag, and only when it is set does the dispatcher load the callsite's hook
+//! set. See `docs::internals` for the full argument.
 
 use std::any::type_name;
 use std::collections::BTreeMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use arc_swap::ArcSwap;
 
 use crate::error::AuditErrorKind;
-use crate::{AuditError, Event, Hook, Interest};
+use crate::{AuditError, Callsite, Event, Hook, Interest};
 
 /// Number of test captures running, across all threads.
 pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
@@ -28,14 +29,26 @@ pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
 static HOOKS: LazyLock<ArcSwap<HookList>> =
     LazyLock::new(|| ArcSwap::from_pointee(HookList::default()));
 
-/// Serialises writers. Never held while a reader needs anything.
+/// Whether [`seal`] has been called. Read without a lock ([`is_sealed`], and
+/// `add_hook`'s early check); set under [`WRITER`], which the install also
+/// holds while it checks the flag a last time, so that no hook is installed
+/// once `seal` has returned.
+static SEALED: AtomicBool = AtomicBool::new(false);
+
+/// Serialises `add_hook` calls, from their vote on `audit.add_hook` to their
+/// install, so that no hook is installed in between that did not see the
+/// vote. Hooks run while it is held, so nothing else takes it: `seal`,
+/// `is_sealed`, `hook_count` and test captures never wait for a vote.
+static ADMISSION: Mutex<()> = Mutex::new(());
+
+/// Serialises the writes to callsites (installs, seals, captures). Held
+/// only by registry code that calls no user code, for microseconds, so it
+/// may be taken from anywhere, a hook included.
 static WRITER: Mutex<WriterState> = Mutex::new(WriterState {
-    sealed: false,
     sets: BTreeMap::new(),
 });
 
 struct WriterState {
-    sealed: bool,
     /// Every hook set handed to a callsite, keyed by the positions of its
     /// hooks, so callsites with the same interested hooks share one set.
     sets: BTreeMap<Box<[usize]>, &'static HookSet>,
@@ -124,23 +137,22 @@ fn appended<T: Copy>(items: &[T], item: T) -> Box<[T]> {
     items.iter().copied().chain([item]).collect()
 }
 
-fn lock_writer() -> MutexGuard<'static, WriterState> {
-    // No code panics while holding the lock (hooks run under `catch_unwind`),
-    // and the state is always consistent, so a poisoned lock is still usable.
-    WRITER.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock<T>(mutex: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    // No code panics while holding either lock (hooks run under
+    // `catch_unwind`, and no other user code runs under them), and the state
+    // is always consistent, so a poisoned lock is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl WriterState {
-    /// Adds hook number `id` to the set of every callsite it is interested in.
+    /// Adds hook number `id` to the set of every callsite in `covered`.
     ///
     /// Taking `&mut self` proves the writer lock is held, so callsites are
-    /// never written by two threads at once. Asks the new hook's interest once
-    /// per callsite; the older hooks' answers are already in the sets.
-    fn extend_sets(&mut self, id: usize, hook: HookRef, interest: &Interest) {
-        for callsite in crate::catalogue() {
-            if !interest.covers(callsite) {
-                continue;
-            }
+    /// never written by two threads at once. `covered` holds the new hook's
+    /// answers, asked before anything changed; the older hooks' answers are
+    /// already in the sets.
+    fn extend_sets(&mut self, id: usize, hook: HookRef, covered: &[&'static Callsite]) {
+        for &callsite in covered {
             let old = callsite.hooks().unwrap_or(HookSet::EMPTY);
             let ids = appended(old.ids, id);
             let set = *self.sets.entry(ids).or_insert_with_key(|ids| {
@@ -153,11 +165,11 @@ impl WriterState {
         }
     }
 
-    /// Appends `hook` to the registry and to the sets of the callsites its
-    /// interest covers, then raises their flags.
-    fn install(&mut self, hook: HookRef, interest: &Interest) {
+    /// Appends `hook` to the registry and to the sets of the `covered`
+    /// callsites, then raises their flags. Calls no user code.
+    fn install(&mut self, hook: HookRef, covered: &[&'static Callsite]) {
         let mut hooks = HOOKS.load().hooks.clone();
-        self.extend_sets(hooks.len(), hook, interest);
+        self.extend_sets(hooks.len(), hook, covered);
         hooks.push(hook);
         HOOKS.store(Arc::new(HookList { hooks }));
         self.refresh_flags();
@@ -199,16 +211,33 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// - Re-entrancy: while a thread runs a hook, audit points reached on that
 ///   thread do not call any hook (they succeed silently). A logging hook may
 ///   therefore write its log through `audit_std` without recursing.
+///   An audited operation in an audit point's argument expressions is not
+///   inside a hook: it raises its own event, before the audit point's.
 /// - A hook that panics does not poison the registry. The panic is caught,
 ///   later hooks are not called, and the audited operation fails with an
 ///   [`AuditError`] of kind [`HookPanicked`](AuditErrorKind::HookPanicked)
 ///   (the panic message is its reason). It fails closed. With
 ///   `panic = "abort"` the process aborts instead.
+/// - The new hook's interest (its predicate, or [`Hook::interest`]) is
+///   asked about every callsite before anything changes. If it panics,
+///   nothing changes: the hook is not added and the registry is exactly as
+///   before.
+/// - Calling the registry from a hook never blocks: `add_hook` and its
+///   siblings return [`InsideHook`](AuditErrorKind::InsideHook); [`seal`],
+///   [`is_sealed`], [`hook_count`], [`catalogue`](crate::catalogue) and
+///   [`testing::capture`](crate::testing::capture) answer. A hook that seals
+///   the registry while voting on `audit.add_hook` refuses that hook too
+///   ([`Sealed`](AuditErrorKind::Sealed)). `add_hook` calls are serialised
+///   from their vote to their install, so a hook voting on `audit.add_hook`
+///   must not wait for another thread that is itself adding a hook.
 ///
 /// # Errors
 /// - [`Sealed`](AuditErrorKind::Sealed) after [`seal`].
 /// - [`CompiledOut`](AuditErrorKind::CompiledOut) when built with the `off` feature.
 /// - [`InsideHook`](AuditErrorKind::InsideHook) when called from inside a hook.
+/// - [`HookPanicked`](AuditErrorKind::HookPanicked) when the new hook's
+///   interest panics (the panic message is in its reason), or when an
+///   installed hook panics while voting on `audit.add_hook`.
 /// - Any error an installed hook returns for `audit.add_hook`.
 ///
 /// ```
@@ -229,7 +258,7 @@ pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
 where
     F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
 {
-    insert(Interest::all(), hook)
+    insert(hook, |_| Interest::all())
 }
 
 /// Installs a hook that sees only the events covered by `interest`.
@@ -253,7 +282,7 @@ pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), Audi
 where
     F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
 {
-    insert(interest, hook)
+    insert(hook, |_| interest)
 }
 
 /// Installs a hook type (a struct implementing [`Hook`]), with the interest
@@ -282,22 +311,17 @@ where
 /// # }
 /// ```
 pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
-    let interest = hook.interest();
-    insert(interest, hook)
+    insert(hook, H::interest)
 }
 
-fn insert<H: Hook>(interest: Interest, hook: H) -> Result<(), AuditError> {
-    let mut writer = admit(type_name::<H>())?;
-    // Hooks are never removed, so each lives for the rest of the process.
-    writer.install(HookRef::leak(hook), &interest);
-    Ok(())
-}
-
-/// Checks that a hook called `hook_name` may be added, asking the installed
-/// hooks through `audit.add_hook`; on success, returns the writer lock, held
-/// since before the vote so that no hook can be added in between that would
-/// not have seen this `audit.add_hook`.
-fn admit(hook_name: &'static str) -> Result<MutexGuard<'static, WriterState>, AuditError> {
+/// Adds `hook`, whose interest `interest` returns, if the registry and the
+/// installed hooks allow it.
+///
+/// The order matters. First, with no lock held, the user code: the interest
+/// and its answer for every callsite, under `catch_unwind`. Then the vote,
+/// under [`ADMISSION`]. Last, the install, under [`WRITER`], which runs no
+/// user code: a panic anywhere before it leaves the registry untouched.
+fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(), AuditError> {
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
@@ -310,12 +334,43 @@ fn admit(hook_name: &'static str) -> Result<MutexGuard<'static, WriterState>, Au
             "a hook cannot be added from inside a hook",
         ));
     }
-    let writer = lock_writer();
-    if writer.sealed {
+    if is_sealed() {
         return Err(sealed_error());
     }
-    crate::audit!(ADD_HOOK_EVENT, hook = hook_name).map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
-    Ok(writer)
+    let covered = covered_callsites(&hook, interest)?;
+    let _admission = lock(&ADMISSION);
+    crate::audit!(ADD_HOOK_EVENT, hook = type_name::<H>())
+        .map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
+    let mut writer = lock(&WRITER);
+    // Again, under the lock `seal` takes: a voter, or another thread, may
+    // have sealed the registry during the vote.
+    if is_sealed() {
+        return Err(sealed_error());
+    }
+    // Hooks are never removed, so each lives for the rest of the process.
+    writer.install(HookRef::leak(hook), &covered);
+    Ok(())
+}
+
+/// The callsites that `hook`'s interest covers, asked once each; a panic in
+/// the interest (or in dropping it) becomes an error.
+fn covered_callsites<H: Hook>(
+    hook: &H,
+    interest: impl FnOnce(&H) -> Interest,
+) -> Result<Vec<&'static Callsite>, AuditError> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let interest = interest(hook);
+        crate::catalogue()
+            .filter(|callsite| interest.covers(callsite))
+            .collect()
+    }))
+    .map_err(|payload| {
+        AuditError::new(
+            AuditErrorKind::HookPanicked,
+            crate::dispatch::panicked_with(&*payload, "the interest of the hook being added"),
+        )
+        .for_event(ADD_HOOK_EVENT)
+    })
 }
 
 fn sealed_error() -> AuditError {
@@ -330,7 +385,8 @@ fn sealed_error() -> AuditError {
 /// [`Sealed`](AuditErrorKind::Sealed). Hooks already installed keep working.
 ///
 /// Call it once start-up has installed every hook, so that code running later
-/// cannot add hooks of its own. Sealing twice is harmless.
+/// cannot add hooks of its own. Sealing twice is harmless. It may be called
+/// from a hook; it never waits for hooks to run.
 ///
 /// ```no_run
 /// audit_core::add_hook(|_event| Ok(()))?;
@@ -339,12 +395,15 @@ fn sealed_error() -> AuditError {
 /// # Ok::<(), audit_core::AuditError>(())
 /// ```
 pub fn seal() {
-    lock_writer().sealed = true;
+    let _writer = lock(&WRITER);
+    // Release: pairs with `is_sealed`'s Acquire. Under the lock, so that an
+    // install that has not checked the flag yet will see it.
+    SEALED.store(true, Ordering::Release);
 }
 
-/// Whether [`seal`] has been called.
+/// Whether [`seal`] has been called. Takes no lock: a hook may ask.
 pub fn is_sealed() -> bool {
-    lock_writer().sealed
+    SEALED.load(Ordering::Acquire)
 }
 
 /// How many hooks are installed.
@@ -355,7 +414,7 @@ pub fn hook_count() -> usize {
 /// Registers a test capture starting (`+1`) or ending (`-1`) on some thread.
 #[cfg_attr(feature = "off", allow(dead_code))]
 pub(crate) fn adjust_captures(starting: bool) {
-    let mut writer = lock_writer();
+    let mut writer = lock(&WRITER);
     if starting {
         CAPTURES.fetch_add(1, Ordering::Relaxed);
     } else {
