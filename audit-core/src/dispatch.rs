@@ -9,15 +9,23 @@ use crate::registry::{HookRef, HookSet};
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
-    /// What the dispatcher needs to know about this thread, as the bits below,
-    /// in one byte: a dispatch touches one thread-local, twice.
-    static STATE: Cell<u8> = const { Cell::new(0) };
+    /// What the dispatcher needs to know about this thread: one thread-local
+    /// (one address), two bytes. Bytes rather than bits of one byte, so that
+    /// each is written with one store, without reading the other first.
+    static STATE: State = const {
+        State {
+            inside_hook: Cell::new(false),
+            capturing: Cell::new(false),
+        }
+    };
 }
 
-/// This thread runs hooks: audit points reached meanwhile are skipped.
-const INSIDE_HOOK: u8 = 1;
-/// A test capture is running on this thread.
-const CAPTURING: u8 = 2;
+struct State {
+    /// This thread runs hooks: audit points reached meanwhile are skipped.
+    inside_hook: Cell<bool>,
+    /// A test capture is running on this thread.
+    capturing: Cell<bool>,
+}
 
 /// Whether an audit point at `callsite` must call [`begin`]: one load of
 /// the callsite's own static flag, and one branch.
@@ -53,32 +61,28 @@ pub fn begin(callsite: &'static Callsite) -> Option<Delivery> {
 /// the arguments are evaluated raise their own events.
 #[inline(always)]
 pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
-    let state = STATE.get();
-    if state & INSIDE_HOOK != 0 {
-        return None;
-    }
-    let hooks = match callsite.hooks() {
-        Some(hooks) => hooks,
-        None if state & CAPTURING != 0 => HookSet::EMPTY,
-        None => return None,
-    };
-    Some(Delivery { callsite, hooks })
+    STATE.with(|state| {
+        if state.inside_hook.get() {
+            return None;
+        }
+        let hooks = match callsite.hooks() {
+            Some(hooks) => hooks,
+            None if state.capturing.get() => HookSet::EMPTY,
+            None => return None,
+        };
+        Some(Delivery { callsite, hooks })
+    })
 }
 
 /// Whether the current thread is running a hook.
 pub(crate) fn inside_hook() -> bool {
-    STATE.get() & INSIDE_HOOK != 0
+    STATE.with(|s| s.inside_hook.get())
 }
 
 /// Records whether a test capture is running on the current thread.
 #[cfg_attr(feature = "off", allow(dead_code))]
 pub(crate) fn set_capturing(capturing: bool) {
-    let state = STATE.get();
-    STATE.set(if capturing {
-        state | CAPTURING
-    } else {
-        state & !CAPTURING
-    });
+    STATE.with(|s| s.capturing.set(capturing));
 }
 
 /// One event on its way to the hooks that will see it, from [`begin`].
@@ -110,12 +114,14 @@ impl Delivery {
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
         let event = Event::new(self.callsite, values);
-        let state = STATE.get();
-        STATE.set(state | INSIDE_HOOK);
+        let capturing = STATE.with(|s| {
+            s.inside_hook.set(true);
+            s.capturing.get()
+        });
         // Clears the flag on every way out, unwinding included (a capture's
         // recording of the event runs outside `catch_unwind`).
         let _inside = InsideHook;
-        if state & CAPTURING != 0 {
+        if capturing {
             crate::testing::deliver(&event)?;
         }
         let hooks = self.hooks.hooks();
@@ -138,7 +144,7 @@ struct InsideHook;
 impl Drop for InsideHook {
     #[inline]
     fn drop(&mut self) {
-        STATE.set(STATE.get() & !INSIDE_HOOK);
+        STATE.with(|s| s.inside_hook.set(false));
     }
 }
 

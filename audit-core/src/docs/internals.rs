@@ -136,11 +136,12 @@
 //!
 //! # Re-entrancy
 //!
-//! One thread-local byte holds two flags: "inside a hook" and "a test capture
-//! is running on this thread". `begin` reads it; `deliver` sets "inside a
+//! One thread-local holds two flags: "inside a hook" and "a test capture is
+//! running on this thread", a byte each, so that setting one is one store,
+//! without reading the other. `begin` reads them; `deliver` sets "inside a
 //! hook" while the captures and hooks run, so audit points reached meanwhile
 //! on that thread return `Ok(())` without dispatching: a hook's own audited
-//! I/O does not recurse. The byte is only touched on the slow path. A guard
+//! I/O does not recurse. The flags are only touched on the slow path. A guard
 //! in `deliver` clears the flag on every way out, and `catch_unwind` keeps a
 //! hook's panic from crossing the dispatcher.
 //!
