@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::cell::Cell;
+use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::AuditErrorKind;
@@ -113,28 +114,55 @@ impl Delivery {
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        let event = Event::new(self.callsite, values);
-        let capturing = STATE.with(|s| {
-            s.inside_hook.set(true);
-            s.capturing.get()
-        });
-        // Clears the flag on every way out, unwinding included (a capture's
-        // recording of the event runs outside `catch_unwind`).
-        let _inside = InsideHook;
-        if capturing {
-            crate::testing::deliver(&event)?;
-        }
-        let hooks = self.hooks.hooks();
-        if hooks.is_empty() {
-            return Ok(());
-        }
-        // One `catch_unwind` around the whole loop, not one per hook: a panic
-        // ends the dispatch either way.
-        match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
-            Err(payload) => Err(panicked(&*payload, &event)),
-        }
+        dispatch(Event::new(self.callsite, values), self.hooks.hooks(), true)
+    }
+}
+
+/// Raises an event of `callsite` to the hooks of its set that were added at
+/// the positions `positions` (and to this thread's captures when `captures`),
+/// unless the thread is inside a hook. How `add_hook` asks the hooks added
+/// while its vote ran, and only those, so that each hook sees the vote once.
+#[cfg_attr(feature = "off", allow(dead_code))]
+pub(crate) fn deliver_to_positions(
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    positions: Range<usize>,
+    captures: bool,
+) -> Result<(), AuditError> {
+    if inside_hook() {
+        return Ok(());
+    }
+    let set = callsite.hooks().unwrap_or(HookSet::EMPTY);
+    dispatch(
+        Event::new(callsite, values),
+        set.hooks_at(positions),
+        captures,
+    )
+}
+
+/// Runs the captures (when `captures`, and one is running on this thread),
+/// then `hooks` in order, with `event`, the thread counting as inside a hook.
+#[inline(always)]
+fn dispatch(event: Event<'_>, hooks: &[HookRef], captures: bool) -> Result<(), AuditError> {
+    let capturing = STATE.with(|s| {
+        s.inside_hook.set(true);
+        s.capturing.get()
+    });
+    // Clears the flag on every way out, unwinding included (a capture's
+    // recording of the event runs outside `catch_unwind`).
+    let _inside = InsideHook;
+    if captures && capturing {
+        crate::testing::deliver(&event)?;
+    }
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    // One `catch_unwind` around the whole loop, not one per hook: a panic
+    // ends the dispatch either way.
+    match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
+        Err(payload) => Err(panicked(&*payload, &event)),
     }
 }
 

@@ -10,6 +10,7 @@
 
 use std::any::type_name;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -34,12 +35,6 @@ static HOOKS: LazyLock<ArcSwap<HookList>> =
 /// holds while it checks the flag a last time, so that no hook is installed
 /// once `seal` has returned.
 static SEALED: AtomicBool = AtomicBool::new(false);
-
-/// Serialises `add_hook` calls, from their vote on `audit.add_hook` to their
-/// install, so that no hook is installed in between that did not see the
-/// vote. Hooks run while it is held, so nothing else takes it: `seal`,
-/// `is_sealed`, `hook_count` and test captures never wait for a vote.
-static ADMISSION: Mutex<()> = Mutex::new(());
 
 /// Serialises the writes to callsites (installs, seals, captures). Held
 /// only by registry code that calls no user code, for microseconds, so it
@@ -130,6 +125,15 @@ impl HookSet {
     pub(crate) fn hooks(&self) -> &'static [HookRef] {
         self.hooks
     }
+
+    /// The hooks that were added at the registry positions `positions`.
+    #[cfg_attr(feature = "off", allow(dead_code))]
+    pub(crate) fn hooks_at(&self, positions: Range<usize>) -> &'static [HookRef] {
+        // `ids` is ascending: each hook is appended with a larger position.
+        let start = self.ids.partition_point(|&id| id < positions.start);
+        let end = self.ids.partition_point(|&id| id < positions.end);
+        &self.hooks[start..end.max(start)]
+    }
 }
 
 /// `items` with `item` at the end.
@@ -191,6 +195,14 @@ impl WriterState {
 /// The event raised (to the hooks already installed) before a hook is added.
 pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 
+/// The audit point of [`ADD_HOOK_EVENT`]. Declared by hand rather than by
+/// `audit!`, since `add_hook` raises it to some of the hooks only (see
+/// [`vote`]).
+#[cfg(not(feature = "off"))]
+#[linkme::distributed_slice(crate::__private::CALLSITES)]
+static ADD_HOOK_CALLSITE: Callsite =
+    Callsite::new(ADD_HOOK_EVENT, &["hook"], module_path!(), file!(), line!());
+
 /// Installs a hook that sees every event.
 ///
 /// Hooks are permanent: there is no way to remove one, so code that later
@@ -227,9 +239,11 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 ///   [`is_sealed`], [`hook_count`], [`catalogue`](crate::catalogue) and
 ///   [`testing::capture`](crate::testing::capture) answer. A hook that seals
 ///   the registry while voting on `audit.add_hook` refuses that hook too
-///   ([`Sealed`](AuditErrorKind::Sealed)). `add_hook` calls are serialised
-///   from their vote to their install, so a hook voting on `audit.add_hook`
-///   must not wait for another thread that is itself adding a hook.
+///   ([`Sealed`](AuditErrorKind::Sealed)). No lock is held while hooks vote,
+///   so a voting hook may even wait for another thread that adds a hook.
+/// - Every hook installed before the new one sees its `audit.add_hook` once,
+///   those added by other threads while the vote ran included: they are
+///   asked before the new hook is installed.
 ///
 /// # Errors
 /// - [`Sealed`](AuditErrorKind::Sealed) after [`seal`].
@@ -317,10 +331,10 @@ pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
 /// Adds `hook`, whose interest `interest` returns, if the registry and the
 /// installed hooks allow it.
 ///
-/// The order matters. First, with no lock held, the user code: the interest
-/// and its answer for every callsite, under `catch_unwind`. Then the vote,
-/// under [`ADMISSION`]. Last, the install, under [`WRITER`], which runs no
-/// user code: a panic anywhere before it leaves the registry untouched.
+/// The order matters. First the user code, with no lock held: the interest
+/// and its answer for every callsite, under `catch_unwind`, then the vote.
+/// Last, the install, under [`WRITER`], which runs no user code: a panic
+/// anywhere before it leaves the registry untouched.
 fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(), AuditError> {
     if !crate::ENABLED {
         return Err(AuditError::new(
@@ -338,17 +352,49 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
         return Err(sealed_error());
     }
     let covered = covered_callsites(&hook, interest)?;
-    let _admission = lock(&ADMISSION);
-    crate::audit!(ADD_HOOK_EVENT, hook = type_name::<H>())
-        .map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
-    let mut writer = lock(&WRITER);
-    // Again, under the lock `seal` takes: a voter, or another thread, may
-    // have sealed the registry during the vote.
-    if is_sealed() {
-        return Err(sealed_error());
+    // The vote holds no lock, so hooks may be added meanwhile by other
+    // threads: each round asks the hooks added since the previous one, until
+    // a round ends with no hook added. Then the install, under the lock that
+    // every install takes, so that no hook comes in between unasked.
+    let mut asked = 0;
+    let mut first = true;
+    loop {
+        // Read before the vote loads the callsite's hook set: an install
+        // stores the sets before the list that counts their hooks, so the set
+        // holds every hook below `upto`.
+        let upto = hook_count();
+        vote(type_name::<H>(), asked..upto, first)?;
+        let mut writer = lock(&WRITER);
+        // Again, under the lock `seal` takes: a voter, or another thread, may
+        // have sealed the registry during the vote.
+        if is_sealed() {
+            return Err(sealed_error());
+        }
+        if hook_count() == upto {
+            // Hooks are never removed, so each lives for the rest of the process.
+            writer.install(HookRef::leak(hook), &covered);
+            return Ok(());
+        }
+        asked = upto;
+        first = false;
     }
-    // Hooks are never removed, so each lives for the rest of the process.
-    writer.install(HookRef::leak(hook), &covered);
+}
+
+/// Raises `audit.add_hook` for the hook type `hook_name` to the installed
+/// hooks at the registry positions `positions` (to this thread's captures
+/// too, on the `first` round).
+#[cfg(not(feature = "off"))]
+fn vote(hook_name: &'static str, positions: Range<usize>, first: bool) -> Result<(), AuditError> {
+    crate::dispatch::deliver_to_positions(
+        &ADD_HOOK_CALLSITE,
+        &[crate::__private::value(&hook_name)],
+        positions,
+        first,
+    )
+}
+
+#[cfg(feature = "off")]
+fn vote(_: &'static str, _: Range<usize>, _: bool) -> Result<(), AuditError> {
     Ok(())
 }
 

@@ -67,11 +67,16 @@
 //!    a half-installed hook behind a panic; since sets are interned by hook
 //!    positions, the next hook added then inherited the half-installed one's
 //!    sets at the callsites it had reached, and was never called there.)
-//! 2. **The vote, under the admission mutex.** `audit.add_hook` is raised to
-//!    the installed hooks. The mutex is held from the vote to the install,
-//!    so that no hook is installed in between that did not see the vote.
-//!    It is the only lock held while user code runs, and nothing but
-//!    `add_hook` takes it.
+//! 2. **The vote, with no lock held.** `audit.add_hook` is raised to the
+//!    installed hooks. Other threads may add hooks meanwhile; so the vote
+//!    goes in rounds: the first asks the hooks counted before it, each next
+//!    one only the hooks added during the previous round (hook sets are
+//!    ordered by position, so those are a sub-slice of the `audit.add_hook`
+//!    callsite's set), until a round ends with the count unchanged, checked
+//!    under the writer mutex, which step 3 then keeps. Every hook installed
+//!    before the new one is thus asked exactly once, and none is installed
+//!    in between unasked. Rounds repeat only while other threads keep adding
+//!    hooks.
 //! 3. **The install, under the writer mutex.** It checks the sealed flag
 //!    again (a voter or another thread may have sealed meanwhile), copies the
 //!    current list out of an `ArcSwap` (the writers' copy-on-write source of
@@ -81,11 +86,11 @@
 //!    running). The walk costs microseconds and calls no user code.
 //!
 //! `seal` and captures starting or ending take only the writer mutex, and
-//! `is_sealed` reads an atomic flag, so none of them waits for a vote: a hook
-//! may call any of them, and gets an answer. `add_hook` from a hook returns
-//! `InsideHook` before taking any lock. What remains is a wait across
-//! threads: a voter that waits for another thread which is itself in
-//! `add_hook` waits forever, since that thread waits for the admission mutex.
+//! `is_sealed` reads an atomic flag; the writer mutex is never held while
+//! user code runs. So a hook may call any of them and gets an answer, and a
+//! hook voting on `audit.add_hook` may even wait for another thread that
+//! adds a hook. `add_hook` from a hook returns `InsideHook` before anything
+//! else.
 //!
 //! `seal` sets the flag under the writer mutex, and the install checks it
 //! under the same mutex, so no hook is installed after `seal` has returned.
