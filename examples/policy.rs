@@ -23,40 +23,9 @@ use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
 
-/// The policy; `{work}` is replaced by the work directory. Rules are tried
-/// in order, the first that matches decides, and the default decides the rest.
-const POLICY: &str = r#"
-default = "allow"
-
-# Network: loopback only.
-[[rule]]
-action = "deny"
-events = ["net.connect", "net.bind", "net.send_to"]
-address = { not_in = ["loopback"] }
-reason = "network is loopback only"
-
-# Writes: only inside the work directory. An open counts as a write when
-# one of its write flags is set; reading outside stays allowed.
-[[rule]]
-action = "deny"
-events = ["fs.open"]
-flags = { any = ["write", "append", "truncate", "create", "create_new"] }
-path = { not_under = ['{work}'] }
-reason = "writes only inside the work directory"
-
-[[rule]]
-action = "deny"
-events = ["fs.create_dir", "fs.remove_*", "fs.rename", "fs.set_permissions"]
-path = { not_under = ['{work}'] }
-reason = "writes only inside the work directory"
-
-# Processes: an allow-list.
-[[rule]]
-action = "deny"
-events = ["process.spawn", "process.exec"]
-program = { not_in = ["echo", "true"] }
-reason = "program not on the allow-list"
-"#;
+/// The policy, `examples/policy.toml`; `{work}` is replaced by the work
+/// directory.
+const POLICY: &str = include_str!("policy.toml");
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let work = tempfile::tempdir()?;

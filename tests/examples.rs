@@ -147,6 +147,28 @@ fn instructions_workload_runs() {
 }
 
 #[test]
+fn policy_cost_workload_runs() {
+    let hooks: &[&str] = if audit_core::ENABLED {
+        &["none", "noop", "policy"]
+    } else {
+        &["none"]
+    };
+    for hook in hooks {
+        for open in ["write", "read"] {
+            let out = Command::new(example("policy_cost"))
+                .args([hook, open, "100"])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{hook} {open}: {out:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim(),
+                format!("{hook} {open}: 100 opens")
+            );
+        }
+    }
+}
+
+#[test]
 fn policy_refuses_what_it_denies_and_nothing_else() {
     let outside = tempfile::tempdir().unwrap();
     let stdout = run("policy", &[outside.path().as_os_str()]);
@@ -155,7 +177,7 @@ fn policy_refuses_what_it_denies_and_nothing_else() {
     assert_lines(
         &stdout,
         &[
-            "policy: 4 rules, default allow",
+            "policy: 3 rules, default allow",
             "bind 127.0.0.1: ALLOWED",
             "connect to 127.0.0.1: ALLOWED",
             "server said: pong",
@@ -172,10 +194,10 @@ fn policy_refuses_what_it_denies_and_nothing_else() {
             &[
                 "connect to 192.0.2.1: REFUSED (policy rule #1: network is loopback only)",
                 "write outside the work dir: REFUSED (policy rule #2: writes only inside the work directory)",
-                "create a dir outside: REFUSED (policy rule #3: writes only inside the work directory)",
+                "create a dir outside: REFUSED (policy rule #2: writes only inside the work directory)",
                 &format!("{} exists: false", stolen.display()),
                 &format!("{} exists: false", new_dir.display()),
-                "spawn sh: REFUSED (policy rule #4: program not on the allow-list)",
+                "spawn sh: REFUSED (policy rule #3: program not on the allow-list)",
             ],
         );
         assert!(!stdout.contains("policy not installed"), "{stdout}");
@@ -450,4 +472,38 @@ fn catalogue_lists_the_binary_s_audit_points_without_running_them() {
     }
     let stdout = run("catalogue", &["--run".as_ref()]);
     assert!(stdout.contains("ran the operations"), "{stdout}");
+}
+
+#[test]
+fn policy_check_reports_rules_or_the_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    let policy = include_str!("../examples/policy.toml").replace("{work}", "/srv/app/work");
+    std::fs::write(&good, policy).unwrap();
+    let stdout = run("policy_check", &[good.as_os_str()]);
+    assert_lines(
+        &stdout,
+        &[
+            "3 rules; default allow (events no rule matches)",
+            "#2 deny @write where path not_under [/srv/app/work]",
+            "applies to: fs.chown, fs.copy,",
+            "#3 deny @exec where program not_in [echo, true]",
+            "applies to: process.exec, process.spawn",
+        ],
+    );
+
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"@wrte\"]\n",
+    )
+    .unwrap();
+    let out = Command::new(example("policy_check"))
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("at line 4"), "{stderr}");
+    assert!(stderr.contains("did you mean `@write`?"), "{stderr}");
 }

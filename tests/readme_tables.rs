@@ -1,8 +1,9 @@
 //! The README's table of events ("Events, and their CPython counterparts")
 //! matches the code: every event it names is raised by an audit point of
 //! `audit_std` or `audit_core` (with auditing compiled out, when the
-//! catalogue is empty, is one of the `events::*::ALL` lists), and every event
-//! those crates raise has exactly one row.
+//! catalogue is empty, is one of the `events::*::ALL` lists), every event
+//! those crates raise has exactly one row, and each row's CPython and class
+//! cells are those of `audit_std::events::TABLE`.
 
 use std::collections::BTreeSet;
 
@@ -11,10 +12,11 @@ use audit_std::events;
 const README: &str = include_str!("../README.md");
 const SECTION: &str = "## Events, and their CPython counterparts";
 
-/// One row of the table: (CPython column, our event, raised-by column).
+/// One row of the table: (CPython column, our event, class, raised-by column).
 struct Row {
     cpython: String,
     event: String,
+    class: String,
     raised_by: String,
 }
 
@@ -29,10 +31,10 @@ fn rows() -> Vec<Row> {
         .skip_while(|line| !line.starts_with('|'));
     assert_eq!(
         lines.next(),
-        Some("| CPython event | our event | raised by |"),
+        Some("| CPython event | our event | class | raised by |"),
         "the table's header"
     );
-    assert_eq!(lines.next(), Some("|---|---|---|"), "the table's rule");
+    assert_eq!(lines.next(), Some("|---|---|---|---|"), "the table's rule");
     lines
         .take_while(|line| line.starts_with('|'))
         .map(|line| {
@@ -43,11 +45,12 @@ fn rows() -> Vec<Row> {
                 .split('|')
                 .map(str::trim)
                 .collect();
-            assert_eq!(cells.len(), 3, "malformed row: {line}");
+            assert_eq!(cells.len(), 4, "malformed row: {line}");
             Row {
                 cpython: cells[0].to_owned(),
                 event: cells[1].to_owned(),
-                raised_by: cells[2].to_owned(),
+                class: cells[2].to_owned(),
+                raised_by: cells[3].to_owned(),
             }
         })
         .collect()
@@ -152,4 +155,17 @@ fn table_names_exactly_the_events_of_the_code() {
         named_in_code(),
         "README rows vs the events' constants"
     );
+}
+
+#[test]
+fn rows_say_what_the_event_table_says() {
+    let rows = rows();
+    let names: Vec<&str> = rows.iter().map(event_name).collect();
+    let table: Vec<&str> = events::TABLE.iter().map(|info| info.name).collect();
+    assert_eq!(names, table, "README rows vs events::TABLE, in order");
+    for (row, info) in rows.iter().zip(events::TABLE) {
+        assert_eq!(row.cpython, info.cpython, "`{}`: CPython cell", info.name);
+        let classes = format!("`@{}`", info.possible_classes()).replace('|', "`, `@");
+        assert_eq!(row.class, classes, "`{}`: class cell", info.name);
+    }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use audit_core::testing::capture;
 use audit_std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
-use std_fs_common::{check, fd_of, Expect::*};
+use std_fs_common::{check, fd_of, open_file_path, path_or_absent, Expect::*};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
@@ -377,10 +377,11 @@ fn file_metadata_uses_the_descriptor() {
     let p = dir.path().join("m");
     std::fs::write(&p, "abcd").unwrap();
     let file = File::open(&p).unwrap();
+    let named = open_file_path(&p);
     let md = check(
         "fs.metadata",
         &[
-            ("path", Absent),
+            ("path", path_or_absent(&named)),
             ("fd", Int(fd_of(&file))),
             ("follow_symlinks", Bool(true)),
         ],
@@ -472,10 +473,11 @@ fn set_permissions_vetoed_changes_nothing() {
         |_| assert_eq!(mode_of(&p), 0o600),
     );
     let file = File::open(&p).unwrap();
+    let named = open_file_path(&p);
     check(
         "fs.set_permissions",
         &[
-            ("path", Absent),
+            ("path", path_or_absent(&named)),
             ("fd", Int(fd_of(&file))),
             ("mode", Uint(0o400)),
             ("readonly", Bool(true)),
@@ -492,9 +494,14 @@ fn set_len_vetoed_truncates_nothing() {
     let p = dir.path().join("s");
     std::fs::write(&p, "0123456789").unwrap();
     let file = OpenOptions::new().write(true).open(&p).unwrap();
+    let named = open_file_path(&p);
     check(
         "fs.set_len",
-        &[("fd", Int(fd_of(&file))), ("len", Uint(3))],
+        &[
+            ("path", path_or_absent(&named)),
+            ("fd", Int(fd_of(&file))),
+            ("len", Uint(3)),
+        ],
         || file.set_len(3),
         || assert_eq!(std_len(&p), 10),
         |_| assert_eq!(std_len(&p), 3),
@@ -507,12 +514,17 @@ fn set_times_and_set_modified_vetoed_change_nothing() {
     let p = dir.path().join("t");
     std::fs::write(&p, "x").unwrap();
     let file = OpenOptions::new().write(true).open(&p).unwrap();
+    let named = open_file_path(&p);
     let mtime = || std::fs::metadata(&p).unwrap().modified().unwrap();
     let before = mtime();
     let when = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     check(
         "fs.set_times",
-        &[("fd", Int(fd_of(&file))), ("times", Any)],
+        &[
+            ("path", path_or_absent(&named)),
+            ("fd", Int(fd_of(&file))),
+            ("times", Any),
+        ],
         || file.set_modified(when),
         || assert_eq!(mtime(), before),
         |_| assert_eq!(mtime(), when),
@@ -520,7 +532,11 @@ fn set_times_and_set_modified_vetoed_change_nothing() {
     let later = when + Duration::from_secs(60);
     check(
         "fs.set_times",
-        &[("fd", Int(fd_of(&file))), ("times", Any)],
+        &[
+            ("path", path_or_absent(&named)),
+            ("fd", Int(fd_of(&file))),
+            ("times", Any),
+        ],
         || file.set_times(fs::FileTimes::new().set_modified(later).set_accessed(later)),
         || assert_eq!(mtime(), when),
         |_| assert_eq!(mtime(), later),
@@ -541,8 +557,10 @@ fn locks_vetoed_take_nothing() {
     };
     let held = || assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
     let fd = fd_of(&file);
+    let named = open_file_path(&p);
     let lock_args = |shared: bool, blocking: bool| {
         [
+            ("path", path_or_absent(&named)),
             ("fd", Int(fd)),
             ("shared", Bool(shared)),
             ("blocking", Bool(blocking)),
@@ -551,7 +569,7 @@ fn locks_vetoed_take_nothing() {
     let unlock = || {
         check(
             "fs.unlock",
-            &[("fd", Int(fd))],
+            &[("path", path_or_absent(&named)), ("fd", Int(fd))],
             || file.unlock(),
             held,
             |_| free(),

@@ -14,7 +14,7 @@ use audit_std::fs::{DirBuilder, File, OpenOptions};
 use audit_std::os::unix::fs::{
     chown, chroot, fchown, lchown, symlink, DirBuilderExt, OpenOptionsExt, PermissionsExt,
 };
-use std_fs_common::{assert_event, check, deny, fd_of, Expect::*};
+use std_fs_common::{assert_event, check, deny, fd_of, open_file_path, path_or_absent, Expect::*};
 
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
@@ -97,10 +97,11 @@ fn chown_lchown_fchown_vetoed_change_nothing() {
         |_| {},
     );
     let file = File::open(&p).unwrap();
+    let named = open_file_path(&p);
     check(
         "fs.chown",
         &[
-            ("path", Absent),
+            ("path", path_or_absent(&named)),
             ("fd", Int(fd_of(&file))),
             ("uid", Absent),
             ("gid", Uint(u64::from(gid))),

@@ -16,6 +16,8 @@ pub fn value<T: Recordable + ?Sized>(value: &T) -> Value<'_> {
     value.record()
 }
 
+pub mod record;
+
 /// Runs `f` at once. An audit point evaluates its arguments in a closure, so
 /// that `.await` cannot appear in them (the thread counts as inside a hook
 /// until the delivery ends); inlined, the closure costs nothing.

@@ -54,7 +54,9 @@ impl<'a> Event<'a> {
 
     /// The argument called `name`, if the event has one.
     pub fn arg(&self, name: &str) -> Option<Value<'a>> {
-        self.args().find(|(n, _)| *n == name).map(|(_, v)| v)
+        // By position among the names: no value is copied until found.
+        let index = self.callsite.arg_names().iter().position(|n| *n == name)?;
+        self.values.get(index).copied()
     }
 
     /// An owned copy of the event, to keep after the hook returns.

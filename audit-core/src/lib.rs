@@ -77,6 +77,7 @@ pub mod docs;
 mod error;
 mod event;
 mod hook;
+mod hook_fn;
 mod macros;
 mod owned;
 pub mod path;
@@ -94,6 +95,7 @@ pub use catalogue::catalogue;
 pub use error::{audit_error, AuditError, AuditErrorKind};
 pub use event::Event;
 pub use hook::{Hook, Interest};
+pub use hook_fn::HookFn;
 pub use owned::{OwnedEvent, OwnedValue};
 pub use registry::{
     add_hook, add_hook_with_interest, hook_count, install_hook, is_sealed, seal, ADD_HOOK_EVENT,

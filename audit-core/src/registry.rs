@@ -268,10 +268,7 @@ static ADD_HOOK_CALLSITE: Callsite =
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
-pub fn add_hook<F>(hook: F) -> Result<(), AuditError>
-where
-    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
-{
+pub fn add_hook<F: crate::HookFn>(hook: F) -> Result<(), AuditError> {
     insert(hook, |_| Interest::all())
 }
 
@@ -292,10 +289,10 @@ where
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
-pub fn add_hook_with_interest<F>(interest: Interest, hook: F) -> Result<(), AuditError>
-where
-    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
-{
+pub fn add_hook_with_interest<F: crate::HookFn>(
+    interest: Interest,
+    hook: F,
+) -> Result<(), AuditError> {
     insert(hook, |_| interest)
 }
 

@@ -66,10 +66,7 @@ pub fn capture<R>(f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
 /// );
 /// assert_eq!(result.is_err(), audit_core::ENABLED);
 /// ```
-pub fn capture_with<R, F>(hook: F, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>)
-where
-    F: Fn(&Event<'_>) -> Result<(), AuditError> + Send + Sync + 'static,
-{
+pub fn capture_with<R, F: crate::HookFn>(hook: F, f: impl FnOnce() -> R) -> (R, Vec<OwnedEvent>) {
     run(Some(Box::new(hook)), f)
 }
 

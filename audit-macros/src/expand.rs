@@ -54,20 +54,28 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
         .filter(|b| recorded.contains(b) || extra_values.iter().any(|v| pass::mentions(v, b)))
         .collect();
 
-    // `("name", value(&x))` pairs, spanned on the parameter (or the extra
-    // argument's expression), so that "cannot be recorded" points there.
+    // `("name", value)` pairs, each value spanned on the parameter (or the
+    // extra argument's expression), so that "cannot be recorded" points there.
     let mut pairs = Vec::new();
     for ident in &recorded {
         let key = LitStr::new(&valid::arg_name(ident), ident.span());
-        let value = quote_spanned!(ident.span()=> ::audit_core::__private::value(&#ident));
+        let value = record(ident.span(), &quote!(&#ident));
         pairs.push(quote!((#key, #value)));
     }
     for (extra, expr) in options.args.iter().zip(&extra_values) {
         let key = LitStr::new(&valid::arg_name(&extra.key), extra.key.span());
         // Parenthesised: `&` binds tighter than `as`, `==` and the like.
-        let value = quote_spanned!(extra.value.span()=> ::audit_core::__private::value(&(#expr)));
+        let value = record(extra.value.span(), &quote!(&(#expr)));
         pairs.push(quote!((#key, #value)));
     }
+    // The methods `record` calls are those of traits that audit_core chooses
+    // among; importing them adds no name to the body.
+    let prelude: Option<Stmt> = (!pairs.is_empty()).then(|| {
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use ::audit_core::__private::record::prelude::*;
+        }
+    });
     let name = &options.name;
     // The function that turns a veto into the return value, spanned on the
     // return type, so that "cannot return a veto" points there.
@@ -89,6 +97,7 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
                     used[#(#used)*]; #(#pairs)*);
             };
             function.block.stmts.insert(0, stmt);
+            function.block.stmts.splice(0..0, prelude);
         }
         Veto::Future => {
             let mut stmts = std::mem::take(&mut function.block.stmts);
@@ -99,10 +108,24 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
             let expr: Expr = syn::parse_quote! {
                 ::audit_core::__audited!(future #veto_fn; #name; #(#pairs)*; { #(#stmts)* })
             };
+            function.block.stmts.extend(prelude);
             function.block.stmts.push(Stmt::Expr(expr, None));
         }
     }
     Ok(function.to_token_stream())
+}
+
+/// The expression that records the value `reference` points to, spanned on
+/// `span`. Which form it takes (typed, path, string, `Debug`) is chosen by
+/// the compiler from the value's type, by audit_core: see
+/// `audit_core::__private::record`.
+///
+/// Only the method calls carry the user's span: a borrow spanned there would
+/// be linted as the user's own (clippy's `needless_borrow`, when the
+/// compiler derefs `&&T` into the probe of a generic `T`).
+fn record(span: proc_macro2::Span, reference: &TokenStream) -> TokenStream {
+    let probe = quote!(::audit_core::__private::record::Probe(#reference));
+    quote_spanned!(span=> (&&&&&&#probe).__audit_kind().value())
 }
 
 /// Rewrites `return x` in the body of a function returning `impl Future` to

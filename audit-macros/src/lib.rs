@@ -84,10 +84,47 @@ use proc_macro::TokenStream;
 /// parameter binds nothing and records nothing. `self` is never recorded:
 /// record what matters about it with `args(id = self.id)`.
 ///
-/// Each recorded value must implement `audit_core::Recordable`. For a
-/// parameter that does not, compilation fails on that parameter: skip it,
-/// record a field of it with `args(..)`, or wrap it with
-/// `args(x = audit_core::debug(&x))`.
+/// Each value (a parameter, or an `args(..)` expression) is recorded in the
+/// first of these forms that its type allows:
+///
+/// | the type implements | a hook sees |
+/// |---|---|
+/// | `audit_core::Recordable` | its typed value (`u32` as an integer, `&Path` as a path, ...) |
+/// | `AsRef<Path>` | `Value::Path` |
+/// | `AsRef<str>` | `Value::Str` |
+/// | `AsRef<OsStr>` | `Value::OsStr` |
+/// | `AsRef<[u8]>` | `Value::Bytes` |
+/// | `Debug` | `Value::Debug`, formatted only if a hook formats it |
+///
+/// So `fn f<T: Debug>(x: T)`, `fn g(label: impl AsRef<str> + Debug)` and
+/// `fn open<P: AsRef<Path>>(path: P)` need no option. In a generic function
+/// the bounds decide, not the type a caller passes: `x: T` with `T: Debug`
+/// is recorded through `Debug` even for a `u32`, since the function's body
+/// is compiled once for every `T`. The value is read when the event is
+/// raised (an `AsRef` type is asked once, `Debug` is called only by a hook
+/// that formats it); a type whose `as_ref()` answers differently on each call
+/// can show the hooks one path and the body another, so where that matters,
+/// take a concrete type (`&Path`).
+///
+/// A type with none of these fails to compile, on that parameter: skip it,
+/// record a field of it with `args(..)`, or derive `Debug` for it. Every
+/// parameter that is not skipped is recorded, secrets included: skip them.
+///
+/// ```
+/// # use audit_core::audited;
+/// # use std::{fmt::Debug, io, path::Path};
+/// #[audited("app.copy")]
+/// fn copy<P: AsRef<Path>>(from: P, to: P, options: impl Debug) -> io::Result<()> {
+///     # let _ = (from, to, options);
+///     Ok(())
+/// }
+///
+/// let (_, events) = audit_core::testing::capture(|| copy("a.txt", "b.txt", ("overwrite", true)));
+/// if audit_core::ENABLED {
+///     assert_eq!(events[0].arg("to").and_then(|v| v.as_path()), Some(Path::new("b.txt")));
+///     assert_eq!(events[0].arg("options").unwrap().to_string(), r#"("overwrite", true)"#);
+/// }
+/// ```
 ///
 /// # Vetoes
 ///
@@ -113,7 +150,7 @@ use proc_macro::TokenStream;
 ///   without a body is rejected: annotate its implementations).
 /// - **Generics**, lifetimes, const generics, `where` clauses, `impl Trait`
 ///   in either position, `unsafe fn`, `extern "C" fn`: unchanged. A generic
-///   parameter is recorded if its bounds include `Recordable`.
+///   parameter is recorded by its bounds (see [What is recorded](#what-is-recorded)).
 /// - **`async fn`**: the event is raised when the future is first polled,
 ///   before the body; a veto becomes the future's output. Calling the
 ///   function without awaiting raises nothing.

@@ -1,14 +1,16 @@
 //! Argument conditions: what each kind matches, and how it finds its values in an event.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 
-use audit_core::path::{absolute, lexical};
+use audit_core::path::{absolute, lexical, resolve};
 use audit_core::{Event, Value};
-use globset::{GlobBuilder, GlobMatcher};
+use audit_std::events::{Access, Classes, EventInfo, FileRef};
 use ipnet::IpNet;
 
+use crate::glob::Glob;
+use crate::rule::Scope;
 use crate::Action;
 
 /// The kinds of argument condition a rule can carry.
@@ -53,7 +55,7 @@ type Subject<S> = Option<S>;
 
 /// A parsed list entry of some condition kind.
 pub(crate) trait Item: Sized {
-    type Subject;
+    type Subject: ?Sized;
     fn parse(text: &str) -> Result<Self, String>;
     fn matches(&self, subject: &Self::Subject) -> bool;
 }
@@ -129,19 +131,72 @@ impl Tally {
 }
 
 impl Condition {
-    pub(crate) fn holds(&self, event: &Event<'_>, action: Action) -> bool {
+    pub(crate) fn holds(
+        &self,
+        event: &Event<'_>,
+        info: Option<&EventInfo>,
+        action: Action,
+        scope: Scope,
+    ) -> bool {
         let mut tally = Tally::new(action);
         match self {
-            Condition::Path(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
-                if let Some(s) = path_subject(v, named) {
-                    tally.add(s.map(|p| c.verdict(&p)));
+            Condition::Path(c) => {
+                // Events of the table name their files (and open files) in
+                // known arguments, each judged as written and as reached;
+                // the second form only when the first does not decide.
+                if let Some(info) = info {
+                    let classes = match scope {
+                        // Matched through `@write`: it writes.
+                        Scope::Only(Access::Write) => info.classes | Classes::WRITE,
+                        _ => info.classes_of(event),
+                    };
+                    let wanted = c.arg.as_deref();
+                    if wanted.is_none() || info.paths.iter().any(|p| Some(p.name) == wanted) {
+                        for file in info.files_as(event, classes) {
+                            let in_scope =
+                                scope == Scope::AllFiles || scope == Scope::Only(file.access());
+                            if !in_scope || wanted.is_some_and(|w| w != file.arg()) {
+                                continue;
+                            }
+                            tally.add(Some(c.file_verdict(&file, tally.deny)));
+                        }
+                        return tally.result();
+                    }
                 }
-            }),
-            Condition::Address(c) => visit(event, c.arg.as_deref(), None, &mut |v, named| {
-                if let Some(s) = address_subject(v, named) {
-                    tally.add(s.map(|ip| c.verdict(&ip)));
-                }
-            }),
+                visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                    if let Some(forms) = path_subject(v, named) {
+                        for form in forms {
+                            tally.add(form.map(|p| c.verdict(p.as_path())));
+                        }
+                    }
+                })
+            }
+            Condition::Address(c) => {
+                // A connection or datagram to an unspecified address goes to
+                // this host: judged as both the address and loopback.
+                let destination =
+                    info.is_some_and(|i| i.classes.intersects(Classes::CONNECT | Classes::SEND));
+                visit(event, c.arg.as_deref(), None, &mut |v, named| {
+                    if let Some(s) = address_subject(v, named) {
+                        let Some(ip) = s else {
+                            tally.add(None);
+                            return;
+                        };
+                        let to = Address { ip, destination };
+                        tally.add(Some(c.verdict(&to)));
+                        if to.destination && ip.is_unspecified() {
+                            let here = Address {
+                                ip: match ip {
+                                    IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+                                    IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+                                },
+                                destination: true,
+                            };
+                            tally.add(Some(c.verdict(&here)));
+                        }
+                    }
+                })
+            }
             Condition::Port(c) => visit(event, c.arg.as_deref(), Some("port"), &mut |v, named| {
                 if let Some(s) = port_subject(v, named) {
                     tally.add(s.map(|p| c.verdict(&p)));
@@ -149,10 +204,14 @@ impl Condition {
             }),
             Condition::Program(c) => {
                 let arg = c.arg.as_deref().unwrap_or("program");
+                // A relative program with a directory part (`./run`) is
+                // found from the command's own working directory.
+                let cwd = match event.arg("cwd") {
+                    None | Some(Value::None) => Some(None),
+                    Some(v) => v.as_os_str().and_then(|d| absolute(Path::new(d))).map(Some),
+                };
                 visit(event, Some(arg), None, &mut |v, _| {
-                    if let Some(s) = program_subject(v) {
-                        tally.add(s.map(|p| c.verdict(&p)));
-                    }
+                    tally.add(program_subject(v, cwd.as_ref()).map(|p| c.verdict(&p)));
                 })
             }
             Condition::Host(c) => {
@@ -197,15 +256,16 @@ fn visit(
 
 // ----- subjects: `None` = not of this kind (skipped), `Some(None)` = unreadable.
 
-fn path_subject(value: Value<'_>, named: bool) -> Option<Subject<PathBuf>> {
+/// A path in its two forms: as written, and as the kernel reaches it.
+fn path_subject(value: Value<'_>, named: bool) -> Option<[Subject<PathBuf>; 2]> {
     let path = match value {
         Value::Path(p) => p,
         Value::OsStr(s) if named => Path::new(s),
         Value::Str(s) if named => Path::new(s),
-        _ if named => return Some(None),
+        _ if named => return Some([None, None]),
         _ => return None,
     };
-    Some(absolute(path))
+    Some([absolute(path), resolve(path, true)])
 }
 
 fn address_subject(value: Value<'_>, named: bool) -> Option<Subject<IpAddr>> {
@@ -233,8 +293,19 @@ fn port_subject(value: Value<'_>, named: bool) -> Option<Subject<u16>> {
     }
 }
 
-fn program_subject(value: Value<'_>) -> Option<Subject<PathBuf>> {
-    Some(value.as_os_str().map(PathBuf::from))
+/// The program as the spawn will find it: a bare name stays a name (found
+/// through `PATH`), anything else is made absolute against `cwd` (the
+/// command's working directory, `Some(None)` for the current one; `None`
+/// when that cannot be known).
+fn program_subject(value: Value<'_>, cwd: Option<&Option<PathBuf>>) -> Subject<PathBuf> {
+    let program = Path::new(value.as_os_str()?);
+    if program.is_absolute() || program.components().count() < 2 {
+        return Some(lexical(program));
+    }
+    match cwd? {
+        Some(dir) => Some(lexical(&dir.join(program))),
+        None => absolute(program),
+    }
 }
 
 fn host_subject(value: Value<'_>) -> Option<Subject<String>> {
@@ -286,10 +357,43 @@ impl Flags {
 
 /// A path prefix: matches the prefix itself and everything under it.
 #[derive(Clone, Debug)]
-pub(crate) struct PathPrefix(PathBuf);
+pub(crate) struct PathPrefix {
+    /// As written, `.` and `..` resolved.
+    lexical: PathBuf,
+    /// With its own symbolic links resolved, when it exists and differs
+    /// (`/tmp/work` on a system where `/tmp` is a link): the file a path
+    /// under the prefix reaches lies under this one.
+    canonical: Option<PathBuf>,
+}
+
+impl PathPrefix {
+    /// The spellings of the prefix.
+    fn spellings(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.lexical.as_path()).chain(self.canonical.as_deref())
+    }
+
+    /// Whether the file `file` reaches is under the prefix, knowing the
+    /// path as written (`written`). When `written` lies under a spelling of
+    /// the prefix, only the components after it are looked at for links;
+    /// otherwise the file is resolved in full (once, kept in `reached`).
+    fn covers_reached<'e>(
+        &self,
+        file: &FileRef<'e>,
+        written: &Path,
+        reached: &mut Option<Option<std::borrow::Cow<'e, Path>>>,
+    ) -> bool {
+        for spelling in self.spellings() {
+            if under(written, spelling) && file.no_link_below(spelling) {
+                return true;
+            }
+        }
+        let reached = reached.get_or_insert_with(|| file.reached());
+        reached.as_deref().is_some_and(|r| self.matches(r))
+    }
+}
 
 impl Item for PathPrefix {
-    type Subject = PathBuf;
+    type Subject = Path;
     fn parse(text: &str) -> Result<Self, String> {
         let path = Path::new(text);
         if text.is_empty() {
@@ -298,12 +402,67 @@ impl Item for PathPrefix {
         if !path.is_absolute() {
             return Err(format!("path prefix `{text}` must be absolute"));
         }
-        Ok(PathPrefix(lexical(path)))
+        let lexical = lexical(path);
+        // `std`, not the audited wrapper: loading a policy raises nothing.
+        let canonical = std::fs::canonicalize(&lexical)
+            .ok()
+            .filter(|c| *c != lexical);
+        Ok(PathPrefix { lexical, canonical })
     }
-    fn matches(&self, subject: &PathBuf) -> bool {
+    fn matches(&self, subject: &Path) -> bool {
         // Component-wise: `/srv/data` does not cover `/srv/database`.
-        subject.starts_with(&self.0)
+        self.spellings().any(|prefix| under(subject, prefix))
     }
+}
+
+impl Cond<PathPrefix> {
+    /// The verdict on the file `file` reaches, given the verdict on its path
+    /// as written (`written`, which is known).
+    fn reached_verdict(&self, file: &FileRef<'_>, written: &Path) -> bool {
+        let mut reached = None;
+        (self.include.is_empty()
+            || self
+                .include
+                .iter()
+                .any(|p| p.covers_reached(file, written, &mut reached)))
+            && !self
+                .exclude
+                .iter()
+                .any(|p| p.covers_reached(file, written, &mut reached))
+    }
+
+    /// Both forms of `file`, conservatively for `deny`: a deny rule's
+    /// condition holds if either form meets it (or is unknown), an allow
+    /// rule's only if both do. The second form is looked at only when the
+    /// first does not decide.
+    fn file_verdict(&self, file: &FileRef<'_>, deny: bool) -> bool {
+        let Some(written) = file.written() else {
+            return deny;
+        };
+        let first = self.verdict(&written);
+        if first == deny {
+            return first;
+        }
+        self.reached_verdict(file, &written)
+    }
+}
+
+/// Whether `path` is `prefix` or lies under it. Both are absolute without
+/// `.`, `..` or doubled separators (prefixes are made so when parsed, and
+/// the forms of a path are), so comparing bytes is comparing components.
+#[cfg(unix)]
+fn under(path: &Path, prefix: &Path) -> bool {
+    let (path, prefix) = (
+        path.as_os_str().as_encoded_bytes(),
+        prefix.as_os_str().as_encoded_bytes(),
+    );
+    prefix == b"/"
+        || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
+}
+
+#[cfg(not(unix))]
+fn under(path: &Path, prefix: &Path) -> bool {
+    path.starts_with(prefix)
 }
 
 /// An IP range: a CIDR network, a single address, or a keyword.
@@ -316,8 +475,15 @@ pub(crate) enum AddressRange {
     Unspecified,
 }
 
+/// An IP address to judge, and whether it is where a connection or datagram
+/// goes (where an unspecified address means this host).
+pub(crate) struct Address {
+    ip: IpAddr,
+    destination: bool,
+}
+
 impl Item for AddressRange {
-    type Subject = IpAddr;
+    type Subject = Address;
     fn parse(text: &str) -> Result<Self, String> {
         Ok(match text {
             "loopback" => AddressRange::Loopback,
@@ -335,10 +501,13 @@ impl Item for AddressRange {
             })?)),
         })
     }
-    fn matches(&self, ip: &IpAddr) -> bool {
+    fn matches(&self, address: &Address) -> bool {
+        let ip = &address.ip;
         match self {
             AddressRange::Net(net) => net.contains(ip),
-            AddressRange::Loopback => ip.is_loopback(),
+            AddressRange::Loopback => {
+                ip.is_loopback() || (address.destination && ip.is_unspecified())
+            }
             AddressRange::Unspecified => ip.is_unspecified(),
             AddressRange::Private => match ip {
                 IpAddr::V4(v4) => v4.is_private(),
@@ -419,7 +588,7 @@ impl Item for ProgramSpec {
 
 /// A host-name glob (`*.example.com`), matched case-insensitively.
 #[derive(Clone, Debug)]
-pub(crate) struct HostPattern(GlobMatcher);
+pub(crate) struct HostPattern(Glob);
 
 impl Item for HostPattern {
     type Subject = String;
@@ -427,13 +596,13 @@ impl Item for HostPattern {
         if text.is_empty() {
             return Err("empty host pattern".into());
         }
-        let glob = GlobBuilder::new(text.strip_suffix('.').unwrap_or(text))
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| format!("invalid host pattern `{text}`: {}", e.kind()))?;
-        Ok(HostPattern(glob.compile_matcher()))
+        Ok(HostPattern(Glob::new(
+            text.strip_suffix('.').unwrap_or(text),
+            "host pattern",
+            true,
+        )?))
     }
     fn matches(&self, host: &String) -> bool {
-        self.0.is_match(OsStr::new(host.as_str()))
+        self.0.is_match(host)
     }
 }

@@ -58,6 +58,16 @@ impl PolicyError {
         out
     }
 
+    /// A problem found after parsing, at byte `offset` of the TOML `text`.
+    pub(crate) fn at(text: &str, offset: usize, message: String) -> Self {
+        let mut out = PolicyError::new(message);
+        if let Some((line, column)) = line_column(text, offset) {
+            out.line = Some(line);
+            out.column = Some(column);
+        }
+        out
+    }
+
     pub(crate) fn unreadable(path: &Path, err: io::Error) -> Self {
         PolicyError {
             file: Some(path.to_owned()),

@@ -7,9 +7,16 @@
 //! [`AuditError`](audit_core::AuditError) whose reason names the rule
 //! (`policy rule #2: only loopback`), so the refused operation fails with it.
 //!
-//! A rule matches an event when the event's name matches one of the rule's
-//! glob patterns (`fs.*`, `net.connect`, `*`; matched with `globset`, where
-//! `*` also crosses dots) **and** every argument condition it has holds.
+//! A rule matches an event when the event matches one of the rule's
+//! patterns **and** every argument condition it has holds. A pattern is a
+//! wildcard pattern over event names (`fs.*`, `net.connect`, `*`: `*`
+//! matches any run of characters, dots included, `?` exactly one; `[` and
+//! `{` are refused, not read as literals) or a class of event, `@write`:
+//! every event whose classes in [`audit_std::events::TABLE`] include it
+//! (`@write` covers every operation that changes the filesystem, including
+//! an `fs.open` whose effective flags write, create or truncate, and no
+//! `fs.open` that only reads). Prefer classes for rules about what code
+//! *does*: a list of names is easy to leave incomplete.
 //!
 //! # A policy in TOML
 //!
@@ -32,18 +39,13 @@
 //! port = { in = ["0-1023"] }
 //! reason = "no privileged ports"
 //!
-//! ## Writes stay inside the work directory: an open that may modify the
-//! ## file, and the other operations that change the filesystem.
+//! ## Writes stay inside the work directory: every operation that changes
+//! ## the filesystem (opens that write, create or truncate, copies, renames,
+//! ## removals, links, permissions, owners, times, lengths...), judged by
+//! ## the path as written and by the file its symbolic links lead to.
 //! [[rule]]
 //! action = "deny"
-//! events = ["fs.open"]
-//! flags = { any = ["write", "append", "truncate", "create", "create_new"] }
-//! path = { not_under = ["/srv/app/work"] }
-//! reason = "writes only under /srv/app/work"
-//!
-//! [[rule]]
-//! action = "deny"
-//! events = ["fs.remove_*", "fs.rename", "fs.create_dir"]
+//! events = ["@write"]
 //! path = { not_under = ["/srv/app/work"] }
 //! reason = "writes only under /srv/app/work"
 //!
@@ -60,7 +62,7 @@
 //! events = ["net.resolve"]
 //! host = { not_in = ["localhost", "*.internal.example"] }
 //! "#)?;
-//! assert_eq!(policy.rules().len(), 6);
+//! assert_eq!(policy.rules().len(), 5);
 //! # Ok::<(), audit_policy::PolicyError>(())
 //! ```
 //!
@@ -71,6 +73,7 @@
 //! | key | type | meaning |
 //! |---|---|---|
 //! | `default` | `"allow"` or `"deny"` | required; the action when no rule matches |
+//! | `unknown_events` | `"error"` or `"allow"` | optional, `"error"` by default: whether an event pattern that matches no event the program can raise is an error (see [Checking](#checking-a-policy)) |
 //! | `rule` | array of tables (`[[rule]]`) | the rules, tried in the order written; may be empty |
 //!
 //! Each `[[rule]]` (unknown keys are errors):
@@ -78,7 +81,7 @@
 //! | key | type | meaning |
 //! |---|---|---|
 //! | `action` | `"allow"` or `"deny"` | required |
-//! | `events` | array of strings | required, at least one; glob patterns over event names |
+//! | `events` | array of strings | required, at least one; glob patterns over event names, or `@class` (`@read`, `@write`, `@metadata`, `@lock`, `@chdir`, `@exec`, `@signal`, `@exit`, `@resolve`, `@connect`, `@bind`, `@accept`, `@send`, `@multicast`, `@hook`, and `@network` for any of the network classes) |
 //! | `reason` | string | optional; given in the error when the rule denies |
 //! | `path` | table | optional path condition: `under`, `not_under`, `arg` |
 //! | `address` | table | optional address condition: `in`, `not_in`, `arg` |
@@ -95,10 +98,10 @@
 //! | condition | entries | a value matches an entry when |
 //! |---|---|---|
 //! | `path` | absolute paths | it is the path or lies under it, component-wise (`/srv/data` does not cover `/srv/database`) |
-//! | `address` | CIDR ranges (`10.0.0.0/8`, `fc00::/7`), single addresses (`::1`), or `loopback`, `private`, `link_local`, `unspecified` | the IP is in the range (IPv4-mapped IPv6 addresses count as IPv4) |
+//! | `address` | CIDR ranges (`10.0.0.0/8`, `fc00::/7`), single addresses (`::1`), or `loopback`, `private`, `link_local`, `unspecified` | the IP is in the range (IPv4-mapped IPv6 addresses count as IPv4); see below for the keywords |
 //! | `port` | ports (`443` or `"443"`) and ranges (`"8000-8999"`, inclusive) | the port is in the range |
-//! | `program` | bare names (`git`) or absolute paths (`/usr/bin/git`) | a name: the program's file name is that name, whatever its directory; a path: the program, made absolute, is that path |
-//! | `host` | globs, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
+//! | `program` | bare names (`git`) or absolute paths (`/usr/bin/git`) | a name: the program's file name is that name, whatever its directory; a path: the program, made absolute against the command's own working directory (its `cwd` argument, as the spawn will), is that path. A bare program, found through `PATH`, never matches a path |
+//! | `host` | wildcard patterns as for events, case-insensitive (`*.example.com`) | the host name (without a trailing dot) matches |
 //!
 //! `flags` lists *argument names*, not values: with `any`, at least one of
 //! the named boolean arguments must be true; with `none`, none of them may
@@ -115,7 +118,7 @@
 //!
 //! | condition | by default | with `arg = "name"` |
 //! |---|---|---|
-//! | `path` | every path-valued argument (`path`, `from` and `to`, ...) | that argument, also read as a path if it is a string |
+//! | `path` | for the events of [`audit_std::events::TABLE`], every file the event names, including the file behind an open descriptor (`File::set_len`); for other events, every path-valued argument | that argument, also read as a path if it is a string |
 //! | `address` | the IP of every socket-address or IP argument | that argument, also parsed if it is a string |
 //! | `port` | the port of every socket-address argument, and an integer argument called `port` | that argument: a socket address, an integer or a numeric string |
 //! | `program` | the argument called `program` | that argument |
@@ -135,17 +138,47 @@
 //! it.
 //!
 //! A condition never holds for an event that has no value of its kind (a
-//! path condition on `net.connect`), so such a rule does not match it.
+//! path condition on `net.connect`), so such a rule does not match it. An
+//! operation on an open file whose path cannot be known (not Linux, a
+//! deleted file) does have a value: an unreadable one.
 //!
 //! A value that cannot be judged (a relative path while the current
 //! directory is unknown, a named argument of an unexpected kind) counts in
 //! favour of a deny rule and against an allow rule.
 //!
-//! Paths are compared lexically: relative paths are made absolute against
-//! the current directory and `.`/`..` are resolved without touching the
-//! filesystem, so `/work/../etc/passwd` is not under `/work`. Symbolic links
-//! are **not** followed: a link inside `/work` that points elsewhere is
-//! judged by its own path. This is an audit facility, not a sandbox.
+//! ## Paths: as written, and where the links lead
+//!
+//! Each path is judged in two forms, as two values of the condition (so a
+//! deny rule applies if either form meets it, an allow rule only if both
+//! do):
+//! - as written: made absolute against the current directory, `.` and `..`
+//!   resolved as text, so `/work/../etc/passwd` is not under `/work`;
+//! - as the kernel will reach it: every symbolic link in the existing part
+//!   of the path followed (a relative target against the link's own
+//!   directory), the last component too when the operation follows it (see
+//!   [`audit_std::events::Follow`]). A link inside `/work` that points to
+//!   `/etc` makes `/work/link/passwd` a path under `/etc`. A symbolic link's
+//!   own target (`fs.symlink`'s `original`) is read against the link's
+//!   directory.
+//!
+//! Both forms are computed when the operation is about to run: a link
+//! swapped in afterwards is not seen. This is an audit facility, not a
+//! sandbox: see [`audit_core::docs::limitations`] for what contains a
+//! process.
+//!
+//! ## Address keywords
+//!
+//! - `loopback`: `127.0.0.0/8` and `::1` (and `::ffff:127.0.0.0/104`);
+//!   and, where the address is a destination (`net.connect`,
+//!   `net.send_to`), the unspecified addresses `0.0.0.0`, `::` and
+//!   `::ffff:0.0.0.0`, which the kernel delivers to this host. Such a
+//!   destination is also judged as `127.0.0.1` (or `::1`), so a deny rule on
+//!   `127.0.0.0/8` covers it. The host's own interface addresses are not
+//!   `loopback`.
+//! - `unspecified`: `0.0.0.0` and `::` (binding to them listens on every
+//!   interface).
+//! - `private`: `10.0.0.0/8`, `172.16.0.0/12`, `192.168.0.0/16`, `fc00::/7`.
+//! - `link_local`: `169.254.0.0/16`, `fe80::/10`.
 //!
 //! ## Errors
 //!
@@ -166,6 +199,35 @@
 //!     "invalid policy at line 5, column 22: invalid CIDR range `127.0.0/8`: invalid IP address syntax",
 //! );
 //! ```
+//!
+//! # Checking a policy
+//!
+//! A policy is checked against the program it is loaded into, so that a
+//! typo cannot silently disable a rule:
+//! - a class after `@` must be one of the classes, and a name pattern must
+//!   match an event the program can raise: one of
+//!   [`audit_std::events::TABLE`], or an audit point linked into the program
+//!   (its [`catalogue`](audit_core::catalogue)). The error suggests the
+//!   nearest name (`did you mean `fs.open`?`). A policy shared by programs
+//!   that raise different events sets `unknown_events = "allow"`
+//!   ([`PolicyBuilder::allow_unknown_events`] in code). With auditing
+//!   compiled out the program's own audit points are unknown, so name
+//!   patterns are not checked then.
+//!
+//! [`Policy::check`] describes a loaded policy for a reviewer, each rule with
+//! the events it applies to; `cargo run --example policy_check -- FILE`
+//! prints it for a file, or the error with its line and column.
+//!
+//! # Reloading
+//!
+//! [`Policy::install_reloadable`] installs the policy of a file with a
+//! [`PolicyHandle`]; [`PolicyHandle::reload`] reads the file again and swaps
+//! the new policy in atomically (events never wait for a reload, and see the
+//! old policy or the new one). A reload raises [`RELOAD_EVENT`] first, so
+//! other hooks can refuse it; a file that does not parse, or a refused
+//! reload, leaves the old policy in force. Installing this way is the
+//! opt-in: reloads still work after [`seal`](audit_core::seal), which only
+//! stops new hooks.
 //!
 //! # The same policy in code
 //!
@@ -206,11 +268,16 @@
 
 mod condition;
 mod error;
+mod glob;
 mod policy;
+mod reload;
 mod rule;
+mod sites;
 mod toml_format;
+mod validate;
 
 pub use condition::ConditionKind;
 pub use error::PolicyError;
 pub use policy::{Action, Decision, Policy, PolicyBuilder};
+pub use reload::{PolicyHandle, ReloadError, RELOAD_EVENT};
 pub use rule::Rule;

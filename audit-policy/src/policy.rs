@@ -4,11 +4,12 @@ use std::fmt;
 use std::path::Path;
 
 use audit_core::{AuditError, Event, Hook, Interest};
-use globset::{GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 
-use crate::rule::{event_glob, CompiledRule};
-use crate::toml_format::TomlPolicy;
+use crate::rule::{CompiledRule, EventPatterns, Scope};
+use crate::sites::Sites;
+use crate::toml_format::{TomlPolicy, TomlRule, UnknownEvents};
+use crate::validate;
 use crate::{PolicyError, Rule};
 
 /// What a rule, or the policy's default, does with an event.
@@ -37,7 +38,7 @@ impl fmt::Display for Action {
 /// [`Policy::from_toml`] / [`Policy::from_file`] (the format is in the
 /// [crate docs](crate)). A policy is a [`Hook`]: install it with
 /// [`Policy::install`] (which also declares its [`interest`](Policy::interest))
-/// or pass it to [`audit_core::add_hook`].
+/// or pass it to [`audit_core::install_hook`] (`add_hook` is for closures).
 ///
 /// ```
 /// use audit_core::{audit, testing};
@@ -62,7 +63,9 @@ pub struct Policy {
     rules: Vec<CompiledRule>,
     /// Every pattern of every deny rule: the events the policy may refuse
     /// when its default is allow.
-    deny_patterns: GlobSet,
+    deny_patterns: Vec<EventPatterns>,
+    /// The candidate rules of each audit point.
+    sites: Sites,
 }
 
 /// Builds a [`Policy`] in code; see [`Policy::builder`].
@@ -70,6 +73,7 @@ pub struct Policy {
 pub struct PolicyBuilder {
     default: Action,
     rules: Vec<Rule>,
+    allow_unknown_events: bool,
 }
 
 impl PolicyBuilder {
@@ -99,7 +103,27 @@ impl PolicyBuilder {
     /// assert!(err.to_string().contains("invalid CIDR range `10.0.0.0/33`"), "{err}");
     /// ```
     pub fn build(self) -> Result<Policy, PolicyError> {
+        if !self.allow_unknown_events {
+            for (i, rule) in self.rules.iter().enumerate() {
+                if let Some(why) = rule
+                    .events
+                    .iter()
+                    .find_map(|p| validate::unknown_pattern(p))
+                {
+                    return Err(PolicyError::in_rule(i + 1, why));
+                }
+            }
+        }
         Policy::new(self.default, self.rules)
+    }
+
+    /// Accepts event patterns that match no event this program can raise
+    /// (by default an error, since it is usually a typo): for a policy
+    /// shared by programs that raise different events. The TOML form is
+    /// the top-level `unknown_events = "allow"`.
+    pub fn allow_unknown_events(mut self) -> Self {
+        self.allow_unknown_events = true;
+        self
     }
 }
 
@@ -109,6 +133,7 @@ impl Policy {
         PolicyBuilder {
             default,
             rules: Vec::new(),
+            allow_unknown_events: false,
         }
     }
 
@@ -118,20 +143,14 @@ impl Policy {
             .enumerate()
             .map(|(i, rule)| rule.compile().map_err(|e| PolicyError::in_rule(i + 1, e)))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut deny = GlobSetBuilder::new();
-        for rule in rules.iter().filter(|r| r.action == Action::Deny) {
-            for pattern in &rule.events {
-                // Already parsed by `compile` above, so this cannot fail.
-                if let Ok(glob) = event_glob(pattern) {
-                    deny.add(glob);
-                }
-            }
-        }
-        let deny_patterns = deny
-            .build()
-            .map_err(|e| PolicyError::in_rule(0, e.to_string()))?;
+        let deny_patterns = compiled
+            .iter()
+            .filter(|r| r.rule.action == Action::Deny)
+            .map(|r| r.events.clone())
+            .collect();
         Ok(Policy {
             default,
+            sites: Sites::new(&compiled),
             rules: compiled,
             deny_patterns,
         })
@@ -159,6 +178,15 @@ impl Policy {
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
         let parsed: TomlPolicy =
             toml::from_str(text).map_err(|e| PolicyError::from_toml(e, text))?;
+        if parsed.unknown_events == UnknownEvents::Error {
+            for TomlRule(rule, spans) in &parsed.rule {
+                for (pattern, span) in rule.events.iter().zip(spans) {
+                    if let Some(why) = validate::unknown_pattern(pattern) {
+                        return Err(PolicyError::at(text, span.start, why));
+                    }
+                }
+            }
+        }
         // Every rule was compiled while parsing, so this only repeats the work.
         Policy::new(
             parsed.default,
@@ -185,6 +213,76 @@ impl Policy {
         self.rules.iter().map(|r| &r.rule)
     }
 
+    /// The events each rule can apply to, in rule order: every event of
+    /// [`audit_std::events::TABLE`] and of the program's
+    /// [`catalogue`](audit_core::catalogue) that one of the rule's patterns
+    /// matches (a class pattern: events that can be of that class), sorted.
+    /// What [`Policy::check`] prints.
+    ///
+    /// ```
+    /// let policy = audit_policy::Policy::from_toml(r#"
+    ///     default = "allow"
+    ///     [[rule]]
+    ///     action = "deny"
+    ///     events = ["@exec"]
+    /// "#)?;
+    /// assert_eq!(policy.coverage()[0], ["process.exec", "process.spawn"]);
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn coverage(&self) -> Vec<Vec<&'static str>> {
+        let mut known: Vec<&'static str> =
+            audit_std::events::TABLE.iter().map(|i| i.name).collect();
+        known.extend(audit_core::catalogue().map(|site| site.name()));
+        known.sort_unstable();
+        known.dedup();
+        self.rules
+            .iter()
+            .map(|rule| {
+                known
+                    .iter()
+                    .copied()
+                    .filter(|name| rule.events.may_match(name))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A report on the policy for a reviewer: the default, then each rule
+    /// on one line with the events it applies to. Nothing is installed.
+    ///
+    /// ```
+    /// let policy = audit_policy::Policy::from_toml(r#"
+    ///     default = "allow"
+    ///     [[rule]]
+    ///     action = "deny"
+    ///     events = ["@exec"]
+    ///     program = { not_in = ["git"] }
+    /// "#)?;
+    /// let report = policy.check();
+    /// assert!(report.contains("#1 deny @exec where program not_in [git]"), "{report}");
+    /// assert!(report.contains("applies to: process.exec, process.spawn"), "{report}");
+    /// # Ok::<(), audit_policy::PolicyError>(())
+    /// ```
+    pub fn check(&self) -> String {
+        let count = match self.rules.len() {
+            1 => "1 rule".to_owned(),
+            n => format!("{n} rules"),
+        };
+        let mut out = format!(
+            "{count}; default {} (events no rule matches)\n",
+            self.default
+        );
+        for (i, (rule, events)) in self.rules().zip(self.coverage()).enumerate() {
+            let events = if events.is_empty() {
+                "no event this program can raise".to_owned()
+            } else {
+                events.join(", ")
+            };
+            out.push_str(&format!("#{} {rule}\n    applies to: {events}\n", i + 1));
+        }
+        out
+    }
+
     /// Decides `event`: the first rule that matches it, or the default.
     ///
     /// ```
@@ -204,12 +302,29 @@ impl Policy {
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
     pub fn decide(&self, event: &Event<'_>) -> Decision<'_> {
-        match self
-            .rules
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.matches(event))
-        {
+        let found = match self.sites.of(event) {
+            // Only the rules whose patterns can match this audit point.
+            Some(candidates) => candidates.rules.iter().find_map(|&(index, by_name)| {
+                let rule = &self.rules[index as usize];
+                let scope = if by_name {
+                    Some(Scope::AllFiles)
+                } else {
+                    candidates
+                        .info
+                        .and_then(|info| rule.events.class_scope(info, event))
+                };
+                scope
+                    .filter(|&scope| rule.holds(event, candidates.info, scope))
+                    .map(|_| (index as usize, rule))
+            }),
+            // An event from no audit point of the catalogue: try every rule.
+            None => self
+                .rules
+                .iter()
+                .enumerate()
+                .find(|(_, r)| r.matches(event)),
+        };
+        match found {
             Some((index, rule)) => Decision {
                 action: rule.rule.action,
                 rule: Some((index, &rule.rule)),
@@ -232,7 +347,7 @@ impl Policy {
             Action::Deny => Interest::all(),
             Action::Allow => {
                 let deny = self.deny_patterns.clone();
-                Interest::predicate(move |site| deny.is_match(site.name()))
+                Interest::predicate(move |site| deny.iter().any(|p| p.may_match(site.name())))
             }
         }
     }

@@ -1,12 +1,15 @@
 //! Rules: an action, event-name patterns and argument conditions.
 
+use std::fmt;
+
 use audit_core::Event;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use audit_std::events::{self, Access, Classes, EventInfo};
 
 use crate::condition::{
     AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathPrefix, PortRange,
     ProgramSpec,
 };
+use crate::glob::Glob;
 use crate::Action;
 
 /// One rule of a [`Policy`](crate::Policy): an action, the events it applies
@@ -54,6 +57,48 @@ pub(crate) struct CondSpec {
     pub(crate) include: Vec<String>,
     pub(crate) exclude: Vec<String>,
     pub(crate) arg: Option<String>,
+}
+
+impl fmt::Display for Rule {
+    /// One line, as a reviewer reads it:
+    /// `deny @write where path not_under [/srv/work] ("writes stay in /srv/work")`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.action, self.events.join(", "))?;
+        let mut first = true;
+        let mut clause = |f: &mut fmt::Formatter<'_>, text: String| {
+            let lead = if first { " where" } else { " and" };
+            first = false;
+            write!(f, "{lead} {text}")
+        };
+        for (kind, spec) in ConditionKind::ALL.into_iter().zip(&self.conditions) {
+            let (inc, exc) = match kind {
+                ConditionKind::Path => ("under", "not_under"),
+                _ => ("in", "not_in"),
+            };
+            let of = spec
+                .arg
+                .as_ref()
+                .map(|a| format!(" (argument `{a}`)"))
+                .unwrap_or_default();
+            for (word, list) in [(inc, &spec.include), (exc, &spec.exclude)] {
+                if !list.is_empty() {
+                    clause(
+                        f,
+                        format!("{}{of} {word} [{}]", kind.key(), list.join(", ")),
+                    )?;
+                }
+            }
+        }
+        for (word, list) in [("any", &self.flags.any), ("none", &self.flags.none)] {
+            if !list.is_empty() {
+                clause(f, format!("flags {word} of [{}]", list.join(", ")))?;
+            }
+        }
+        if let Some(reason) = &self.reason {
+            write!(f, " ({reason:?})")?;
+        }
+        Ok(())
+    }
 }
 
 fn strings<I, S>(items: I) -> impl Iterator<Item = String>
@@ -241,11 +286,7 @@ impl Rule {
         if self.events.is_empty() {
             return Err("`events` must name at least one event pattern".into());
         }
-        let mut set = GlobSetBuilder::new();
-        for pattern in &self.events {
-            set.add(event_glob(pattern)?);
-        }
-        let events = set.build().map_err(|e| e.kind().to_string())?;
+        let events = EventPatterns::new(&self.events)?;
         let mut conditions = Vec::new();
         for (kind, spec) in ConditionKind::ALL.into_iter().zip(&self.conditions) {
             if let Some(condition) = compile_condition(kind, spec)? {
@@ -262,15 +303,109 @@ impl Rule {
     }
 }
 
-/// Parses an event-name pattern. `*` matches any characters, dots included.
-pub(crate) fn event_glob(pattern: &str) -> Result<globset::Glob, String> {
-    if pattern.is_empty() {
-        return Err("empty event pattern".into());
+/// The events a rule applies to: name globs and `@class` patterns.
+#[derive(Clone, Debug)]
+pub(crate) struct EventPatterns {
+    names: Vec<Glob>,
+    classes: Classes,
+}
+
+impl EventPatterns {
+    /// Parses `patterns`: `@write` (a class of
+    /// [`audit_std::events::Classes`]) or a glob over event names.
+    pub(crate) fn new(patterns: &[String]) -> Result<EventPatterns, String> {
+        let mut names = Vec::new();
+        let mut classes = Classes::NONE;
+        for pattern in patterns {
+            match pattern.strip_prefix('@') {
+                Some(class) => classes |= class_pattern(class)?,
+                None => names.push(event_glob(pattern)?),
+            }
+        }
+        Ok(EventPatterns { names, classes })
     }
-    GlobBuilder::new(pattern)
-        .literal_separator(false)
-        .build()
-        .map_err(|e| format!("invalid event pattern `{pattern}`: {}", e.kind()))
+
+    /// Whether `event` is one of these events. A class pattern matches the
+    /// event's classes in this occurrence (`@write` matches an `fs.open`
+    /// only when its flags write).
+    ///
+    /// `Some(scope)` when it is: the files the rule's path condition should
+    /// judge. An event matched only through `@write` (or `@read`) is judged
+    /// by the files it writes (or reads): `fs.copy`'s source is not written.
+    pub(crate) fn matches(&self, event: &Event<'_>) -> Option<Scope> {
+        if self.names.iter().any(|g| g.is_match(event.name())) {
+            return Some(Scope::AllFiles);
+        }
+        self.class_scope(events::info(event.name())?, event)
+    }
+
+    /// Whether some name pattern matches `name`.
+    pub(crate) fn matches_name(&self, name: &str) -> bool {
+        self.names.iter().any(|g| g.is_match(name))
+    }
+
+    /// Whether `event`, an event of `info`, is of one of these classes in
+    /// this occurrence, and if so which of its files a path condition judges.
+    pub(crate) fn class_scope(&self, info: &EventInfo, event: &Event<'_>) -> Option<Scope> {
+        if self.classes.is_empty() {
+            return None;
+        }
+        let common = info.classes_of(event).intersection(self.classes);
+        if common.is_empty() {
+            None
+        } else if common == Classes::WRITE {
+            Some(Scope::Only(Access::Write))
+        } else if common == Classes::READ {
+            Some(Scope::Only(Access::Read))
+        } else {
+            Some(Scope::AllFiles)
+        }
+    }
+
+    /// Whether some event raised at an audit point named `name` may match.
+    pub(crate) fn may_match(&self, name: &str) -> bool {
+        self.names.iter().any(|g| g.is_match(name))
+            || (!self.classes.is_empty()
+                && events::info(name)
+                    .is_some_and(|info| info.possible_classes().intersects(self.classes)))
+    }
+}
+
+/// Which files named by a matched event a path condition judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// Every file the event names.
+    AllFiles,
+    /// Only those it accesses so.
+    Only(Access),
+}
+
+/// Parses the class after `@`.
+fn class_pattern(name: &str) -> Result<Classes, String> {
+    Classes::from_name(name).ok_or_else(|| {
+        if let Some(close) = crate::validate::closest(name, Classes::names()) {
+            return format!("unknown event class `@{name}`: did you mean `@{close}`?");
+        }
+        let known: Vec<String> = Classes::names().map(|n| format!("`@{n}`")).collect();
+        format!(
+            "unknown event class `@{name}`: expected one of {}",
+            known.join(", ")
+        )
+    })
+}
+
+/// Checks one event pattern on its own: a known class after `@`, or a glob
+/// that parses.
+pub(crate) fn check_event_pattern(pattern: &str) -> Result<(), String> {
+    match pattern.strip_prefix('@') {
+        Some(class) => class_pattern(class).map(drop),
+        None => event_glob(pattern).map(drop),
+    }
+}
+
+/// Parses an event-name pattern. `*` matches any characters, dots included.
+pub(crate) fn event_glob(pattern: &str) -> Result<Glob, String> {
+    Glob::new(pattern, "event pattern", false)
 }
 
 fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Condition>, String> {
@@ -338,18 +473,25 @@ pub(crate) fn check_flag_name(name: &str) -> Result<(), String> {
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
-    pub(crate) events: GlobSet,
+    pub(crate) events: EventPatterns,
     conditions: Vec<Condition>,
     flags: Option<Flags>,
 }
 
 impl CompiledRule {
     pub(crate) fn matches(&self, event: &Event<'_>) -> bool {
-        self.events.is_match(event.name())
-            && self
-                .conditions
-                .iter()
-                .all(|c| c.holds(event, self.rule.action))
+        match self.events.matches(event) {
+            Some(scope) => self.holds(event, events::info(event.name()), scope),
+            None => false,
+        }
+    }
+
+    /// Whether every condition holds for `event` (an event of `info`, when
+    /// the table knows it), whose files in `scope` a path condition judges.
+    pub(crate) fn holds(&self, event: &Event<'_>, info: Option<&EventInfo>, scope: Scope) -> bool {
+        self.conditions
+            .iter()
+            .all(|c| c.holds(event, info, self.rule.action, scope))
             && self
                 .flags
                 .as_ref()

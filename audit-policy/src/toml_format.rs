@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
 use crate::condition::{AddressRange, HostPattern, Item, PathPrefix, PortRange, ProgramSpec};
-use crate::rule::{check_flag_name, event_glob, CondSpec, FlagSpec, Rule};
+use crate::rule::{check_event_pattern, check_flag_name, CondSpec, FlagSpec, Rule};
 use crate::Action;
 
 #[derive(Deserialize)]
@@ -16,16 +16,35 @@ use crate::Action;
 pub(crate) struct TomlPolicy {
     pub(crate) default: Action,
     #[serde(default)]
+    pub(crate) unknown_events: UnknownEvents,
+    #[serde(default)]
     pub(crate) rule: Vec<TomlRule>,
 }
 
-/// A rule, checked as a whole once its fields have parsed.
-pub(crate) struct TomlRule(pub(crate) Rule);
+/// What to do with an event pattern that matches no event the program can
+/// raise: the `unknown_events` key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum UnknownEvents {
+    /// Refuse the policy (the default): such a pattern is usually a typo.
+    #[default]
+    Error,
+    /// Accept it: the policy is shared with programs that raise it.
+    Allow,
+}
+
+/// A rule, checked as a whole once its fields have parsed, with where each
+/// of its event patterns is in the text.
+pub(crate) struct TomlRule(pub(crate) Rule, pub(crate) Vec<std::ops::Range<usize>>);
 
 impl<'de> Deserialize<'de> for TomlRule {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let fields = RuleFields::deserialize(deserializer)?;
-        let mut rule = Rule::new(fields.action, fields.events.into_iter().map(|c| c.text));
+        let spans = fields.events.iter().map(|c| c.span()).collect();
+        let mut rule = Rule::new(
+            fields.action,
+            fields.events.into_iter().map(|c| c.into_inner().text),
+        );
         rule.reason = fields.reason;
         let conds = [
             fields.path.map(CondFields::from).map(CondFields::into_spec),
@@ -51,7 +70,7 @@ impl<'de> Deserialize<'de> for TomlRule {
         // Everything left to check spans the whole rule (an empty `events`, a
         // condition with neither list): report it at the rule.
         rule.compile().map_err(de::Error::custom)?;
-        Ok(TomlRule(rule))
+        Ok(TomlRule(rule, spans))
     }
 }
 
@@ -59,7 +78,7 @@ impl<'de> Deserialize<'de> for TomlRule {
 #[serde(deny_unknown_fields)]
 struct RuleFields {
     action: Action,
-    events: Vec<Checked<EventPattern>>,
+    events: Vec<toml::Spanned<Checked<EventPattern>>>,
     #[serde(default)]
     reason: Option<String>,
     #[serde(default)]
@@ -181,7 +200,7 @@ trait Checker {
 
 impl Checker for EventPattern {
     fn check_text(text: &str) -> Result<(), String> {
-        event_glob(text).map(drop)
+        check_event_pattern(text)
     }
 }
 

@@ -82,7 +82,7 @@ fn the_error_names_the_event_and_rule() {
     let p = build(
         Action::Allow,
         [
-            Rule::allow(["x.*"]),
+            Rule::allow(["fs.read_dir"]),
             Rule::deny(["net.connect", "net.send_to"])
                 .address_not_in(["127.0.0.0/8", "::1/128"])
                 .reason("only loopback"),

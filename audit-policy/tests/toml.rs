@@ -340,3 +340,76 @@ fn builder_errors_name_the_rule() {
         .unwrap_err();
     assert_eq!(err.rule(), Some(1));
 }
+
+#[test]
+fn patterns_that_match_no_event_are_errors_with_a_suggestion() {
+    if !audit_core::ENABLED {
+        return; // the program's own events are unknown then: not checked
+    }
+    bad(
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"fs.copy\", \"fs.opne\"]\n",
+        4,
+        "event pattern `fs.opne` matches no event this program can raise: did you mean `fs.open`?",
+    );
+    bad(
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"netz.*\"]\n",
+        4,
+        "event pattern `netz.*` matches no event this program can raise",
+    );
+    bad(
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"@wirte\"]\n",
+        4,
+        "unknown event class `@wirte`: did you mean `@write`?",
+    );
+    // The column is the pattern's.
+    let err = Policy::from_toml(
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"fs.copy\", \"fs.opne\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!((err.line(), err.column()), (Some(4), Some(22)), "{err}");
+    // Shared policies may opt out, in TOML and in code.
+    let shared = "default = \"allow\"\nunknown_events = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"billing.refund\"]\n";
+    assert_eq!(Policy::from_toml(shared).unwrap().rules().len(), 1);
+    let err = Policy::builder(Action::Allow)
+        .rule(audit_policy::Rule::deny(["billing.refund"]))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.rule(), Some(1));
+    Policy::builder(Action::Allow)
+        .rule(audit_policy::Rule::deny(["billing.refund"]))
+        .allow_unknown_events()
+        .build()
+        .unwrap();
+    // The program's own audit points are known.
+    fn refund() -> Result<(), audit_core::AuditError> {
+        audit_core::audit!("billing.refund_issued")
+    }
+    let _ = refund;
+    Policy::from_toml(
+        "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"billing.*\"]\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn check_lists_each_rule_with_the_events_it_applies_to() {
+    let policy = Policy::from_toml(
+        "default = \"deny\"\n[[rule]]\naction = \"allow\"\nevents = [\"@write\", \"net.bind\"]\npath = { under = ['/srv/work'] }\nreason = \"work dir\"\n",
+    )
+    .unwrap();
+    let report = policy.check();
+    assert!(
+        report.starts_with("1 rule; default deny (events no rule matches)\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("#1 allow @write, net.bind where path under [/srv/work] (\"work dir\")\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("applies to: fs.chown, fs.copy,"),
+        "{report}"
+    );
+    assert!(report.contains("net.bind, net.unix_bind"), "{report}");
+    assert!(!report.contains("fs.read_dir"), "{report}");
+}

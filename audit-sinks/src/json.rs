@@ -108,7 +108,7 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     }
 
     /// A handle reading the failure count, to keep once the sink has been
-    /// moved into [`add_hook`](audit_core::add_hook).
+    /// moved into [`install_hook`](audit_core::install_hook).
     ///
     /// ```
     /// use audit_sinks::JsonLines;

@@ -1,9 +1,10 @@
 //! Ready-made audit hooks: a JSON-lines log and a bridge to `tracing`.
 //!
 //! Both sinks are [`Hook`](audit_core::Hook)s: install them with
-//! [`audit_core::add_hook`] at start-up (or try them in a test with
-//! [`audit_core::testing::capture_with`]). Each sits behind a feature so that
-//! a program pays only for the one it uses.
+//! [`audit_core::install_hook`] at start-up (or try them in a test with
+//! [`audit_core::testing::capture_with_hook`]); `add_hook` is for
+//! closures. Each sits behind a feature so that a program pays only for the
+//! one it uses.
 //!
 //! | feature | sink | for |
 //! |---|---|---|

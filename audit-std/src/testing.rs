@@ -70,7 +70,12 @@
 //!
 //! # Writes
 //!
-//! These events count as writes, with the paths judged:
+//! An event counts as a write when its classes in
+//! [`events::TABLE`](crate::events::TABLE) include
+//! [`Classes::WRITE`](crate::events::Classes::WRITE) (for `fs.open`: when its
+//! effective flags write, append, truncate or create); the files judged are
+//! its arguments of [`Access::Write`](crate::events::Access::Write). The
+//! same table drives `audit-policy`'s `@write`, so the two cannot disagree:
 //!
 //! | event | judged |
 //! |---|---|
@@ -78,30 +83,43 @@
 //! | `fs.create_dir`, `fs.remove_file`, `fs.remove_dir`, `fs.remove_dir_all` | `path` |
 //! | `fs.rename` | `from` and `to` |
 //! | `fs.copy` | `to` |
-//! | `fs.hard_link`, `fs.symlink` | `link` (the new name) |
-//! | `fs.set_permissions`, `fs.chown` | `path`, or the open file |
-//! | `fs.set_len`, `fs.set_times` | the open file |
+//! | `fs.hard_link` | `original` and `link` (the file becomes writable through the new name) |
+//! | `fs.symlink` | `link` (the new name) |
+//! | `fs.set_permissions`, `fs.set_len`, `fs.set_times`, `fs.chown` | `path`, or the open file |
 //! | `net.unix_bind` with a path | `path` (binding creates the socket file) |
 //!
 //! Reading, listing, `fs.metadata`, locks, `fs.set_current_dir` and
 //! `fs.chroot` are not writes.
 //!
-//! Paths are compared **lexically**, as rules on paths usually are:
-//! a relative path is made absolute against the current directory *at the
-//! time of the operation*, and `.` and `..` are resolved without touching
-//! the filesystem, so `dir/../elsewhere` is outside `dir`. Symbolic links
-//! are **not** followed: a link inside the directory that points outside is
-//! judged by its own path (the write is accepted). The directory itself is
+//! Each file is judged in **two forms**, and must be under the directory in
+//! both ([`Operand`](crate::events::Operand)):
+//! - **as written**: made absolute against the current directory *at the
+//!   time of the operation*, `.` and `..` resolved as text, so
+//!   `dir/../elsewhere` is outside `dir`;
+//! - **as the kernel will reach it**: every symbolic link in the part of the
+//!   path that exists followed (a relative link target read against the
+//!   link's own directory), and the last component too when the operation
+//!   follows it (an open does, a removal or a rename does not). A link
+//!   inside the directory that points outside makes writes through it
+//!   outside.
+//!
+//! A form that cannot be known (links that loop, a relative path when the
+//! current directory is gone) counts as outside. The directory itself is
 //! accepted in two spellings: as given (made absolute when the check is
 //! built) and canonical (with its own symbolic links resolved, e.g.
 //! `/private/var/...` for a macOS temporary directory). Comparisons are
 //! component-wise: `/tmp/a` does not cover `/tmp/ab`.
 //!
 //! An operation on an already open file (`File::set_len`,
-//! `File::set_permissions`, ...) carries a descriptor, not a path. On Linux
-//! and Android the helper reads the file's path from `/proc/self/fd` while
-//! the file is open (that path is canonical); elsewhere the path cannot be
-//! found, and such an operation counts as a write outside the directory.
+//! `File::set_permissions`, ...) is judged by the file's path, read from
+//! `/proc/self/fd` on Linux and Android while the file is open; elsewhere,
+//! or for a deleted file, the path cannot be known, and such an operation
+//! counts as a write outside the directory.
+//!
+//! The check runs when the operation is about to start. Whatever changes
+//! the filesystem in between (another thread or process swapping a link
+//! in) is not seen: see [`audit_core::docs::limitations`] for what does
+//! contain a process.
 
 mod judge;
 
@@ -172,7 +190,7 @@ pub fn assert_no_network_except_loopback<R>(f: impl FnOnce() -> R) -> R {
 /// `dir`. Returns `f`'s result.
 ///
 /// See [Writes](self#writes) for which operations count and how paths are
-/// compared (lexically, without following symbolic links). A relative `dir`
+/// compared (as written and as the kernel will reach them). A relative `dir`
 /// is taken against the current directory when the helper starts.
 ///
 /// ```

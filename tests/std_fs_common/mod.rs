@@ -35,6 +35,25 @@ pub fn fd_of(f: &impl std::os::fd::AsRawFd) -> i64 {
     i64::from(f.as_raw_fd())
 }
 
+/// The `path` an event on an open file reports for the file at `path`: its
+/// canonical path where the platform tells an open file's path (Linux,
+/// Android), else `None`.
+pub fn open_file_path(path: &StdPath) -> Option<std::path::PathBuf> {
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        Some(std::fs::canonicalize(path).expect("canonicalize"))
+    } else {
+        None
+    }
+}
+
+/// What the `path` argument must be: that path, or `None` (absent).
+pub fn path_or_absent(path: &Option<std::path::PathBuf>) -> Expect<'_> {
+    match path {
+        Some(path) => Expect::Path(path),
+        None => Expect::Absent,
+    }
+}
+
 fn matches(value: &OwnedValue, expect: Expect<'_>) -> bool {
     match expect {
         Expect::Path(p) => value.as_path() == Some(p),

@@ -10,6 +10,35 @@
 //! obviously bad operations in code that cooperates; containment of untrusted
 //! code needs the operating system's mechanisms.
 //!
+//! Precisely, even for code that goes only through audit points:
+//!
+//! - **The check and the use can race.** A hook judges a path when the
+//!   operation is about to start; the kernel resolves it again a moment
+//!   later. A symbolic link swapped in between (by another thread, another
+//!   process, or anything that can write to a directory on the path) sends
+//!   the operation somewhere the hook never judged. `audit_std::testing` and
+//!   `audit-policy` judge both the path as written and the file it reaches
+//!   through the links that exist *at check time*; nothing in user space can
+//!   close the window after that.
+//! - **Open files are not re-audited.** Reads and writes on an open
+//!   descriptor, memory maps, and descriptors received from elsewhere
+//!   (inherited, passed over a Unix socket) raise nothing. Operations on an
+//!   open file (`set_len`, `set_permissions`, ...) are judged by the path the
+//!   kernel reports for it, which can be unknown (then rules fail closed).
+//! - **Names the path does not show.** A hard link made before the program
+//!   ran, a bind mount or a mount namespace can make a path inside a
+//!   directory name a file that also lives outside it; no path rule sees that.
+//! - **Child processes** are judged when they start (`process.spawn`), not
+//!   for what they do.
+//!
+//! What does contain a process: `openat2(2)` with `RESOLVE_BENEATH` or
+//! `RESOLVE_IN_ROOT` (the kernel refuses to leave a directory while
+//! resolving, with no race), capability-style directory handles built on it
+//! (the `cap-std` crate), Landlock (an unprivileged Linux sandbox over
+//! filesystem and network access), seccomp filters, namespaces and
+//! containers, and mandatory access control (SELinux, AppArmor). Use hooks
+//! to see and to refuse early, and those to contain.
+//!
 //! # Events raised inside hooks are not audited
 //!
 //! While a thread runs a hook, audit points on that thread succeed without

@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use audit_core::audit;
 
-use super::{raw_handle, OpenOptions};
+use super::{OpenOptions, Target};
 use crate::events;
 
 /// An object providing access to an open file on the filesystem.
@@ -110,14 +110,15 @@ impl File {
 
     /// Acquires an exclusive lock on the file, blocking until it can.
     ///
-    /// Raises [`events::fs::LOCK`] with `(fd, shared = false, blocking = true)`
+    /// Raises [`events::fs::LOCK`] with `(path, fd, shared = false, blocking = true)`
     /// before the call.
     ///
     /// Wrapper for [`std::fs::File::lock`].
     pub fn lock(&self) -> io::Result<()> {
         audit!(
             events::fs::LOCK,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             shared = false,
             blocking = true
         )?;
@@ -126,14 +127,15 @@ impl File {
 
     /// Acquires a shared (non-exclusive) lock on the file, blocking until it can.
     ///
-    /// Raises [`events::fs::LOCK`] with `(fd, shared = true, blocking = true)`
+    /// Raises [`events::fs::LOCK`] with `(path, fd, shared = true, blocking = true)`
     /// before the call.
     ///
     /// Wrapper for [`std::fs::File::lock_shared`].
     pub fn lock_shared(&self) -> io::Result<()> {
         audit!(
             events::fs::LOCK,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             shared = true,
             blocking = true
         )?;
@@ -142,15 +144,16 @@ impl File {
 
     /// Tries to acquire an exclusive lock on the file, without blocking.
     ///
-    /// Raises [`events::fs::LOCK`] with `(fd, shared = false, blocking =
-    /// false)` before the call; a veto is `TryLockError::Error` holding a
+    /// Raises [`events::fs::LOCK`] with `(path, fd, shared = false,
+    /// blocking = false)` before the call; a veto is `TryLockError::Error` holding a
     /// `PermissionDenied` error.
     ///
     /// Wrapper for [`std::fs::File::try_lock`].
     pub fn try_lock(&self) -> Result<(), TryLockError> {
         audit!(
             events::fs::LOCK,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             shared = false,
             blocking = false
         )
@@ -160,15 +163,16 @@ impl File {
 
     /// Tries to acquire a shared lock on the file, without blocking.
     ///
-    /// Raises [`events::fs::LOCK`] with `(fd, shared = true, blocking =
-    /// false)` before the call; a veto is `TryLockError::Error` holding a
+    /// Raises [`events::fs::LOCK`] with `(path, fd, shared = true,
+    /// blocking = false)` before the call; a veto is `TryLockError::Error` holding a
     /// `PermissionDenied` error.
     ///
     /// Wrapper for [`std::fs::File::try_lock_shared`].
     pub fn try_lock_shared(&self) -> Result<(), TryLockError> {
         audit!(
             events::fs::LOCK,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             shared = true,
             blocking = false
         )
@@ -178,23 +182,28 @@ impl File {
 
     /// Releases all locks on the file.
     ///
-    /// Raises [`events::fs::UNLOCK`] with `(fd)` before the call.
+    /// Raises [`events::fs::UNLOCK`] with `(path, fd)` before the call.
     ///
     /// Wrapper for [`std::fs::File::unlock`].
     pub fn unlock(&self) -> io::Result<()> {
-        audit!(events::fs::UNLOCK, fd = raw_handle(&self.inner))?;
+        audit!(
+            events::fs::UNLOCK,
+            path = self.target().path(),
+            fd = self.target().fd()
+        )?;
         self.inner.unlock()
     }
 
     /// Truncates or extends the underlying file to `size` bytes.
     ///
-    /// Raises [`events::fs::SET_LEN`] with `(fd, len)` before the call.
+    /// Raises [`events::fs::SET_LEN`] with `(path, fd, len)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_len`].
     pub fn set_len(&self, size: u64) -> io::Result<()> {
         audit!(
             events::fs::SET_LEN,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             len = size
         )?;
         self.inner.set_len(size)
@@ -202,12 +211,12 @@ impl File {
 
     /// Queries metadata about the underlying file.
     ///
-    /// Raises [`events::fs::METADATA`] with `(path = None, fd, follow_symlinks
-    /// = true)` before the call.
+    /// Raises [`events::fs::METADATA`] with `(path, fd, follow_symlinks =
+    /// true)` before the call.
     ///
     /// Wrapper for [`std::fs::File::metadata`].
     pub fn metadata(&self) -> io::Result<Metadata> {
-        super::audit_metadata(None, Some(raw_handle(&self.inner)), true)?;
+        super::audit_metadata(self.target(), true)?;
         self.inner.metadata()
     }
 
@@ -223,24 +232,25 @@ impl File {
 
     /// Changes the permissions on the underlying file.
     ///
-    /// Raises [`events::fs::SET_PERMISSIONS`] with `(path = None, fd, mode,
+    /// Raises [`events::fs::SET_PERMISSIONS`] with `(path, fd, mode,
     /// readonly)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_permissions`].
     pub fn set_permissions(&self, perm: Permissions) -> io::Result<()> {
-        super::audit_set_permissions(None, Some(raw_handle(&self.inner)), &perm)?;
+        super::audit_set_permissions(self.target(), &perm)?;
         self.inner.set_permissions(perm)
     }
 
     /// Changes the timestamps of the underlying file.
     ///
-    /// Raises [`events::fs::SET_TIMES`] with `(fd, times)` before the call.
+    /// Raises [`events::fs::SET_TIMES`] with `(path, fd, times)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_times`].
     pub fn set_times(&self, times: FileTimes) -> io::Result<()> {
         audit!(
             events::fs::SET_TIMES,
-            fd = raw_handle(&self.inner),
+            path = self.target().path(),
+            fd = self.target().fd(),
             times = audit_core::debug(&times)
         )?;
         self.inner.set_times(times)
@@ -248,12 +258,20 @@ impl File {
 
     /// Changes the modification time of the underlying file.
     ///
-    /// Raises [`events::fs::SET_TIMES`] with `(fd, times)` before the call,
+    /// Raises [`events::fs::SET_TIMES`] with `(path, fd, times)` before the call,
     /// as `std` implements it with [`set_times`](Self::set_times).
     ///
     /// Wrapper for [`std::fs::File::set_modified`].
     pub fn set_modified(&self, time: SystemTime) -> io::Result<()> {
         self.set_times(FileTimes::new().set_modified(time))
+    }
+}
+
+impl File {
+    /// This file, as the `path` and `fd` of the events raised on it.
+    #[inline]
+    fn target(&self) -> Target<'_> {
+        Target::File(&self.inner)
     }
 }
 

@@ -55,18 +55,25 @@
 //! | `fs.hard_link` | `original, link` | [`hard_link`] | `os.link` |
 //! | `fs.symlink` | `original, link` | [`soft_link`], [`os::unix::fs::symlink`](crate::os::unix::fs::symlink) | `os.symlink` |
 //! | `fs.set_permissions` | `path, fd, mode, readonly` | [`set_permissions`], [`File::set_permissions`] | `os.chmod` |
-//! | `fs.set_len` | `fd, len` | [`File::set_len`] | `os.truncate` |
-//! | `fs.set_times` | `fd, times` | [`File::set_times`], [`File::set_modified`] | `os.utime` |
-//! | `fs.lock` | `fd, shared, blocking` | [`File::lock`], [`File::lock_shared`], [`File::try_lock`], [`File::try_lock_shared`] | `fcntl.flock` |
-//! | `fs.unlock` | `fd` | [`File::unlock`] | `fcntl.flock` |
+//! | `fs.set_len` | `path, fd, len` | [`File::set_len`] | `os.truncate` |
+//! | `fs.set_times` | `path, fd, times` | [`File::set_times`], [`File::set_modified`] | `os.utime` |
+//! | `fs.lock` | `path, fd, shared, blocking` | [`File::lock`], [`File::lock_shared`], [`File::try_lock`], [`File::try_lock_shared`] | `fcntl.flock` |
+//! | `fs.unlock` | `path, fd` | [`File::unlock`] | `fcntl.flock` |
 //! | `fs.chown` | `path, fd, uid, gid, follow_symlinks` | [`os::unix::fs::chown`](crate::os::unix::fs::chown), [`fchown`](crate::os::unix::fs::fchown), [`lchown`](crate::os::unix::fs::lchown) | `os.chown` |
 //! | `fs.chroot` | `path` | [`os::unix::fs::chroot`](crate::os::unix::fs::chroot) | none |
 //! | `fs.set_current_dir` | `path` | [`env::set_current_dir`](crate::env::set_current_dir) | `os.chdir` |
 //!
 //! `path`, `from`, `to`, `original` and `link` are paths as the caller gave
-//! them (not canonicalized); `fd` is the raw descriptor of an open file; an
-//! event that exists both for a path and for an open file carries both
-//! arguments, one of them `None`.
+//! them (not canonicalized). An event on an open file carries `fd`, its raw
+//! descriptor, and `path`, the file's own canonical path as the kernel names
+//! it, or `None` when that cannot be known, which a hook must treat as an
+//! unknown file (see [`events::fs`](crate::events::fs#argument-conventions));
+//! raised for a path, the same event has `fd = None`.
+//!
+//! `fs.open`'s booleans are the effective access, with
+//! `OpenOptionsExt::custom_flags` folded in: `custom_flags(O_TRUNC)` on a
+//! read-only open reports `truncate` and `write` (see
+//! [`events::fs::OPEN`]).
 //!
 //! ## Compound operations
 //!
@@ -76,7 +83,8 @@
 //! - [`read`], [`read_to_string`] and [`write`](write()) are, in `std`, an open followed
 //!   by reads or writes; they raise `fs.open` with the flags `std` opens with
 //!   (read-only; write + create + truncate). A policy on `fs.open` therefore
-//!   covers every way of opening a file.
+//!   covers every way this module opens a file, except [`copy`]'s (next
+//!   item).
 //! - [`copy`] raises `fs.copy` with both paths (not two `fs.open`s): `std`
 //!   also copies the permissions and may clone or splice the data in the
 //!   kernel, so it is one operation, like CPython's `shutil.copyfile`. A
@@ -209,6 +217,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -261,28 +270,118 @@ pub(crate) fn permissions_mode(perm: &Permissions) -> Option<u32> {
     }
 }
 
+/// What an `fs.*` event that exists for paths and for open files acts on.
+///
+/// Its [`path`](Target::path) and [`fd`](Target::fd) are the event's `path`
+/// and `fd` arguments. They are only called from the arguments of `audit!`,
+/// which are evaluated when some hook will see the event: with no hook, the
+/// descriptor's path is never looked up.
+#[derive(Clone, Copy)]
+pub(crate) enum Target<'a> {
+    /// A path, as the caller gave it.
+    Path(&'a Path),
+    /// An open file.
+    File(&'a std::fs::File),
+    /// An open file given as a descriptor (`fchown`).
+    #[cfg(unix)]
+    Fd(std::os::fd::BorrowedFd<'a>),
+}
+
+impl Target<'_> {
+    /// The `path` argument: the path given, or the open file's own path, or
+    /// `None` when the open file's path cannot be known (see
+    /// [`open_file_path`]).
+    pub(crate) fn path(&self) -> Option<Cow<'_, Path>> {
+        match *self {
+            Target::Path(path) => Some(Cow::Borrowed(path)),
+            Target::File(file) => open_file_path(file).map(Cow::Owned),
+            // `fstat` needs a `File`: a duplicate of the descriptor is one,
+            // open on the same file.
+            #[cfg(unix)]
+            Target::Fd(fd) => {
+                let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
+                open_file_path(&file).map(Cow::Owned)
+            }
+        }
+    }
+
+    /// The `fd` argument: `None` for a path.
+    pub(crate) fn fd(&self) -> Option<i64> {
+        match *self {
+            Target::Path(_) => None,
+            Target::File(file) => Some(raw_handle(file)),
+            #[cfg(unix)]
+            Target::Fd(fd) => Some(i64::from(std::os::fd::AsRawFd::as_raw_fd(&fd))),
+        }
+    }
+}
+
+/// The path of the open file `file`, as the kernel names it, or `None`
+/// when it cannot be known.
+///
+/// Read from `/proc/thread-self/fd/N` (the calling thread's own descriptor
+/// table, which `unshare(CLONE_FILES)` can set apart from the process's;
+/// `/proc/self/fd/N` on kernels before 3.17). Unknown: `/proc` is not
+/// mounted; the descriptor is not a file with a name (`pipe:[..]`,
+/// `socket:[..]`, `anon_inode:..`: the link text is not absolute); the file
+/// was deleted (the text ends in ` (deleted)`, which a file may also be
+/// named: refused too); or the name does not reach this very file (replaced
+/// since it was opened, outside the root after a `chroot`, in another mount
+/// namespace): the name's `lstat` must give the device and inode that
+/// `fstat` gives for the descriptor.
+///
+/// Uses `std`'s own functions, which raise nothing.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub(crate) fn open_file_path(file: &std::fs::File) -> Option<PathBuf> {
+    use std::os::fd::AsRawFd;
+
+    let fd = file.as_raw_fd();
+    let path = std::fs::read_link(format!("/proc/thread-self/fd/{fd}"))
+        .or_else(|_| std::fs::read_link(format!("/proc/self/fd/{fd}")))
+        .ok()?;
+    names_the_file(file, path)
+}
+
+/// `path` if it is the name of the file `file` is open on: absolute, not a
+/// deleted file's text, and reaching the same device and inode.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn names_the_file(file: &std::fs::File, path: PathBuf) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+
+    let text = path.as_os_str().as_encoded_bytes();
+    if !text.starts_with(b"/") || text.ends_with(b" (deleted)") {
+        return None;
+    }
+    let open = file.metadata().ok()?;
+    let named = std::fs::symlink_metadata(&path).ok()?;
+    (open.dev() == named.dev() && open.ino() == named.ino()).then_some(path)
+}
+
+/// The path of the open file `file`: this platform does not tell it.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn open_file_path(_file: &std::fs::File) -> Option<PathBuf> {
+    None
+}
+
 /// Raises `fs.metadata` for a path or an open file.
 #[inline]
-pub(crate) fn audit_metadata(
-    path: Option<&Path>,
-    fd: Option<i64>,
-    follow_symlinks: bool,
-) -> io::Result<()> {
-    audit!(events::fs::METADATA, path, fd, follow_symlinks)?;
+pub(crate) fn audit_metadata(target: Target<'_>, follow_symlinks: bool) -> io::Result<()> {
+    audit!(
+        events::fs::METADATA,
+        path = target.path(),
+        fd = target.fd(),
+        follow_symlinks
+    )?;
     Ok(())
 }
 
 /// Raises `fs.set_permissions` for a path or an open file.
 #[inline]
-pub(crate) fn audit_set_permissions(
-    path: Option<&Path>,
-    fd: Option<i64>,
-    perm: &Permissions,
-) -> io::Result<()> {
+pub(crate) fn audit_set_permissions(target: Target<'_>, perm: &Permissions) -> io::Result<()> {
     audit!(
         events::fs::SET_PERMISSIONS,
-        path,
-        fd,
+        path = target.path(),
+        fd = target.fd(),
         mode = permissions_mode(perm),
         readonly = perm.readonly()
     )?;
@@ -425,7 +524,7 @@ pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
 /// Wrapper for [`std::fs::metadata`].
 pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
     let path = path.as_ref();
-    audit_metadata(Some(path), None, true)?;
+    audit_metadata(Target::Path(path), true)?;
     std::fs::metadata(path)
 }
 
@@ -437,7 +536,7 @@ pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
 /// Wrapper for [`std::fs::symlink_metadata`].
 pub fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
     let path = path.as_ref();
-    audit_metadata(Some(path), None, false)?;
+    audit_metadata(Target::Path(path), false)?;
     std::fs::symlink_metadata(path)
 }
 
@@ -449,7 +548,7 @@ pub fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
 /// Wrapper for [`std::fs::exists`].
 pub fn exists<P: AsRef<Path>>(path: P) -> io::Result<bool> {
     let path = path.as_ref();
-    audit_metadata(Some(path), None, true)?;
+    audit_metadata(Target::Path(path), true)?;
     std::fs::exists(path)
 }
 
@@ -518,6 +617,33 @@ pub(crate) fn audit_symlink(original: &Path, link: &Path) -> io::Result<()> {
 /// Wrapper for [`std::fs::set_permissions`].
 pub fn set_permissions<P: AsRef<Path>>(path: P, perm: Permissions) -> io::Result<()> {
     let path = path.as_ref();
-    audit_set_permissions(Some(path), None, &perm)?;
+    audit_set_permissions(Target::Path(path), &perm)?;
     std::fs::set_permissions(path, perm)
+}
+
+#[cfg(all(test, any(target_os = "linux", target_os = "android")))]
+mod tests {
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_name_must_reach_the_descriptors_own_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let (a, b) = (a.canonicalize().unwrap(), b.canonicalize().unwrap());
+        let file = std::fs::File::open(&a).unwrap();
+        assert_eq!(super::open_file_path(&file), Some(a.clone()));
+        assert_eq!(super::names_the_file(&file, a.clone()), Some(a.clone()));
+        // Absolute and live, but another file (as after a `chroot`, or a
+        // name replaced between the two looks): unknown.
+        assert_eq!(super::names_the_file(&file, b), None);
+        assert_eq!(super::names_the_file(&file, a.join("missing")), None);
+        assert_eq!(super::names_the_file(&file, PathBuf::from("a")), None);
+        // The same file through a symbolic link: refused, the name must be
+        // the file's own.
+        let link = dir.path().canonicalize().unwrap().join("link");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        assert_eq!(super::names_the_file(&file, link), None);
+    }
 }

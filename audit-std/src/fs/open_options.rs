@@ -12,7 +12,10 @@ use crate::events;
 /// Options and flags which can be used to configure how a file is opened.
 ///
 /// Opening raises [`events::fs::OPEN`] with `(path, read, write, append,
-/// truncate, create, create_new, mode, custom_flags)` before the call.
+/// truncate, create, create_new, mode, custom_flags)` before the call. The
+/// booleans are the effective access, with `custom_flags` folded in
+/// (`custom_flags(O_CREAT)` reports `create`); [`events::fs::OPEN`] has the
+/// mapping.
 ///
 /// Wrapper for [`std::fs::OpenOptions`]. It keeps a copy of the flags it was
 /// given, so the event can report them.
@@ -71,19 +74,138 @@ impl OpenFlags {
     };
 }
 
+/// What an open does, as the booleans of `fs.open` report it: derived from
+/// the flags `open(2)` receives, not only from the builder methods that were
+/// called. [`crate::events::fs::OPEN`] documents the mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Effective {
+    pub(crate) read: bool,
+    pub(crate) write: bool,
+    pub(crate) append: bool,
+    pub(crate) truncate: bool,
+    pub(crate) create: bool,
+    pub(crate) create_new: bool,
+}
+
+impl OpenFlags {
+    /// The effective access of an open with these flags.
+    ///
+    /// Only called from the arguments of `audit!`, so it runs when some hook
+    /// will see the event, never on the no-hook path.
+    #[inline]
+    pub(crate) fn effective(&self) -> Effective {
+        #[cfg(unix)]
+        {
+            effective_unix(self)
+        }
+        #[cfg(not(unix))]
+        {
+            // No custom flags exist here: the builder says it all.
+            let write = self.write || self.append;
+            Effective {
+                read: self.read,
+                write: write || self.truncate || self.create || self.create_new,
+                append: self.append,
+                truncate: self.truncate,
+                create: self.create || self.create_new,
+                create_new: self.create_new,
+            }
+        }
+    }
+}
+
+/// The flags word `std` passes to `open(2)`, rebuilt the way `std` builds it
+/// (`library/std/src/sys/fs/unix.rs`, `File::open_c`): the access mode from
+/// `read`/`write`/`append`, the creation mode from `create`/`truncate`/
+/// `create_new`, and `custom_flags` with its access-mode bits (`O_ACCMODE`)
+/// cleared, then read back into booleans.
+///
+/// Where `std` refuses the builder's combination before calling the kernel
+/// (no access mode at all; create or truncate without write or append), the
+/// booleans still say what was asked for: the open fails with no effect.
+#[cfg(unix)]
+#[inline]
+fn effective_unix(flags: &OpenFlags) -> Effective {
+    use libc::{O_APPEND, O_CREAT, O_EXCL, O_TRUNC};
+
+    // `std` keeps only these from the builder: the access mode (read, write,
+    // append) and one creation mode, where `create_new` wins over `create`
+    // and `truncate` (it opens with O_CREAT | O_EXCL alone).
+    let mut os = 0;
+    if flags.append {
+        os |= O_APPEND;
+    }
+    os |= match (flags.create, flags.truncate, flags.create_new) {
+        (_, _, true) => O_CREAT | O_EXCL,
+        (true, true, false) => O_CREAT | O_TRUNC,
+        (true, false, false) => O_CREAT,
+        (false, true, false) => O_TRUNC,
+        (false, false, false) => 0,
+    };
+    // `std` clears the access-mode bits of the custom flags, so
+    // `custom_flags(O_RDWR)` grants no write access. (On musl, O_ACCMODE
+    // also holds O_PATH, which `std` therefore never passes.)
+    os |= flags.custom_flags & !libc::O_ACCMODE;
+
+    let has = |bits: libc::c_int| bits != 0 && os & bits == bits;
+    // Whether the descriptor itself can write: only the builder sets the
+    // access mode.
+    let writable = flags.write || flags.append;
+
+    // O_TMPFILE always makes a new (unnamed) file in the directory `path`.
+    // Any of its own bits counts, even without the O_DIRECTORY the kernel
+    // requires: unknown is judged as a creation.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let tmpfile = os & (libc::O_TMPFILE & !libc::O_DIRECTORY) != 0;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let tmpfile = false;
+
+    // With O_PATH, Linux keeps only O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC
+    // (`open(2)`): the descriptor names the file but can neither read nor
+    // write it, and O_CREAT, O_TRUNC, O_APPEND are ignored. O_TMPFILE is
+    // checked first: it is the one flag old kernels let past O_PATH.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if has(libc::O_PATH) && !tmpfile {
+        return Effective {
+            read: false,
+            write: false,
+            append: false,
+            truncate: false,
+            create: false,
+            create_new: false,
+        };
+    }
+
+    // O_APPEND only matters on a descriptor that can write.
+    let append = writable && has(O_APPEND);
+    let truncate = has(O_TRUNC);
+    let create = has(O_CREAT) || tmpfile;
+    let create_new = has(O_CREAT | O_EXCL) || tmpfile;
+    Effective {
+        read: flags.read,
+        write: writable || truncate || create,
+        append,
+        truncate,
+        create,
+        create_new,
+    }
+}
+
 /// Raises `fs.open`: the single audit point for every way of opening a file.
 #[inline]
 pub(crate) fn audit_open(path: &Path, flags: &OpenFlags) -> io::Result<()> {
+    // `effective()` is called once per argument: it is a few bit operations
+    // the optimiser merges, and an argument expression is the only place
+    // that runs only when a hook will see the event.
     audit!(
         events::fs::OPEN,
         path,
-        read = flags.read,
-        // Effective access: append implies write, create_new implies create.
-        write = flags.write || flags.append,
-        append = flags.append,
-        truncate = flags.truncate,
-        create = flags.create || flags.create_new,
-        create_new = flags.create_new,
+        read = flags.effective().read,
+        write = flags.effective().write,
+        append = flags.effective().append,
+        truncate = flags.effective().truncate,
+        create = flags.effective().create,
+        create_new = flags.effective().create_new,
         mode = flags.mode,
         custom_flags = flags.custom_flags,
     )?;
@@ -184,7 +306,10 @@ mod unix {
     use super::OpenOptions;
 
     /// `std`'s own extension trait, so `use std::os::unix::fs::OpenOptionsExt;`
-    /// keeps working. The mode and flags are reported by the `fs.open` event.
+    /// keeps working. The mode and flags are reported by the `fs.open` event,
+    /// whose booleans fold the custom flags in (`O_CREAT`, `O_TRUNC`,
+    /// `O_APPEND`, `O_EXCL`, `O_TMPFILE`, `O_PATH`: see
+    /// [`events::fs::OPEN`](crate::events::fs::OPEN)).
     impl OpenOptionsExt for OpenOptions {
         fn mode(&mut self, mode: u32) -> &mut Self {
             self.inner.mode(mode);

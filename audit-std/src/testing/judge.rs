@@ -9,7 +9,7 @@ use audit_core::path::{absolute, lexical};
 use audit_core::{Event, Value};
 
 use super::{Network, Rule};
-use crate::events;
+use crate::events::{self, Access, Classes, Operand};
 
 /// A directory that writes may go under, in the two spellings a path can
 /// reach it by without the check following symbolic links: as given (made
@@ -68,9 +68,12 @@ impl Judge {
     }
 }
 
-fn is_loopback(ip: IpAddr) -> bool {
-    // `::ffff:127.0.0.1` is loopback too.
-    ip.to_canonical().is_loopback()
+/// Whether a connection or datagram to `ip` stays on this host: a loopback
+/// address (`::ffff:127.0.0.1` too), or an unspecified one (`0.0.0.0`, `::`),
+/// which the kernel routes to this host when it is a destination.
+fn reaches_this_host(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical();
+    ip.is_loopback() || ip.is_unspecified()
 }
 
 /// Why a `net.*` event is not allowed under `network`, or `None`.
@@ -79,15 +82,22 @@ fn network_violation(network: Network, event: &Event<'_>) -> Option<String> {
         return Some("network access".into());
     }
     let address = |arg: &str| event.arg(arg).and_then(|v| v.as_socket_addr());
+    // As a destination an unspecified address means this host; as a local
+    // address to bind, it means every interface, which is not loopback.
     let not_loopback = |what: &str, arg: &str| match address(arg) {
-        Some(a) if is_loopback(a.ip()) => None,
+        Some(a) if a.ip().to_canonical().is_loopback() => None,
+        Some(a) => Some(format!("{what} {a}, which is not a loopback address")),
+        None => Some(format!("{what} an unknown address")),
+    };
+    let not_here = |what: &str, arg: &str| match address(arg) {
+        Some(a) if reaches_this_host(a.ip()) => None,
         Some(a) => Some(format!("{what} {a}, which is not a loopback address")),
         None => Some(format!("{what} an unknown address")),
     };
     match event.name() {
-        events::net::CONNECT => not_loopback("connects to", "address"),
+        events::net::CONNECT => not_here("connects to", "address"),
         events::net::BIND => not_loopback("binds to", "address"),
-        events::net::SEND_TO => not_loopback("sends to", "address"),
+        events::net::SEND_TO => not_here("sends to", "address"),
         events::net::ACCEPT => not_loopback("accepts a connection from", "peer"),
         events::net::RESOLVE => {
             let host = event.arg("host").and_then(|v| v.as_str()).unwrap_or("");
@@ -110,71 +120,23 @@ fn network_violation(network: Network, event: &Event<'_>) -> Option<String> {
     }
 }
 
-/// What an event may modify: a path, or an open file known by descriptor.
-enum Target<'a> {
-    Path(&'a Path),
-    Fd(i64),
-}
-
-/// The targets of `event` if it can modify the filesystem (empty otherwise).
-fn write_targets<'a>(event: &Event<'a>) -> Vec<Target<'a>> {
-    let path = |arg: &str| event.arg(arg).and_then(|v| v.as_path()).map(Target::Path);
-    let path_or_fd =
-        || path("path").or_else(|| event.arg("fd").and_then(|v| v.as_i64()).map(Target::Fd));
-    let flag = |arg: &str| event.arg(arg).and_then(|v| v.as_bool()) == Some(true);
-    let found = match event.name() {
-        events::fs::OPEN => {
-            // `fs.open` reports the effective access: `write` covers append,
-            // `create` covers create_new; truncate alone still asks to modify.
-            if ["write", "append", "truncate", "create", "create_new"]
-                .iter()
-                .any(|f| flag(f))
-            {
-                vec![path("path")]
-            } else {
-                vec![]
-            }
-        }
-        events::fs::RENAME => vec![path("from"), path("to")],
-        events::fs::COPY => vec![path("to")],
-        events::fs::HARD_LINK | events::fs::SYMLINK => vec![path("link")],
-        events::fs::REMOVE_FILE
-        | events::fs::REMOVE_DIR
-        | events::fs::REMOVE_DIR_ALL
-        | events::fs::CREATE_DIR => vec![path("path")],
-        events::fs::SET_PERMISSIONS | events::fs::CHOWN => vec![path_or_fd()],
-        events::fs::SET_LEN | events::fs::SET_TIMES => {
-            vec![event.arg("fd").and_then(|v| v.as_i64()).map(Target::Fd)]
-        }
-        // Binding a Unix-domain socket to a path creates the socket file.
-        events::net::UNIX_BIND => vec![path("path")],
-        _ => vec![],
-    };
-    found.into_iter().flatten().collect()
-}
-
 /// Why `event` writes outside every root, or `None`.
+///
+/// Each file the event changes is judged in both of its forms (the path as
+/// written and the file the kernel will reach through symbolic links): it is
+/// inside only if both are under a root. A form that cannot be known counts
+/// as outside.
 fn write_violation(roots: &[Root], event: &Event<'_>) -> Option<String> {
-    let mut outside = Vec::new();
-    for target in write_targets(event) {
-        match target {
-            Target::Path(path) => match absolute(path) {
-                Some(abs) if roots.iter().any(|r| r.covers(&abs)) => {}
-                Some(abs) => outside.push(format!("`{}`", abs.display())),
-                None => outside.push(format!(
-                    "`{}` (relative, and the current directory is unknown)",
-                    path.display()
-                )),
-            },
-            Target::Fd(fd) => match fd_path(fd) {
-                Some(abs) if roots.iter().any(|r| r.covers(&abs)) => {}
-                Some(abs) => outside.push(format!("`{}` (open file {fd})", abs.display())),
-                None => outside.push(format!(
-                    "open file {fd}, whose path cannot be found on this platform"
-                )),
-            },
-        }
+    let info = events::info(event.name())?;
+    if !info.classes_of(event).contains(Classes::WRITE) {
+        return None;
     }
+    let inside = |path: &Path| roots.iter().any(|r| r.covers(path));
+    let outside: Vec<String> = info
+        .files(event)
+        .filter(|file| file.access() == Access::Write && !file.all_forms(inside))
+        .map(|file| describe(&file.to_operand()))
+        .collect();
     if outside.is_empty() {
         return None;
     }
@@ -189,19 +151,15 @@ fn write_violation(roots: &[Root], event: &Event<'_>) -> Option<String> {
     Some(format!("writes {outside}, outside {}", dirs.join(" and ")))
 }
 
-/// The path of the open file `fd`, read while it is still open.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn fd_path(fd: i64) -> Option<PathBuf> {
-    let link = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?;
-    // The kernel gives an absolute, canonical path for files; anything else
-    // (`pipe:[123]`, `anon_inode:...`) is not a file that a root can cover.
-    link.is_absolute().then_some(link)
-}
-
-/// The path of the open file `fd`: unknown on this platform.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn fd_path(_fd: i64) -> Option<PathBuf> {
-    None
+/// A file in a report: its path as written, and where the kernel would
+/// have reached when that differs.
+fn describe(file: &Operand) -> String {
+    match (&file.written, &file.reached) {
+        (Some(w), Some(r)) if w == r => format!("`{}`", w.display()),
+        (Some(w), Some(r)) => format!("`{}` (which reaches `{}`)", w.display(), r.display()),
+        (Some(w), None) => format!("`{}` (where it leads cannot be known)", w.display()),
+        (None, _) => format!("the `{}` file, whose path cannot be known", file.arg),
+    }
 }
 
 #[cfg(test)]

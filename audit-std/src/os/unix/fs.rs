@@ -17,12 +17,13 @@
 //! and raise nothing.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd};
+use std::os::fd::AsFd;
 use std::path::Path;
 
 use audit_core::audit;
 
 use crate::events;
+use crate::fs::Target;
 
 pub use std::os::unix::fs::{
     DirBuilderExt, DirEntryExt, FileExt, FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt,
@@ -42,13 +43,19 @@ pub fn symlink<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Resu
 /// Raises `fs.chown`: shared by the three `chown` variants.
 #[inline]
 fn audit_chown(
-    path: Option<&Path>,
-    fd: Option<i64>,
+    target: Target<'_>,
     uid: Option<u32>,
     gid: Option<u32>,
     follow_symlinks: bool,
 ) -> io::Result<()> {
-    audit!(events::fs::CHOWN, path, fd, uid, gid, follow_symlinks)?;
+    audit!(
+        events::fs::CHOWN,
+        path = target.path(),
+        fd = target.fd(),
+        uid,
+        gid,
+        follow_symlinks
+    )?;
     Ok(())
 }
 
@@ -60,19 +67,19 @@ fn audit_chown(
 /// Wrapper for [`std::os::unix::fs::chown`].
 pub fn chown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
     let path = dir.as_ref();
-    audit_chown(Some(path), None, uid, gid, true)?;
+    audit_chown(Target::Path(path), uid, gid, true)?;
     std::os::unix::fs::chown(path, uid, gid)
 }
 
 /// Changes the owner and group of the file referenced by the descriptor.
 ///
-/// Raises [`events::fs::CHOWN`] with `(path = None, fd, uid, gid,
-/// follow_symlinks = true)` before the call.
+/// Raises [`events::fs::CHOWN`] with `(path, fd, uid, gid, follow_symlinks =
+/// true)` before the call, `path` being the open file's path where it can be
+/// known (see [`events::fs`](crate::events::fs#argument-conventions)).
 ///
 /// Wrapper for [`std::os::unix::fs::fchown`].
 pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
-    let raw = i64::from(fd.as_fd().as_raw_fd());
-    audit_chown(None, Some(raw), uid, gid, true)?;
+    audit_chown(Target::Fd(fd.as_fd()), uid, gid, true)?;
     std::os::unix::fs::fchown(fd, uid, gid)
 }
 
@@ -85,7 +92,7 @@ pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<
 /// Wrapper for [`std::os::unix::fs::lchown`].
 pub fn lchown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
     let path = dir.as_ref();
-    audit_chown(Some(path), None, uid, gid, false)?;
+    audit_chown(Target::Path(path), uid, gid, false)?;
     std::os::unix::fs::lchown(path, uid, gid)
 }
 
