@@ -253,3 +253,63 @@ fn a_veto_of_the_outer_event_comes_after_the_argument_ran() {
         assert!(file.exists());
     }
 }
+
+/// Polls `future` to completion on this thread (these futures never wait).
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+#[audited("app.async", skip(file), args(removed = audit_std::fs::remove_file(file).is_ok()))]
+async fn annotated_async(file: &Path) -> io::Result<()> {
+    std::future::ready(()).await;
+    Ok(())
+}
+
+#[audited("app.impl_future", skip(file), args(removed = audit_std::fs::remove_file(file).is_ok()))]
+fn annotated_impl_future(file: &Path) -> impl std::future::Future<Output = io::Result<()>> {
+    std::future::ready(Ok(()))
+}
+
+#[test]
+fn async_audited_fn_arguments_raise_their_own_events() {
+    install();
+    let dir = tempfile::tempdir().unwrap();
+    let (allowed, protected) = (
+        victim(dir.path(), "victim"),
+        victim(dir.path(), "protected"),
+    );
+    let (results, events) = testing::capture(|| {
+        (
+            block_on(annotated_async(&allowed)),
+            block_on(annotated_impl_future(&protected)),
+        )
+    });
+    results.0.unwrap();
+    results.1.unwrap();
+    assert!(
+        protected.exists(),
+        "vetoed (or, compiled out, not evaluated)"
+    );
+    if !audit_core::ENABLED {
+        assert!(allowed.exists() && events.is_empty());
+        return;
+    }
+    assert!(!allowed.exists());
+    assert_eq!(
+        names(&events),
+        [
+            "fs.remove_file",
+            "app.async",
+            "fs.remove_file",
+            "app.impl_future"
+        ]
+    );
+    assert_eq!(bool_arg(&events[1], "removed"), Some(true));
+    assert_eq!(bool_arg(&events[3], "removed"), Some(false));
+}
