@@ -73,8 +73,9 @@ macro_rules! __audited {
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
             match $crate::__private::begin(&__AUDIT_CALLSITE) {
                 // In a closure called at once (and inlined): `.await` in an
-                // argument is refused, since the thread counts as inside a
-                // hook until the delivery ends.
+                // argument is refused, so that the event is delivered on the
+                // thread and to the hooks that `begin` found, without a
+                // suspension in between.
                 $crate::__private::Some(__audit_delivery) => {
                     $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($value),*]))
                 }
@@ -108,8 +109,8 @@ macro_rules! __audited {
                 &__AUDIT_CALLSITE,
                 (),
                 $this_value,
-                // A closure: `.await` in an argument is refused, since the
-                // thread counts as inside a hook until the delivery ends.
+                // A closure: `.await` in an argument is refused, so that the
+                // event is delivered where `raise_passing` looked.
                 |__audit_delivery, $this, ()| ((), __audit_delivery.deliver(&[$($value),*])),
             ) {
                 $on_veto
@@ -129,8 +130,8 @@ macro_rules! __audited {
                     &__AUDIT_CALLSITE,
                     ($($binding,)*),
                     $this_value,
-                    // A closure: `.await` in an argument is refused, since
-                    // the thread counts as inside a hook until the delivery ends.
+                    // A closure: `.await` in an argument is refused, so
+                    // that the event is delivered where `raise_passing` looked.
                     |__audit_delivery, $this, ($($binding,)*)| {
                         let __audit_result = __audit_delivery.deliver(&[$($value),*]);
                         (($($binding,)*), __audit_result)
@@ -268,7 +269,9 @@ pub fn veto_panic(error: AuditError) -> ! {
 /// `build` gets the delivery, `this` (the receiver, when `args(..)` uses
 /// it) and the parameters; it builds the values, delivers them, and hands the
 /// parameters back with the outcome. Cold and out of line, like
-/// [`begin`](crate::__private::begin), whose work it does itself.
+/// [`begin`](crate::__private::begin), whose work it does itself. As there,
+/// the thread is not inside a hook while `build` evaluates the arguments: an
+/// audited operation in `args(..)` raises its own event.
 #[cfg(not(feature = "off"))]
 #[cold]
 #[inline(never)]

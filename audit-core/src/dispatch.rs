@@ -2,6 +2,7 @@
 
 use std::any::Any;
 use std::cell::Cell;
+use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::AuditErrorKind;
@@ -9,15 +10,23 @@ use crate::registry::{HookRef, HookSet};
 use crate::{AuditError, Callsite, Event, Hook, Value};
 
 thread_local! {
-    /// What the dispatcher needs to know about this thread, as the bits below,
-    /// in one byte: a dispatch touches one thread-local, twice.
-    static STATE: Cell<u8> = const { Cell::new(0) };
+    /// What the dispatcher needs to know about this thread: one thread-local
+    /// (one address), two bytes. Bytes rather than bits of one byte, so that
+    /// each is written with one store, without reading the other first.
+    static STATE: State = const {
+        State {
+            inside_hook: Cell::new(false),
+            capturing: Cell::new(false),
+        }
+    };
 }
 
-/// This thread runs hooks: audit points reached meanwhile are skipped.
-const INSIDE_HOOK: u8 = 1;
-/// A test capture is running on this thread.
-const CAPTURING: u8 = 2;
+struct State {
+    /// This thread runs hooks: audit points reached meanwhile are skipped.
+    inside_hook: Cell<bool>,
+    /// A test capture is running on this thread.
+    capturing: Cell<bool>,
+}
 
 /// Whether an audit point at `callsite` must call [`begin`]: one load of
 /// the callsite's own static flag, and one branch.
@@ -47,43 +56,45 @@ pub fn begin(callsite: &'static Callsite) -> Option<Delivery> {
 
 /// [`begin`]'s work, inlined into other cold, out-of-line entry points
 /// (such as `#[audited]`'s) so that they make one call fewer.
+///
+/// It only reads the thread's state: the thread counts as inside a hook from
+/// [`Delivery::deliver`] on, not before, so that audit points reached while
+/// the arguments are evaluated raise their own events.
 #[inline(always)]
 pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
-    let state = STATE.get();
-    if state & INSIDE_HOOK != 0 {
-        return None;
-    }
-    let hooks = match callsite.hooks() {
-        Some(hooks) => hooks,
-        None if state & CAPTURING != 0 => HookSet::EMPTY,
-        None => return None,
-    };
-    STATE.set(state | INSIDE_HOOK);
-    Some(Delivery { callsite, hooks })
+    STATE.with(|state| {
+        if state.inside_hook.get() {
+            return None;
+        }
+        let hooks = match callsite.hooks() {
+            Some(hooks) => hooks,
+            None if state.capturing.get() => HookSet::EMPTY,
+            None => return None,
+        };
+        Some(Delivery { callsite, hooks })
+    })
 }
 
 /// Whether the current thread is running a hook.
 pub(crate) fn inside_hook() -> bool {
-    STATE.get() & INSIDE_HOOK != 0
+    STATE.with(|s| s.inside_hook.get())
 }
 
 /// Records whether a test capture is running on the current thread.
 #[cfg_attr(feature = "off", allow(dead_code))]
 pub(crate) fn set_capturing(capturing: bool) {
-    let state = STATE.get();
-    STATE.set(if capturing {
-        state | CAPTURING
-    } else {
-        state & !CAPTURING
-    });
+    STATE.with(|s| s.capturing.set(capturing));
 }
 
 /// One event on its way to the hooks that will see it, from [`begin`].
 ///
-/// While it exists, the thread counts as inside a hook, so that audit points
-/// reached while its arguments are built or its hooks run are skipped; the
-/// drop clears that even if one of them unwinds. Two words, so that it comes
-/// back from [`begin`] in registers.
+/// Holding one does not change the thread's state: the audit point
+/// evaluates its argument expressions between [`begin`] and
+/// [`deliver`](Self::deliver), and an audited operation in one of them (say
+/// `audit!("app.x", removed = audit_std::fs::remove_file(p).is_ok())`) is a
+/// real operation that raises its own event. Only the hooks themselves run
+/// "inside a hook". Two words, so that it comes back from [`begin`] in
+/// registers.
 pub struct Delivery {
     callsite: &'static Callsite,
     hooks: &'static HookSet,
@@ -93,30 +104,75 @@ impl Delivery {
     /// Calls the captures, then the hooks in order, with the event made of
     /// `values` (in the order of the callsite's argument names). The first
     /// refusal stops the dispatch and is returned.
+    ///
+    /// The thread counts as inside a hook while they run, so that the audit
+    /// points they reach themselves (a logging hook writing through
+    /// `audit_std`) are skipped rather than recursing.
     #[inline(never)]
     pub fn deliver(self, values: &[Value<'_>]) -> Result<(), AuditError> {
-        let event = Event::new(self.callsite, values);
-        if STATE.get() & CAPTURING != 0 {
-            crate::testing::deliver(&event)?;
-        }
-        let hooks = self.hooks.hooks();
-        if hooks.is_empty() {
-            return Ok(());
-        }
-        // One `catch_unwind` around the whole loop, not one per hook: a panic
-        // ends the dispatch either way.
-        match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
-            Err(payload) => Err(panicked(&*payload, &event)),
-        }
+        // The flag is clear here: `begin` returned this delivery on this
+        // thread, outside any hook, and nothing since then can have left the
+        // thread inside a hook (the expansions call `deliver` at once, after
+        // the arguments, and every delivery clears the flag on its way out).
+        dispatch(Event::new(self.callsite, values), self.hooks.hooks(), true)
     }
 }
 
-impl Drop for Delivery {
+/// Raises an event of `callsite` to the hooks of its set that were added at
+/// the positions `positions` (and to this thread's captures when `captures`),
+/// unless the thread is inside a hook. How `add_hook` asks the hooks added
+/// while its vote ran, and only those, so that each hook sees the vote once.
+#[cfg_attr(feature = "off", allow(dead_code))]
+pub(crate) fn deliver_to_positions(
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    positions: Range<usize>,
+    captures: bool,
+) -> Result<(), AuditError> {
+    if inside_hook() {
+        return Ok(());
+    }
+    let set = callsite.hooks().unwrap_or(HookSet::EMPTY);
+    dispatch(
+        Event::new(callsite, values),
+        set.hooks_at(positions),
+        captures,
+    )
+}
+
+/// Runs the captures (when `captures`, and one is running on this thread),
+/// then `hooks` in order, with `event`, the thread counting as inside a hook.
+#[inline(always)]
+fn dispatch(event: Event<'_>, hooks: &[HookRef], captures: bool) -> Result<(), AuditError> {
+    let capturing = STATE.with(|s| {
+        s.inside_hook.set(true);
+        s.capturing.get()
+    });
+    // Clears the flag on every way out, unwinding included (a capture's
+    // recording of the event runs outside `catch_unwind`).
+    let _inside = InsideHook;
+    if captures && capturing {
+        crate::testing::deliver(&event)?;
+    }
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    // One `catch_unwind` around the whole loop, not one per hook: a panic
+    // ends the dispatch either way.
+    match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
+        Err(payload) => Err(panicked(&*payload, &event)),
+    }
+}
+
+/// Marks the end of a delivery: the thread no longer runs hooks.
+struct InsideHook;
+
+impl Drop for InsideHook {
     #[inline]
     fn drop(&mut self) {
-        STATE.set(STATE.get() & !INSIDE_HOOK);
+        STATE.with(|s| s.inside_hook.set(false));
     }
 }
 
@@ -137,12 +193,14 @@ pub(crate) fn call_hook(hook: &dyn Hook, event: &Event<'_>) -> Result<(), AuditE
 }
 
 #[cold]
+pub(crate) fn panicked_with(payload: &(dyn Any + Send), what: &str) -> String {
+    format!("{what} panicked: {}", panic_message(payload))
+}
+
+#[cold]
 fn panicked(payload: &(dyn Any + Send), event: &Event<'_>) -> AuditError {
-    AuditError::new(
-        AuditErrorKind::HookPanicked,
-        format!("hook panicked: {}", panic_message(payload)),
-    )
-    .for_event(event.name())
+    AuditError::new(AuditErrorKind::HookPanicked, panicked_with(payload, "hook"))
+        .for_event(event.name())
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {

@@ -42,7 +42,10 @@ struct Inner {
 pub enum AuditErrorKind {
     /// A hook returned [`AuditError::denied`].
     Denied,
-    /// A hook panicked; the audited operation was refused (the dispatcher fails closed).
+    /// A hook panicked; the audited operation was refused (the dispatcher
+    /// fails closed). Also returned by [`add_hook`](crate::add_hook) and its
+    /// siblings when the interest of the hook being added panicked: that hook
+    /// was not added, and the registry is unchanged.
     HookPanicked,
     /// [`add_hook`](crate::add_hook) was called after [`seal`](crate::seal).
     Sealed,

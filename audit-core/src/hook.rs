@@ -37,7 +37,10 @@ pub trait Hook: Send + Sync + 'static {
     fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError>;
 
     /// Which callsites this hook wants to see. Asked once, when the hook is
-    /// installed; by default, all of them.
+    /// installed; by default, all of them. If it (or the predicate it
+    /// returns) panics, the hook is not installed: installing it returns
+    /// [`HookPanicked`](crate::AuditErrorKind::HookPanicked), and nothing
+    /// changed.
     fn interest(&self) -> Interest {
         Interest::all()
     }
@@ -96,7 +99,9 @@ impl Interest {
 
     /// Callsites for which `predicate` returns `true`. The predicate may be
     /// called more than once for the same callsite; it must always give the
-    /// same answer for it.
+    /// same answer for it. It is asked about every callsite before the hook
+    /// is added; if it panics, the hook is not added (see
+    /// [`add_hook`](crate::add_hook)).
     pub fn predicate(predicate: impl Fn(&Callsite) -> bool + Send + Sync + 'static) -> Self {
         Interest(InterestKind::Predicate(Box::new(predicate)))
     }

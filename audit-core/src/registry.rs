@@ -1,23 +1,25 @@
 //! The append-only global hook registry.
 //!
 //! Writers (adding a hook, sealing, starting or ending a test capture) take
-//! one mutex. After each change they walk the catalogue and give every
-//! callsite its own answer: the set of hooks interested in it, and the flag
-//! "dispatch needed". Readers take no lock and do no read-modify-write: an
-//! audit point loads its own callsite's flag, and only when it is set does the
-//! dispatcher load the callsite's hook set. See `docs::internals` for the full
-//! argument.
+//! one mutex, and never run user code while they hold it. After each change
+//! they walk the catalogue and give every callsite its own answer: the set of
+//! hooks interested in it, and the flag "dispatch needed". Readers take no
+//! lock and do no read-modify-write: an audit point loads its own callsite's
+//! flag, and only when it is set does the dispatcher load the callsite's hook
+//! set. See `docs::internals` for the full argument.
 
 use std::any::type_name;
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use arc_swap::ArcSwap;
 
 use crate::error::AuditErrorKind;
-use crate::{AuditError, Event, Hook, Interest};
+use crate::{AuditError, Callsite, Event, Hook, Interest};
 
 /// Number of test captures running, across all threads.
 pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
@@ -28,14 +30,20 @@ pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
 static HOOKS: LazyLock<ArcSwap<HookList>> =
     LazyLock::new(|| ArcSwap::from_pointee(HookList::default()));
 
-/// Serialises writers. Never held while a reader needs anything.
+/// Whether [`seal`] has been called. Read without a lock ([`is_sealed`], and
+/// `add_hook`'s early check); set under [`WRITER`], which the install also
+/// holds while it checks the flag a last time, so that no hook is installed
+/// once `seal` has returned.
+static SEALED: AtomicBool = AtomicBool::new(false);
+
+/// Serialises the writes to callsites (installs, seals, captures). Held
+/// only by registry code that calls no user code, for microseconds, so it
+/// may be taken from anywhere, a hook included.
 static WRITER: Mutex<WriterState> = Mutex::new(WriterState {
-    sealed: false,
     sets: BTreeMap::new(),
 });
 
 struct WriterState {
-    sealed: bool,
     /// Every hook set handed to a callsite, keyed by the positions of its
     /// hooks, so callsites with the same interested hooks share one set.
     sets: BTreeMap<Box<[usize]>, &'static HookSet>,
@@ -117,6 +125,15 @@ impl HookSet {
     pub(crate) fn hooks(&self) -> &'static [HookRef] {
         self.hooks
     }
+
+    /// The hooks that were added at the registry positions `positions`.
+    #[cfg_attr(feature = "off", allow(dead_code))]
+    pub(crate) fn hooks_at(&self, positions: Range<usize>) -> &'static [HookRef] {
+        // `ids` is ascending: each hook is appended with a larger position.
+        let start = self.ids.partition_point(|&id| id < positions.start);
+        let end = self.ids.partition_point(|&id| id < positions.end);
+        &self.hooks[start..end.max(start)]
+    }
 }
 
 /// `items` with `item` at the end.
@@ -124,23 +141,22 @@ fn appended<T: Copy>(items: &[T], item: T) -> Box<[T]> {
     items.iter().copied().chain([item]).collect()
 }
 
-fn lock_writer() -> MutexGuard<'static, WriterState> {
-    // No code panics while holding the lock (hooks run under `catch_unwind`),
-    // and the state is always consistent, so a poisoned lock is still usable.
-    WRITER.lock().unwrap_or_else(PoisonError::into_inner)
+fn lock<T>(mutex: &'static Mutex<T>) -> MutexGuard<'static, T> {
+    // No code panics while holding either lock (hooks run under
+    // `catch_unwind`, and no other user code runs under them), and the state
+    // is always consistent, so a poisoned lock is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl WriterState {
-    /// Adds hook number `id` to the set of every callsite it is interested in.
+    /// Adds hook number `id` to the set of every callsite in `covered`.
     ///
     /// Taking `&mut self` proves the writer lock is held, so callsites are
-    /// never written by two threads at once. Asks the new hook's interest once
-    /// per callsite; the older hooks' answers are already in the sets.
-    fn extend_sets(&mut self, id: usize, hook: HookRef, interest: &Interest) {
-        for callsite in crate::catalogue() {
-            if !interest.covers(callsite) {
-                continue;
-            }
+    /// never written by two threads at once. `covered` holds the new hook's
+    /// answers, asked before anything changed; the older hooks' answers are
+    /// already in the sets.
+    fn extend_sets(&mut self, id: usize, hook: HookRef, covered: &[&'static Callsite]) {
+        for &callsite in covered {
             let old = callsite.hooks().unwrap_or(HookSet::EMPTY);
             let ids = appended(old.ids, id);
             let set = *self.sets.entry(ids).or_insert_with_key(|ids| {
@@ -153,11 +169,11 @@ impl WriterState {
         }
     }
 
-    /// Appends `hook` to the registry and to the sets of the callsites its
-    /// interest covers, then raises their flags.
-    fn install(&mut self, hook: HookRef, interest: &Interest) {
+    /// Appends `hook` to the registry and to the sets of the `covered`
+    /// callsites, then raises their flags. Calls no user code.
+    fn install(&mut self, hook: HookRef, covered: &[&'static Callsite]) {
         let mut hooks = HOOKS.load().hooks.clone();
-        self.extend_sets(hooks.len(), hook, interest);
+        self.extend_sets(hooks.len(), hook, covered);
         hooks.push(hook);
         HOOKS.store(Arc::new(HookList { hooks }));
         self.refresh_flags();
@@ -179,6 +195,14 @@ impl WriterState {
 /// The event raised (to the hooks already installed) before a hook is added.
 pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 
+/// The audit point of [`ADD_HOOK_EVENT`]. Declared by hand rather than by
+/// `audit!`, since `add_hook` raises it to some of the hooks only (see
+/// [`vote`]).
+#[cfg(not(feature = "off"))]
+#[linkme::distributed_slice(crate::__private::CALLSITES)]
+static ADD_HOOK_CALLSITE: Callsite =
+    Callsite::new(ADD_HOOK_EVENT, &["hook"], module_path!(), file!(), line!());
+
 /// Installs a hook that sees every event.
 ///
 /// Hooks are permanent: there is no way to remove one, so code that later
@@ -199,16 +223,35 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// - Re-entrancy: while a thread runs a hook, audit points reached on that
 ///   thread do not call any hook (they succeed silently). A logging hook may
 ///   therefore write its log through `audit_std` without recursing.
+///   An audited operation in an audit point's argument expressions is not
+///   inside a hook: it raises its own event, before the audit point's.
 /// - A hook that panics does not poison the registry. The panic is caught,
 ///   later hooks are not called, and the audited operation fails with an
 ///   [`AuditError`] of kind [`HookPanicked`](AuditErrorKind::HookPanicked)
 ///   (the panic message is its reason). It fails closed. With
 ///   `panic = "abort"` the process aborts instead.
+/// - The new hook's interest (its predicate, or [`Hook::interest`]) is
+///   asked about every callsite before anything changes. If it panics,
+///   nothing changes: the hook is not added and the registry is exactly as
+///   before.
+/// - Calling the registry from a hook never blocks: `add_hook` and its
+///   siblings return [`InsideHook`](AuditErrorKind::InsideHook); [`seal`],
+///   [`is_sealed`], [`hook_count`], [`catalogue`](crate::catalogue) and
+///   [`testing::capture`](crate::testing::capture) answer. A hook that seals
+///   the registry while voting on `audit.add_hook` refuses that hook too
+///   ([`Sealed`](AuditErrorKind::Sealed)). No lock is held while hooks vote,
+///   so a voting hook may even wait for another thread that adds a hook.
+/// - Every hook installed before the new one sees its `audit.add_hook` once,
+///   those added by other threads while the vote ran included: they are
+///   asked before the new hook is installed.
 ///
 /// # Errors
 /// - [`Sealed`](AuditErrorKind::Sealed) after [`seal`].
 /// - [`CompiledOut`](AuditErrorKind::CompiledOut) when built with the `off` feature.
 /// - [`InsideHook`](AuditErrorKind::InsideHook) when called from inside a hook.
+/// - [`HookPanicked`](AuditErrorKind::HookPanicked) when the new hook's
+///   interest panics (the panic message is in its reason), or when an
+///   installed hook panics while voting on `audit.add_hook`.
 /// - Any error an installed hook returns for `audit.add_hook`.
 ///
 /// ```
@@ -226,7 +269,7 @@ pub const ADD_HOOK_EVENT: &str = "audit.add_hook";
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
 pub fn add_hook<F: crate::HookFn>(hook: F) -> Result<(), AuditError> {
-    insert(Interest::all(), hook)
+    insert(hook, |_| Interest::all())
 }
 
 /// Installs a hook that sees only the events covered by `interest`.
@@ -250,7 +293,7 @@ pub fn add_hook_with_interest<F: crate::HookFn>(
     interest: Interest,
     hook: F,
 ) -> Result<(), AuditError> {
-    insert(interest, hook)
+    insert(hook, |_| interest)
 }
 
 /// Installs a hook type (a struct implementing [`Hook`]), with the interest
@@ -279,22 +322,17 @@ pub fn add_hook_with_interest<F: crate::HookFn>(
 /// # }
 /// ```
 pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
-    let interest = hook.interest();
-    insert(interest, hook)
+    insert(hook, H::interest)
 }
 
-fn insert<H: Hook>(interest: Interest, hook: H) -> Result<(), AuditError> {
-    let mut writer = admit(type_name::<H>())?;
-    // Hooks are never removed, so each lives for the rest of the process.
-    writer.install(HookRef::leak(hook), &interest);
-    Ok(())
-}
-
-/// Checks that a hook called `hook_name` may be added, asking the installed
-/// hooks through `audit.add_hook`; on success, returns the writer lock, held
-/// since before the vote so that no hook can be added in between that would
-/// not have seen this `audit.add_hook`.
-fn admit(hook_name: &'static str) -> Result<MutexGuard<'static, WriterState>, AuditError> {
+/// Adds `hook`, whose interest `interest` returns, if the registry and the
+/// installed hooks allow it.
+///
+/// The order matters. First the user code, with no lock held: the interest
+/// and its answer for every callsite, under `catch_unwind`, then the vote.
+/// Last, the install, under [`WRITER`], which runs no user code: a panic
+/// anywhere before it leaves the registry untouched.
+fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(), AuditError> {
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
@@ -307,12 +345,75 @@ fn admit(hook_name: &'static str) -> Result<MutexGuard<'static, WriterState>, Au
             "a hook cannot be added from inside a hook",
         ));
     }
-    let writer = lock_writer();
-    if writer.sealed {
+    if is_sealed() {
         return Err(sealed_error());
     }
-    crate::audit!(ADD_HOOK_EVENT, hook = hook_name).map_err(|e| e.for_event(ADD_HOOK_EVENT))?;
-    Ok(writer)
+    let covered = covered_callsites(&hook, interest)?;
+    // The vote holds no lock, so hooks may be added meanwhile by other
+    // threads: each round asks the hooks added since the previous one, until
+    // a round ends with no hook added. Then the install, under the lock that
+    // every install takes, so that no hook comes in between unasked.
+    let mut asked = 0;
+    let mut first = true;
+    loop {
+        // Read before the vote loads the callsite's hook set: an install
+        // stores the sets before the list that counts their hooks, so the set
+        // holds every hook below `upto`.
+        let upto = hook_count();
+        vote(type_name::<H>(), asked..upto, first)?;
+        let mut writer = lock(&WRITER);
+        // Again, under the lock `seal` takes: a voter, or another thread, may
+        // have sealed the registry during the vote.
+        if is_sealed() {
+            return Err(sealed_error());
+        }
+        if hook_count() == upto {
+            // Hooks are never removed, so each lives for the rest of the process.
+            writer.install(HookRef::leak(hook), &covered);
+            return Ok(());
+        }
+        asked = upto;
+        first = false;
+    }
+}
+
+/// Raises `audit.add_hook` for the hook type `hook_name` to the installed
+/// hooks at the registry positions `positions` (to this thread's captures
+/// too, on the `first` round).
+#[cfg(not(feature = "off"))]
+fn vote(hook_name: &'static str, positions: Range<usize>, first: bool) -> Result<(), AuditError> {
+    crate::dispatch::deliver_to_positions(
+        &ADD_HOOK_CALLSITE,
+        &[crate::__private::value(&hook_name)],
+        positions,
+        first,
+    )
+}
+
+#[cfg(feature = "off")]
+fn vote(_: &'static str, _: Range<usize>, _: bool) -> Result<(), AuditError> {
+    Ok(())
+}
+
+/// The callsites that `hook`'s interest covers, asked once each; a panic in
+/// the interest (or in dropping it) becomes an error.
+fn covered_callsites<H: Hook>(
+    hook: &H,
+    interest: impl FnOnce(&H) -> Interest,
+) -> Result<Vec<&'static Callsite>, AuditError> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let interest = interest(hook);
+        crate::catalogue()
+            .filter(|callsite| interest.covers(callsite))
+            .collect()
+    }))
+    .map_err(|payload| {
+        AuditError::new(
+            AuditErrorKind::HookPanicked,
+            crate::dispatch::panicked_with(&*payload, "the interest of the hook being added"),
+        )
+        .for_event(ADD_HOOK_EVENT)
+    })
 }
 
 fn sealed_error() -> AuditError {
@@ -327,7 +428,8 @@ fn sealed_error() -> AuditError {
 /// [`Sealed`](AuditErrorKind::Sealed). Hooks already installed keep working.
 ///
 /// Call it once start-up has installed every hook, so that code running later
-/// cannot add hooks of its own. Sealing twice is harmless.
+/// cannot add hooks of its own. Sealing twice is harmless. It may be called
+/// from a hook; it never waits for hooks to run.
 ///
 /// ```no_run
 /// audit_core::add_hook(|_event| Ok(()))?;
@@ -336,12 +438,15 @@ fn sealed_error() -> AuditError {
 /// # Ok::<(), audit_core::AuditError>(())
 /// ```
 pub fn seal() {
-    lock_writer().sealed = true;
+    let _writer = lock(&WRITER);
+    // Release: pairs with `is_sealed`'s Acquire. Under the lock, so that an
+    // install that has not checked the flag yet will see it.
+    SEALED.store(true, Ordering::Release);
 }
 
-/// Whether [`seal`] has been called.
+/// Whether [`seal`] has been called. Takes no lock: a hook may ask.
 pub fn is_sealed() -> bool {
-    lock_writer().sealed
+    SEALED.load(Ordering::Acquire)
 }
 
 /// How many hooks are installed.
@@ -352,7 +457,7 @@ pub fn hook_count() -> usize {
 /// Registers a test capture starting (`+1`) or ending (`-1`) on some thread.
 #[cfg_attr(feature = "off", allow(dead_code))]
 pub(crate) fn adjust_captures(starting: bool) {
-    let mut writer = lock_writer();
+    let mut writer = lock(&WRITER);
     if starting {
         CAPTURES.fetch_add(1, Ordering::Relaxed);
     } else {

@@ -6,6 +6,7 @@
 //! registry. Captures cost nothing on the fast path when none is running.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::{AuditError, Event, Hook, OwnedEvent};
 
@@ -14,7 +15,9 @@ thread_local! {
 }
 
 struct Frame {
-    hook: Option<Box<dyn Hook>>,
+    /// Shared, so that [`deliver`] can call it without keeping `FRAMES`
+    /// borrowed: a capture's hook may start a capture of its own.
+    hook: Option<Rc<dyn Hook>>,
     events: Vec<OwnedEvent>,
 }
 
@@ -25,7 +28,13 @@ struct Frame {
 /// spawns are not captured. Events raised from inside a hook are not raised
 /// at all (see [`add_hook`](crate::add_hook)), so they are not captured
 /// either. Global hooks still run, after the capture has recorded the event.
-/// Captures nest: each one sees the events of its own scope.
+/// Captures nest: each one sees the events of its own scope. An audited
+/// operation in an event's argument expressions raises its own event, which
+/// is captured first.
+///
+/// It may be called from anywhere, a hook included (it then captures nothing,
+/// since events are not raised inside a hook); it never waits for a hook
+/// being added on another thread.
 ///
 /// With the `off` feature no event is ever raised, and the list is empty.
 ///
@@ -73,7 +82,7 @@ fn run<R>(hook: Option<Box<dyn Hook>>, f: impl FnOnce() -> R) -> (R, Vec<OwnedEv
     }
     let depth = FRAMES.with_borrow_mut(|frames| {
         frames.push(Frame {
-            hook,
+            hook: hook.map(Rc::from),
             events: Vec::new(),
         });
         frames.len()
@@ -119,16 +128,17 @@ fn take_frame(depth: usize) -> Vec<OwnedEvent> {
 
 /// Records `event` in every capture of this thread, then asks their hooks.
 pub(crate) fn deliver(event: &Event<'_>) -> Result<(), AuditError> {
-    FRAMES.with_borrow_mut(|frames| {
+    // Innermost first: the capture closest to the code under test decides first.
+    let hooks: Vec<Rc<dyn Hook>> = FRAMES.with_borrow_mut(|frames| {
         for frame in frames.iter_mut() {
             frame.events.push(event.to_owned());
         }
-        // Innermost first: the capture closest to the code under test decides first.
-        for frame in frames.iter().rev() {
-            if let Some(hook) = &frame.hook {
-                crate::dispatch::call_hook(&**hook, event)?;
-            }
-        }
-        Ok(())
-    })
+        frames.iter().rev().filter_map(|f| f.hook.clone()).collect()
+    });
+    // Called with `FRAMES` released, so that a hook that calls back into
+    // this module (starts a capture, say) gets an answer, not a panic.
+    for hook in hooks {
+        crate::dispatch::call_hook(&*hook, event)?;
+    }
+    Ok(())
 }

@@ -25,7 +25,9 @@
 //! thread is already inside a hook, nor when only a capture on another thread
 //! set the flag). Only then does the audit point evaluate its argument
 //! expressions, in place, into an array of [`Value`](crate::Value)s, and pass
-//! it to `deliver`, which runs the captures and the hooks.
+//! it to `deliver`, which runs the captures and the hooks. `begin` only reads
+//! the thread's state; the thread counts as inside a hook from `deliver` on
+//! (see [Re-entrancy](#re-entrancy)).
 //!
 //! Building the values in the audit point itself, rather than in a closure
 //! handed to an out-of-line dispatcher, matters: a closure captures the
@@ -55,15 +57,43 @@
 //!
 //! # Publishing hooks
 //!
-//! Writers (`add_hook`, `seal`, captures starting and ending) serialise on one
-//! mutex. `add_hook` copies the current list out of an `ArcSwap` (the
-//! writers' copy-on-write source of truth), appends the new hook, and stores
-//! the new list back. Then it walks the catalogue: every callsite the new
-//! hook's interest covers gets a new hook set (its old set plus the new hook),
-//! and every callsite's flag is set to whether it has a set (or a test
-//! capture is running). The interest of a hook is thus asked once per
-//! callsite, when the hook is added. That walk costs microseconds, once per
-//! `add_hook`.
+//! `add_hook` runs in three steps, and only the last one changes anything:
+//!
+//! 1. **User code, no lock.** The new hook's interest ([`Hook::interest`](crate::Hook::interest)
+//!    or the one passed in) is asked about every callsite of the catalogue,
+//!    under `catch_unwind`, and the callsites it covers are collected. A
+//!    panic there makes `add_hook` return `HookPanicked` with nothing
+//!    changed. (Asking while writing the sets, as an earlier version did, left
+//!    a half-installed hook behind a panic; since sets are interned by hook
+//!    positions, the next hook added then inherited the half-installed one's
+//!    sets at the callsites it had reached, and was never called there.)
+//! 2. **The vote, with no lock held.** `audit.add_hook` is raised to the
+//!    installed hooks. Other threads may add hooks meanwhile; so the vote
+//!    goes in rounds: the first asks the hooks counted before it, each next
+//!    one only the hooks added during the previous round (hook sets are
+//!    ordered by position, so those are a sub-slice of the `audit.add_hook`
+//!    callsite's set), until a round ends with the count unchanged, checked
+//!    under the writer mutex, which step 3 then keeps. Every hook installed
+//!    before the new one is thus asked exactly once, and none is installed
+//!    in between unasked. Rounds repeat only while other threads keep adding
+//!    hooks.
+//! 3. **The install, under the writer mutex.** It checks the sealed flag
+//!    again (a voter or another thread may have sealed meanwhile), copies the
+//!    current list out of an `ArcSwap` (the writers' copy-on-write source of
+//!    truth), appends the new hook and stores the list back. Every covered
+//!    callsite gets a new hook set (its old set plus the new hook), and every
+//!    callsite's flag is set to whether it has a set (or a test capture is
+//!    running). The walk costs microseconds and calls no user code.
+//!
+//! `seal` and captures starting or ending take only the writer mutex, and
+//! `is_sealed` reads an atomic flag; the writer mutex is never held while
+//! user code runs. So a hook may call any of them and gets an answer, and a
+//! hook voting on `audit.add_hook` may even wait for another thread that
+//! adds a hook. `add_hook` from a hook returns `InsideHook` before anything
+//! else.
+//!
+//! `seal` sets the flag under the writer mutex, and the install checks it
+//! under the same mutex, so no hook is installed after `seal` has returned.
 //!
 //! Hook sets are interned by the positions of their hooks, so callsites with
 //! the same interested hooks share one set: there are as many sets as
@@ -97,7 +127,9 @@
 //!   `Acquire`. A thread that sees a flag set therefore sees the set stored
 //!   before it, and a set it loads is fully initialised.
 //! - Sets and flags are written only under the writer lock, before
-//!   `add_hook` returns. Hence "a hook sees every event raised after
+//!   `add_hook` returns.
+//! - The sealed flag is stored with `Release` (under the writer lock) and
+//!   loaded with `Acquire`; the lock orders it against installs. Hence "a hook sees every event raised after
 //!   `add_hook` returned": any audit point that happens after the return
 //!   observes its flag set, and loads a set that contains the hook.
 //!
@@ -109,10 +141,18 @@
 //!
 //! # Re-entrancy
 //!
-//! One thread-local byte holds two flags: "inside a hook" and "a test capture
-//! is running on this thread". `begin` reads it once and sets "inside a
-//! hook" for the rest of the delivery (argument building included), so audit
-//! points reached meanwhile on that thread return `Ok(())` without
-//! dispatching. The byte is only touched on the slow path. The delivery's
-//! drop clears the flag even when a hook or an argument expression panics,
-//! and `catch_unwind` keeps a hook's panic from crossing the dispatcher.
+//! One thread-local holds two flags: "inside a hook" and "a test capture is
+//! running on this thread", a byte each, so that setting one is one store,
+//! without reading the other. `begin` reads them; `deliver` sets "inside a
+//! hook" while the captures and hooks run, so audit points reached meanwhile
+//! on that thread return `Ok(())` without dispatching: a hook's own audited
+//! I/O does not recurse. The flags are only touched on the slow path. A guard
+//! in `deliver` clears the flag on every way out, and `catch_unwind` keeps a
+//! hook's panic from crossing the dispatcher.
+//!
+//! The argument expressions are evaluated between `begin` and `deliver`,
+//! outside the flag: an audited operation in one of them, as in
+//! `audit!("app.x", removed = audit_std::fs::remove_file(p).is_ok())`, is a
+//! real operation, and raises its own event (before the audit point's own,
+//! which needs the argument's value). The same holds for `#[audited]`'s
+//! `args(..)`. An argument that panics leaves nothing to clean up.
