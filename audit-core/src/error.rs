@@ -101,6 +101,10 @@ impl fmt::Display for AuditError {
             event,
             reason,
         } = &*self.inner;
+        if *kind == AuditErrorKind::CompiledOut {
+            // Not a refusal of any event: the hook was never installed.
+            return write!(f, "audit hook not installed: {reason}");
+        }
         let what = match kind {
             AuditErrorKind::Denied => "denied",
             AuditErrorKind::HookPanicked => "refused because a hook panicked",

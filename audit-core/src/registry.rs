@@ -336,7 +336,7 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
-            "auditing is compiled out (audit-core's `off` feature is enabled); the hook was not installed",
+            "auditing is compiled out (audit-core's `off` feature is enabled)",
         ));
     }
     if crate::dispatch::inside_hook() {
