@@ -1,5 +1,6 @@
 //! JSON lines: one JSON object per audit event, written to any [`Write`].
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,6 +51,31 @@ pub enum OnWriteError {
 /// hook: the event is refused ([`HookPanicked`](audit_core::AuditErrorKind::HookPanicked)),
 /// and the sink keeps working for later events.
 ///
+/// # What a reader sees after a failed write
+///
+/// A write can fail part-way (a full disk, a closed pipe): the writer has
+/// taken the start of a line and not its end. The sink remembers that, and
+/// begins the next record with a newline, so the fragment stays a line of
+/// its own and every record written in full is a complete line that parses.
+/// A reader of the log therefore:
+///
+/// - parses each line on its own;
+/// - skips a line that does not parse (a record cut short, whose operation
+///   was allowed under [`OnWriteError::Ignore`] and refused under
+///   [`OnWriteError::Veto`]) and empty lines (a writer that panicked
+///   part-way may leave one);
+/// - counts what it skipped: [`write_errors`](Self::write_errors) on the
+///   writing side counts every record that was not written in full.
+///
+/// A record that parses was handed to the writer in full, so it records an
+/// attempt. Under [`OnWriteError::Veto`] the operation is still refused when
+/// the failure comes after the last byte of the object (on its newline, or
+/// on the flush): the record is whole but its operation did not happen;
+/// [`write_errors`](Self::write_errors) counts it.
+///
+/// Only the bytes the writer reports as taken are tracked: a writer that
+/// buffers (a `BufWriter`) owns what it accepted and writes it later.
+///
 /// ```
 /// use audit_sinks::JsonLines;
 /// use std::sync::{Arc, Mutex};
@@ -65,7 +91,7 @@ pub enum OnWriteError {
 /// // audit_core::install_hook(JsonLines::new(std::io::stderr()))?;
 /// ```
 pub struct JsonLines<W> {
-    writer: Mutex<W>,
+    writer: Mutex<Output<W>>,
     on_error: OnWriteError,
     flush: bool,
     errors: Arc<AtomicU64>,
@@ -76,7 +102,10 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     /// (but counting) write failures.
     pub fn new(writer: W) -> Self {
         JsonLines {
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Output {
+                writer,
+                open_line: false,
+            }),
             on_error: OnWriteError::Ignore,
             flush: true,
             errors: Arc::new(AtomicU64::new(0)),
@@ -127,15 +156,73 @@ impl<W: Write + Send + 'static> JsonLines<W> {
         self.writer
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
+            .writer
     }
 
-    fn write_line(&self, line: &[u8]) -> io::Result<()> {
-        // A writer that panicked mid-line leaves the lock poisoned; keep
-        // logging rather than failing every later event.
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer.write_all(line)?;
+    /// Writes `record` (one JSON object, without its newline) as a line of its own.
+    fn write_record(&self, record: &[u8]) -> io::Result<()> {
+        let mut out = match self.writer.lock() {
+            Ok(out) => out,
+            Err(poisoned) => {
+                // The writer panicked while a line was being written, and
+                // may have taken part of it: keep logging, but start the
+                // next record on a fresh line in case a fragment was left.
+                self.writer.clear_poison();
+                let mut out = poisoned.into_inner();
+                out.open_line = true;
+                out
+            }
+        };
+        out.write_record(record)?;
         if self.flush {
-            writer.flush()?;
+            out.writer.flush()?;
+        }
+        Ok(())
+    }
+}
+
+/// The writer, and whether the last line handed to it is unfinished.
+struct Output<W> {
+    writer: W,
+    /// A write failed (or panicked) after the writer had taken part of a
+    /// line: the stream ends in a fragment with no newline.
+    open_line: bool,
+}
+
+impl<W: Write> Output<W> {
+    /// Like `write_all(record + "\n")`, keeping track of partial writes.
+    ///
+    /// If the previous line was left unfinished, the record starts with a
+    /// newline so that the fragment stands alone as one broken line and this
+    /// record still parses. The state is updated after every `write` call,
+    /// so it stays right whichever call fails.
+    fn write_record(&mut self, record: &[u8]) -> io::Result<()> {
+        let prefix = usize::from(self.open_line);
+        let mut line = Vec::with_capacity(prefix + record.len() + 1);
+        if self.open_line {
+            line.push(b'\n');
+        }
+        line.extend_from_slice(record);
+        line.push(b'\n');
+        let mut written = 0;
+        while written < line.len() {
+            match self.writer.write(&line[written..]) {
+                Ok(0) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::WriteZero,
+                        "the writer accepted no more bytes",
+                    ))
+                }
+                Ok(n) => {
+                    written += n.min(line.len() - written);
+                    // Open as long as the line so far has no end: part of
+                    // this record is out, or only part of the prefix. Once
+                    // the prefix alone is out, the earlier fragment is closed.
+                    self.open_line = written < line.len() && written != prefix;
+                }
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                Err(err) => return Err(err),
+            }
         }
         Ok(())
     }
@@ -146,10 +233,7 @@ impl<W: Write + Send + 'static> Hook for JsonLines<W> {
         // Serialise before taking the lock, so threads only queue for the write.
         let result = serde_json::to_vec(&JsonEvent::new(event))
             .map_err(io::Error::from)
-            .and_then(|mut line| {
-                line.push(b'\n');
-                self.write_line(&line)
-            });
+            .and_then(|record| self.write_record(&record));
         match result {
             Ok(()) => Ok(()),
             Err(err) => {
@@ -203,7 +287,7 @@ impl ErrorCount {
 ///
 /// | [`Value`] | JSON |
 /// |---|---|
-/// | `Path`, `OsStr` | string, converted **lossily**: bytes that are not valid UTF-8 become U+FFFD |
+/// | `Path`, `OsStr` | string when the path is valid UTF-8 (`"/tmp/a.txt"`); otherwise an object `{"lossy": "...", "hex": "..."}` (see below) |
 /// | `Str` | string |
 /// | `Int`, `Uint` | number |
 /// | `Float` | number (`null` for NaN and infinities, which JSON lacks) |
@@ -214,6 +298,20 @@ impl ErrorCount {
 /// | `List` | array |
 /// | `Bytes` | object `{"len": N, "preview": "..."}`: the length, and the first [`BYTES_PREVIEW`] bytes with non-printable and non-ASCII bytes escaped as in Rust (`\n`, `\xff`) |
 /// | `Debug` (and future kinds) | string: the `Debug` / `Display` rendering |
+///
+/// A path or platform string that is not valid UTF-8 cannot be a JSON
+/// string without losing bytes (`name-\xff` and `name-\xfe` would both read
+/// `name-\u{fffd}`), so it is written as an object with two members:
+///
+/// - `lossy`: the readable form, each invalid sequence replaced with U+FFFD;
+/// - `hex`: the exact value in lower-case hex, two digits per byte on Unix
+///   (`"6e616d652dff"` for `name-\xff`: decode with `bytes.fromhex` or
+///   `hex::decode` to get the name back); on Windows four digits per UTF-16
+///   code unit, as `encode_wide` gives them.
+///
+/// A reader that needs the exact file name checks whether the value is a
+/// string (the name itself) or an object (take `hex`). Which form a value
+/// takes depends only on the value, so the same path always logs the same way.
 ///
 /// Bytes are not written in full because a write or send argument is the
 /// payload itself: logging it whole would copy every file written into the
@@ -323,8 +421,8 @@ struct JsonValue<'a>(Value<'a>);
 impl Serialize for JsonValue<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Value::Path(p) => serializer.serialize_str(&p.to_string_lossy()),
-            Value::OsStr(s) => serializer.serialize_str(&s.to_string_lossy()),
+            Value::Path(p) => serialize_os_str(p.as_os_str(), serializer),
+            Value::OsStr(s) => serialize_os_str(s, serializer),
             Value::Str(s) => serializer.serialize_str(s),
             Value::Bytes(b) => {
                 let mut map = serializer.serialize_map(Some(2))?;
@@ -351,5 +449,58 @@ impl Serialize for JsonValue<'_> {
             // `Debug`, and kinds added to the non-exhaustive enum later.
             other => serializer.collect_str(&other),
         }
+    }
+}
+
+/// A path or platform string: a plain string when it is UTF-8, else an
+/// object with a readable lossy form and the exact bytes in hex.
+fn serialize_os_str<S: Serializer>(s: &OsStr, serializer: S) -> Result<S::Ok, S::Error> {
+    if let Some(text) = s.to_str() {
+        return serializer.serialize_str(text);
+    }
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("lossy", &s.to_string_lossy())?;
+    map.serialize_entry("hex", &os_hex(s))?;
+    map.end()
+}
+
+/// The platform string's units in lower-case hex: bytes on Unix.
+#[cfg(unix)]
+fn os_hex(s: &OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut hex = String::with_capacity(s.len() * 2);
+    for byte in s.as_bytes() {
+        push_hex(&mut hex, u32::from(*byte), 2);
+    }
+    hex
+}
+
+/// The platform string's units in lower-case hex: UTF-16 code units, four
+/// digits each, on Windows.
+#[cfg(windows)]
+fn os_hex(s: &OsStr) -> String {
+    use std::os::windows::ffi::OsStrExt;
+    let mut hex = String::with_capacity(s.len() * 4);
+    for unit in s.encode_wide() {
+        push_hex(&mut hex, u32::from(unit), 4);
+    }
+    hex
+}
+
+/// Elsewhere, Rust's own encoding of the platform string, byte by byte.
+#[cfg(not(any(unix, windows)))]
+fn os_hex(s: &OsStr) -> String {
+    let mut hex = String::with_capacity(s.len() * 2);
+    for byte in s.as_encoded_bytes() {
+        push_hex(&mut hex, u32::from(*byte), 2);
+    }
+    hex
+}
+
+fn push_hex(out: &mut String, unit: u32, digits: u32) {
+    for shift in (0..digits).rev() {
+        let nibble = (unit >> (shift * 4)) & 0xf;
+        // A nibble is always a valid digit; '0' keeps this panic-free.
+        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
     }
 }
