@@ -54,27 +54,24 @@ pub enum OnWriteError {
 /// # What a reader sees after a failed write
 ///
 /// A write can fail part-way (a full disk, a closed pipe): the writer has
-/// taken the start of a line and not its end. The sink remembers that, and
-/// begins the next record with a newline, so the fragment stays a line of
-/// its own and every record written in full is a complete line that parses.
-/// A reader of the log therefore:
+/// taken the start of a line and not its end. `write_all` does not say how
+/// much it wrote before failing, so after any failed (or panicking) write the
+/// sink begins the next record with a newline. A fragment therefore stays a
+/// line of its own, and every record written in full is a complete line
+/// that parses. A reader of the log:
 ///
 /// - parses each line on its own;
-/// - skips a line that does not parse (a record cut short, whose operation
-///   was allowed under [`OnWriteError::Ignore`] and refused under
-///   [`OnWriteError::Veto`]) and empty lines (a writer that panicked
-///   part-way may leave one);
-/// - counts what it skipped: [`write_errors`](Self::write_errors) on the
-///   writing side counts every record that was not written in full.
+/// - skips empty lines (left when a failed write had taken nothing) and
+///   lines that do not parse (a record cut short: its operation was allowed
+///   under [`OnWriteError::Ignore`] and refused under [`OnWriteError::Veto`]);
+/// - can compare what it skipped with [`write_errors`](Self::write_errors),
+///   which counts every record that was not written in full.
 ///
 /// A record that parses was handed to the writer in full, so it records an
 /// attempt. Under [`OnWriteError::Veto`] the operation is still refused when
 /// the failure comes after the last byte of the object (on its newline, or
 /// on the flush): the record is whole but its operation did not happen;
 /// [`write_errors`](Self::write_errors) counts it.
-///
-/// Only the bytes the writer reports as taken are tracked: a writer that
-/// buffers (a `BufWriter`) owns what it accepted and writes it later.
 ///
 /// ```
 /// use audit_sinks::JsonLines;
@@ -161,18 +158,10 @@ impl<W: Write + Send + 'static> JsonLines<W> {
 
     /// Writes `record` (one JSON object, without its newline) as a line of its own.
     fn write_record(&self, record: &[u8]) -> io::Result<()> {
-        let mut out = match self.writer.lock() {
-            Ok(out) => out,
-            Err(poisoned) => {
-                // The writer panicked while a line was being written, and
-                // may have taken part of it: keep logging, but start the
-                // next record on a fresh line in case a fragment was left.
-                self.writer.clear_poison();
-                let mut out = poisoned.into_inner();
-                out.open_line = true;
-                out
-            }
-        };
+        // A writer that panicked mid-line leaves the lock poisoned; keep
+        // logging rather than failing every later event. `open_line` was
+        // set before that write, so the next record starts a fresh line.
+        let mut out = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         out.write_record(record)?;
         if self.flush {
             out.writer.flush()?;
@@ -181,49 +170,34 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     }
 }
 
-/// The writer, and whether the last line handed to it is unfinished.
+/// The writer, and whether the stream may end in an unfinished line.
 struct Output<W> {
     writer: W,
-    /// A write failed (or panicked) after the writer had taken part of a
-    /// line: the stream ends in a fragment with no newline.
+    /// The last write failed (or panicked): the writer may have taken part
+    /// of its line, leaving a fragment with no newline at the end.
     open_line: bool,
 }
 
 impl<W: Write> Output<W> {
-    /// Like `write_all(record + "\n")`, keeping track of partial writes.
+    /// `write_all(record + "\n")`, preceded by a newline when the previous
+    /// line may be unfinished, so that a fragment stays a line of its own and
+    /// this record still parses.
     ///
-    /// If the previous line was left unfinished, the record starts with a
-    /// newline so that the fragment stands alone as one broken line and this
-    /// record still parses. The state is updated after every `write` call,
-    /// so it stays right whichever call fails.
+    /// One `write_all` per record, as the sink documents: a writer may rely
+    /// on it (to lock a shared file around each line). Since `write_all`
+    /// does not say how much it wrote before failing, any failure counts as
+    /// a possible fragment.
     fn write_record(&mut self, record: &[u8]) -> io::Result<()> {
-        let prefix = usize::from(self.open_line);
-        let mut line = Vec::with_capacity(prefix + record.len() + 1);
+        let mut line = Vec::with_capacity(record.len() + 2);
         if self.open_line {
             line.push(b'\n');
         }
         line.extend_from_slice(record);
         line.push(b'\n');
-        let mut written = 0;
-        while written < line.len() {
-            match self.writer.write(&line[written..]) {
-                Ok(0) => {
-                    return Err(io::Error::new(
-                        io::ErrorKind::WriteZero,
-                        "the writer accepted no more bytes",
-                    ))
-                }
-                Ok(n) => {
-                    written += n.min(line.len() - written);
-                    // Open as long as the line so far has no end: part of
-                    // this record is out, or only part of the prefix. Once
-                    // the prefix alone is out, the earlier fragment is closed.
-                    self.open_line = written < line.len() && written != prefix;
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                Err(err) => return Err(err),
-            }
-        }
+        // Set first, so that a writer panicking part-way leaves it set.
+        self.open_line = true;
+        self.writer.write_all(&line)?;
+        self.open_line = false;
         Ok(())
     }
 }

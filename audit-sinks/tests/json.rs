@@ -502,7 +502,7 @@ fn a_panicking_writer_refuses_that_event_and_the_sink_recovers() {
         );
         assert!(results[1].is_ok());
         // The sink cannot know how much of the line the writer took before
-        // panicking, so the next record starts on a fresh line: here the
+        // panicking, so the next record starts with a newline: here the
         // writer took nothing, which leaves one empty line for readers to skip.
         let read = probe.buf.read();
         assert_eq!((read.empty, read.broken.len()), (1, 0), "{read:?}");
@@ -630,9 +630,11 @@ fn a_record_after_a_partial_write_starts_its_own_line_and_parses() {
                     }
                     OnWriteError::Ignore => assert!(results[0].is_ok(), "{context}"),
                 }
-                assert_eq!(read.empty, 0, "{context}");
+                // `write_all` does not say how much it wrote: any failure is
+                // followed by a newline, which leaves an empty line when the
+                // writer had taken nothing.
+                assert_eq!(read.empty, usize::from(budget == 0), "{context}");
                 if budget == 0 {
-                    // Nothing was taken: no trace at all.
                     assert_eq!(read.records.len(), 3, "{context}");
                     assert!(read.broken.is_empty(), "{context}");
                 } else if budget + 1 == full {
@@ -678,9 +680,59 @@ fn repeated_failures_never_glue_records_together() {
     assert!(results[4].is_ok());
     assert_eq!(read.records.len(), 1, "{read:?}");
     assert_eq!(read.records[0]["event"], "app.ok");
-    // Two fragments (20 and 33 bytes), each alone on its line: the budget of
-    // 1 wrote only the newline closing the first fragment.
+    // Two fragments, each alone on its line: 20 bytes, then 32 (the budget of
+    // 33 less the newline that closed the line before). The budget of 1 took
+    // only a newline, which with the next one makes an empty line.
     let lens: Vec<usize> = read.broken.iter().map(Vec::len).collect();
-    assert_eq!(lens, [20, 33], "{read:?}");
-    assert_eq!(read.empty, 0);
+    assert_eq!(lens, [20, 32], "{read:?}");
+    assert_eq!(read.empty, 1, "{read:?}");
+}
+
+/// Counts `write_all` calls and what each was given.
+#[derive(Clone, Default)]
+struct WholeLines {
+    calls: Arc<Mutex<Vec<Vec<u8>>>>,
+    fail_next: Arc<AtomicUsize>,
+}
+
+impl Write for WholeLines {
+    fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+        Err(io::Error::other("only write_all is expected"))
+    }
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.calls.lock().unwrap().push(data.to_vec());
+        if self.fail_next.swap(0, Ordering::SeqCst) == 1 {
+            return Err(io::Error::other("disk full"));
+        }
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn each_record_is_one_write_all_call_even_after_a_failure() {
+    // A writer may lock a shared file around `write_all`: the newline that
+    // closes a fragment must travel in the same call as the next record.
+    let writer = WholeLines::default();
+    let probe = writer.clone();
+    let (results, _) = testing::capture_with_hook(JsonLines::new(writer), || {
+        probe.fail_next.store(1, Ordering::SeqCst);
+        [audit!("app.a"), audit!("app.b"), audit!("app.c")]
+    });
+    assert!(results.iter().all(Result::is_ok));
+    let calls = probe.calls.lock().unwrap().clone();
+    if !audit_core::ENABLED {
+        assert!(calls.is_empty());
+        return;
+    }
+    assert_eq!(calls.len(), 3);
+    assert!(calls[0].starts_with(b"{") && calls[0].ends_with(b"}\n"));
+    assert!(calls[1].starts_with(b"\n{") && calls[1].ends_with(b"}\n"));
+    assert!(calls[2].starts_with(b"{") && calls[2].ends_with(b"}\n"));
+    for (call, name) in calls[1..].iter().zip(["app.b", "app.c"]) {
+        let json: Json = serde_json::from_slice(call.trim_ascii()).unwrap();
+        assert_eq!(json["event"], name);
+    }
 }
