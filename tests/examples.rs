@@ -303,11 +303,11 @@ fn tracing_bridge_forwards_audit_events_to_the_subscriber() {
             &stdout,
             &[
                 "INFO request{id=7}: audit: fs.open path=",
-                "notes.txt read=false write=true",
+                "notes.txt\" read=false write=true",
                 "INFO audit: net.bind address=127.0.0.1:0 protocol=\"tcp\"",
                 "INFO audit: net.connect address=127.0.0.1:",
                 "INFO audit: net.accept peer=127.0.0.1:",
-                "INFO audit: process.spawn program=echo args=[hi]",
+                r#"INFO audit: process.spawn program="echo" args=["hi"]"#,
             ],
         );
     } else {
