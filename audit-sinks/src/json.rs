@@ -35,9 +35,14 @@ pub enum OnWriteError {
 ///
 /// Each line is a JSON object (see [`JsonEvent`] for its fields), written
 /// with a single `write_all` while holding the sink's lock, so lines from
-/// concurrent threads never interleave. By default the writer is flushed
-/// after each line, since a hook lives until the process exits and a buffer
-/// that is never flushed would lose the end of the log; turn that off with
+/// concurrent threads never interleave. Every character inside a string
+/// that some reader takes for a line break is escaped: control characters,
+/// and also U+0085, U+2028 and U+2029 (Python's `str.splitlines` splits on
+/// them), so text from outside cannot split a record.
+///
+/// By default the writer is flushed after each line, since a hook lives
+/// until the process exits and a buffer that is never flushed would lose the
+/// end of the log; turn that off with
 /// [`flush_each_line(false)`](Self::flush_each_line) when the writer does not
 /// buffer (a `File`) or something else flushes it.
 ///
@@ -156,18 +161,66 @@ impl<W: Write + Send + 'static> JsonLines<W> {
             .writer
     }
 
-    /// Writes `record` (one JSON object, without its newline) as a line of its own.
-    fn write_record(&self, record: &[u8]) -> io::Result<()> {
+    /// Writes `line` (from [`to_line`]) as a line of its own.
+    fn write_line(&self, line: &[u8]) -> io::Result<()> {
         // A writer that panicked mid-line leaves the lock poisoned; keep
         // logging rather than failing every later event. `open_line` was
         // set before that write, so the next record starts a fresh line.
         let mut out = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        out.write_record(record)?;
+        out.write_line(line)?;
         if self.flush {
             out.writer.flush()?;
         }
         Ok(())
     }
+}
+
+/// `value` as compact JSON between two newlines, with U+0085, U+2028 and
+/// U+2029 escaped (see [`escape_line_separators`]). The first newline is
+/// written only after an unfinished line (see [`Output::write_line`]);
+/// reserving it here saves a copy later.
+fn to_line<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut line = Vec::with_capacity(256);
+    line.push(b'\n');
+    serde_json::to_writer(&mut line, value)?;
+    line.push(b'\n');
+    Ok(escape_line_separators(line))
+}
+
+/// Escapes U+0085, U+2028 and U+2029 in a line of JSON.
+///
+/// JSON allows them raw inside strings, and serde_json leaves them so, but
+/// they are line breaks to many readers (Python's `str.splitlines`,
+/// JavaScript before ES2019, editors): a file name holding one would split a
+/// record in two there. Outside strings JSON is ASCII, and in UTF-8 these
+/// byte sequences can only be these characters, so replacing them anywhere
+/// in the line is exact.
+fn escape_line_separators(line: Vec<u8>) -> Vec<u8> {
+    // Most lines are ASCII, which `is_ascii` checks a word at a time.
+    if line.is_ascii() {
+        return line;
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut i = 0;
+    while i < line.len() {
+        let escape: Option<(&[u8], usize)> = match line[i..] {
+            [0xc2, 0x85, ..] => Some((b"\\u0085", 2)),
+            [0xe2, 0x80, 0xa8, ..] => Some((b"\\u2028", 3)),
+            [0xe2, 0x80, 0xa9, ..] => Some((b"\\u2029", 3)),
+            _ => None,
+        };
+        match escape {
+            Some((text, len)) => {
+                out.extend_from_slice(text);
+                i += len;
+            }
+            None => {
+                out.push(line[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// The writer, and whether the stream may end in an unfinished line.
@@ -179,24 +232,21 @@ struct Output<W> {
 }
 
 impl<W: Write> Output<W> {
-    /// `write_all(record + "\n")`, preceded by a newline when the previous
-    /// line may be unfinished, so that a fragment stays a line of its own and
-    /// this record still parses.
+    /// Writes `line` (`"\n" + record + "\n"`, from [`to_line`]) with one
+    /// `write_all`, leaving out the first newline unless the previous line
+    /// may be unfinished: then it ends the fragment, which stays a line of
+    /// its own, and this record still parses.
     ///
     /// One `write_all` per record, as the sink documents: a writer may rely
     /// on it (to lock a shared file around each line). Since `write_all`
     /// does not say how much it wrote before failing, any failure counts as
     /// a possible fragment.
-    fn write_record(&mut self, record: &[u8]) -> io::Result<()> {
-        let mut line = Vec::with_capacity(record.len() + 2);
-        if self.open_line {
-            line.push(b'\n');
-        }
-        line.extend_from_slice(record);
-        line.push(b'\n');
+    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
+        let start = usize::from(!self.open_line);
         // Set first, so that a writer panicking part-way leaves it set.
         self.open_line = true;
-        self.writer.write_all(&line)?;
+        self.writer
+            .write_all(line.get(start..).unwrap_or_default())?;
         self.open_line = false;
         Ok(())
     }
@@ -205,9 +255,9 @@ impl<W: Write> Output<W> {
 impl<W: Write + Send + 'static> Hook for JsonLines<W> {
     fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
         // Serialise before taking the lock, so threads only queue for the write.
-        let result = serde_json::to_vec(&JsonEvent::new(event))
+        let result = to_line(&JsonEvent::new(event))
             .map_err(io::Error::from)
-            .and_then(|record| self.write_record(&record));
+            .and_then(|line| self.write_line(&line));
         match result {
             Ok(()) => Ok(()),
             Err(err) => {

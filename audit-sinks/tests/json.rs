@@ -736,3 +736,43 @@ fn each_record_is_one_write_all_call_even_after_a_failure() {
         assert_eq!(json["event"], name);
     }
 }
+
+#[test]
+fn no_reader_sees_a_line_break_inside_a_record() {
+    // What Python's `str.splitlines` (and so many log tools) split on.
+    const BREAKS: &[char] = &[
+        '\n', '\r', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}',
+        '\u{2029}',
+    ];
+    let hostile = "a\u{85}b\u{2028}c\u{2029}d\re\u{b}f\u{c}g\u{1c}h\ni\"j\\k\u{2027}\u{e2}";
+    let buf = SharedBuf::default();
+    let list = [Value::Str(hostile)];
+    let (_, _) = testing::capture_with_hook(JsonLines::new(buf.clone()), || {
+        for _ in 0..2 {
+            audit!(
+                "fs.open",
+                path = Path::new(hostile),
+                note = hostile,
+                list = &list[..],
+                shown = audit_core::display(hostile)
+            )
+            .unwrap();
+        }
+    });
+    let text = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    if !audit_core::ENABLED {
+        assert!(text.is_empty());
+        return;
+    }
+    let records: Vec<&str> = text.split_terminator('\n').collect();
+    assert_eq!(records.len(), 2, "{text:?}");
+    for record in records {
+        assert!(!record.contains(BREAKS), "{record:?}");
+        assert!(!record.chars().any(char::is_control), "{record:?}");
+        let json: Json = serde_json::from_str(record).unwrap();
+        for field in ["path", "note", "shown"] {
+            assert_eq!(json["args"][field], hostile, "{field}: {record}");
+        }
+        assert_eq!(json["args"]["list"][0], hostile);
+    }
+}
