@@ -15,8 +15,8 @@ use audit_core::{audit, testing, Event, OwnedValue, Value};
 enum Decoded {
     /// A quoted string: the bytes it stands for.
     Text(Vec<u8>),
-    /// `b"..."`.
-    Bytes(Vec<u8>),
+    /// `b"..."`, and the full length when the bytes were cut.
+    Bytes(Vec<u8>, Option<usize>),
     /// A bare token (number, boolean, address, `none`).
     Bare(String),
     List(Vec<Decoded>),
@@ -98,7 +98,14 @@ impl Reader<'_> {
             Some(b'"') => self.quoted().map(Decoded::Text),
             Some(b'b') if self.s[self.at..].starts_with(b"b\"") => {
                 self.at += 1;
-                self.quoted().map(Decoded::Bytes)
+                let shown = self.quoted()?;
+                let mut len = None;
+                if self.eat("...<").is_ok() {
+                    let digits = self.until(b" ");
+                    self.eat(" bytes>")?;
+                    len = Some(digits.parse().map_err(|e| format!("{digits:?}: {e}"))?);
+                }
+                Ok(Decoded::Bytes(shown, len))
             }
             Some(b'[') => {
                 self.at += 1;
@@ -269,6 +276,9 @@ fn borrowed_and_owned_events_print_the_same_line() {
     let path = PathBuf::from("/tmp/a\")\nb");
     let arg = OsString::from("-c\n\"x\"");
     let args = [Value::OsStr(&arg), Value::Str("y\r"), Value::Int(-1)];
+    // Longer than what is shown, ending in what looks like the cut mark.
+    let mut long = vec![b'"'; 70];
+    long.extend_from_slice(b"...<3 bytes>");
     let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = std::sync::Arc::clone(&seen);
     let (_, events) = testing::capture_with(
@@ -281,7 +291,8 @@ fn borrowed_and_owned_events_print_the_same_line() {
                 "app.run",
                 path = &path,
                 args = &args[..],
-                data = b"\"\n".as_slice()
+                data = b"\"\n".as_slice(),
+                long = long.as_slice()
             )
         },
     );
@@ -292,7 +303,10 @@ fn borrowed_and_owned_events_print_the_same_line() {
     assert_eq!(*seen.lock().unwrap(), std::slice::from_ref(&owned));
     assert_eq!(
         owned,
-        r#"app.run(path="/tmp/a\")\nb", args=["-c\n\"x\"", "y\r", -1], data=b"\"\n")"#
+        format!(
+            r#"app.run(path="/tmp/a\")\nb", args=["-c\n\"x\"", "y\r", -1], data=b"\"\n", long=b"{}"...<82 bytes>)"#,
+            r#"\""#.repeat(64)
+        )
     );
     assert_one_clean_line(&owned);
     let (_, decoded) = decode(&owned).unwrap();
@@ -304,6 +318,8 @@ fn borrowed_and_owned_events_print_the_same_line() {
             Decoded::Bare("-1".into()),
         ])
     );
+    assert_eq!(decoded[2].1, Decoded::Bytes(b"\"\n".to_vec(), None));
+    assert_eq!(decoded[3].1, Decoded::Bytes(vec![b'"'; 64], Some(82)));
 }
 
 /// A `Debug` implementation is user code: it may print anything.

@@ -192,8 +192,9 @@ impl<'a> Value<'a> {
 /// `\"`, tab, line feed and carriage return as `\t`, `\n`, `\r`, other
 /// control and non-printable characters (U+2028, bidirectional overrides, ...)
 /// as `\u{..}`, and, in paths and platform strings, each byte that is not
-/// part of valid UTF-8 as `\xNN`. Bytes are written as `b"..."` (escaped as in
-/// the plain form). The form is lossless for strings, paths and platform
+/// part of valid UTF-8 as `\xNN`. Bytes are written as `b"..."`, escaped as in
+/// the plain form; beyond 64 bytes, the first 64 and then the length,
+/// `b"..."...<100 bytes>`. The form is lossless for strings, paths and platform
 /// strings (`name-\xff` and `name-\xfe` differ) and contains no control
 /// character, so it always stays on one line. Numbers, booleans, addresses
 /// and durations are the same in both forms.
@@ -263,9 +264,14 @@ impl Value<'_> {
                 f.write_char('"')
             }
             Value::Bytes(b) => {
-                f.write_str("b\"")?;
-                write_escaped_bytes(b, f)?;
-                f.write_char('"')
+                // The cut mark goes after the quotes: inside them, it would
+                // read as part of the data.
+                let shown = &b[..b.len().min(BYTES_SHOWN)];
+                write!(f, "b\"{}\"", shown.escape_ascii())?;
+                if b.len() > BYTES_SHOWN {
+                    write!(f, "...<{} bytes>", b.len())?;
+                }
+                Ok(())
             }
             Value::Debug(d) => {
                 // A `Debug` implementation may write anything: escape its output too.
