@@ -434,3 +434,14 @@ fn hostile_program_arguments_stay_on_one_line() {
         "{line}"
     );
 }
+
+#[test]
+fn even_an_odd_event_name_stays_on_one_line() {
+    let (_, events) = testing::capture(|| audit!("app.x)\naudit: app.y", n = 1u8));
+    if !audit_core::ENABLED {
+        return;
+    }
+    let line = events[0].to_string();
+    assert_one_clean_line(&line);
+    assert_eq!(line, r#"app.x)\naudit: app.y(n=1)"#);
+}

@@ -91,7 +91,10 @@ pub(crate) fn display_event<V: fmt::Display>(
     name: &str,
     args: impl Iterator<Item = (&'static str, V)>,
 ) -> fmt::Result {
-    write!(f, "{name}(")?;
+    // Names are the program's own literals, but one line is promised
+    // whatever they hold: escape them like text values, without quotes.
+    crate::value::write_escaped_str(name, f)?;
+    f.write_str("(")?;
     for (i, (k, v)) in args.enumerate() {
         if i > 0 {
             f.write_str(", ")?;
@@ -113,7 +116,8 @@ impl fmt::Debug for Event<'_> {
 /// alternate `Display` form (`{:#}`), so a file name holding a line break,
 /// a quote or `)` cannot end the line or forge another event, and paths that
 /// are not UTF-8 are shown byte for byte (`\xff`). Numbers, booleans,
-/// addresses and durations are written bare; lists as `[a, b]`.
+/// addresses and durations are written bare; lists as `[a, b]`. The event
+/// name is escaped the same way, without quotes.
 ///
 /// ```
 /// let (_, events) = audit_core::testing::capture_with(
