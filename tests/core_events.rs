@@ -237,7 +237,10 @@ fn events_format_readably() {
         format!("{e:?}"),
         r#"test.fmt { path: "/tmp/a b", n: 2, list: ["x", 1] }"#
     );
-    assert_eq!(e.to_string(), "test.fmt(path=/tmp/a b, n=2, list=[x, 1])");
+    assert_eq!(
+        e.to_string(),
+        r#"test.fmt(path="/tmp/a b", n=2, list=["x", 1])"#
+    );
     assert_eq!(
         e.arg("list").unwrap(),
         &OwnedValue::List(vec![OwnedValue::Str("x".into()), OwnedValue::Int(1)])

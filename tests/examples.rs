@@ -116,7 +116,7 @@ fn quickstart_shows_events_and_refusals() {
             "connect to 127.0.0.1:25: REFUSED (no mail, and loopback only)",
             "add a hook after seal(): REFUSED",
             "audit: fs.open(path=",
-            "audit: process.spawn(program=echo",
+            "audit: process.spawn(program=\"echo\"",
             "audit: net.connect(address=127.0.0.1:",
         ] {
             assert!(stdout.contains(line), "missing {line:?} in:\n{stdout}");
@@ -325,11 +325,11 @@ fn tracing_bridge_forwards_audit_events_to_the_subscriber() {
             &stdout,
             &[
                 "INFO request{id=7}: audit: fs.open path=",
-                "notes.txt read=false write=true",
+                "notes.txt\" read=false write=true",
                 "INFO audit: net.bind address=127.0.0.1:0 protocol=\"tcp\"",
                 "INFO audit: net.connect address=127.0.0.1:",
                 "INFO audit: net.accept peer=127.0.0.1:",
-                "INFO audit: process.spawn program=echo args=[hi]",
+                r#"INFO audit: process.spawn program="echo" args=["hi"]"#,
             ],
         );
     } else {
@@ -372,12 +372,12 @@ fn custom_events_lists_and_raises_the_programs_own_audit_points() {
             &stdout,
             &[
                 "audit: app.export(path=",
-                "report.csv, count=3)",
-                "audit: app.grant_role(user=alice, role=viewer)",
-                "audit: app.grant_role(user=mallory, role=admin)",
+                "report.csv\", count=3)",
+                r#"audit: app.grant_role(user="alice", role="viewer")"#,
+                r#"audit: app.grant_role(user="mallory", role="admin")"#,
                 "grant admin to mallory: REFUSED (admin is granted by two people)",
                 "audit: app.clear_cache(entries=3)",
-                "audit: app.login(user=alice, method=password)",
+                r#"audit: app.login(user="alice", method="password")"#,
             ],
         );
         // The vetoed body did not run.

@@ -84,7 +84,7 @@ fn no_network_fails_on_a_loopback_listener_and_lists_it() {
             &message,
             &[
                 "1 forbidden operation on this thread:",
-                "1. [network] net.bind(address=127.0.0.1:0, protocol=tcp): network access",
+                "1. [network] net.bind(address=127.0.0.1:0, protocol=\"tcp\"): network access",
             ],
         );
     } else {
@@ -170,7 +170,7 @@ fn loopback_only_refuses_other_addresses_before_connecting() {
     assert!(v.was_vetoed());
     assert_eq!(
         v.to_string(),
-        "[network] net.connect(address=192.0.2.1:9, protocol=tcp): connects to 192.0.2.1:9, \
+        "[network] net.connect(address=192.0.2.1:9, protocol=\"tcp\"): connects to 192.0.2.1:9, \
          which is not a loopback address (refused)"
     );
 }
@@ -188,7 +188,7 @@ fn loopback_only_refuses_name_lookups_other_than_localhost() {
     assert_contains(
         &violations.to_string(),
         &[
-            "net.resolve(host=audit-hooks.invalid, port=80)",
+            "net.resolve(host=\"audit-hooks.invalid\", port=80)",
             "looks up the host name `audit-hooks.invalid` (only `localhost` is allowed)",
         ],
     );
@@ -210,7 +210,7 @@ fn loopback_only_panics_on_a_wildcard_bind() {
     .unwrap();
     assert_contains(
         &message,
-        &["net.bind(address=0.0.0.0:0, protocol=udp): binds to 0.0.0.0:0, which is not a loopback address (refused)"],
+        &["net.bind(address=0.0.0.0:0, protocol=\"udp\"): binds to 0.0.0.0:0, which is not a loopback address (refused)"],
     );
 }
 
@@ -281,7 +281,7 @@ fn a_write_outside_is_reported_with_its_path() {
             &[
                 "1 forbidden operation on this thread:",
                 "[write] fs.open(",
-                &format!("path={}", stray.display()),
+                &format!("path=\"{}\"", stray.display()),
                 "write=true",
                 &format!(
                     ": writes `{}`, outside `{}`",
@@ -518,7 +518,7 @@ fn no_spawn_passes_without_children_and_fails_on_a_real_child() {
         assert_contains(
             &message,
             &[
-                "[spawn] process.spawn(program=echo, args=[hello]",
+                "[spawn] process.spawn(program=\"echo\", args=[\"hello\"]",
                 "starts the program `echo`",
             ],
         );

@@ -84,18 +84,24 @@ pub(crate) fn fmt_event<V: fmt::Debug>(
     s.finish()
 }
 
-/// `name(a=1, b=x)`, the one-line form used in logs and error messages.
+/// `name(a=1, b="x")`, the one-line form used in logs and error messages.
+///
+/// Values are written in their alternate (`{:#}`) form: text quoted and
+/// escaped, so that no argument can end the line or close the parentheses.
 pub(crate) fn display_event<V: fmt::Display>(
     f: &mut fmt::Formatter<'_>,
     name: &str,
     args: impl Iterator<Item = (&'static str, V)>,
 ) -> fmt::Result {
-    write!(f, "{name}(")?;
+    // Names are the program's own literals, but one line is promised
+    // whatever they hold: escape them like text values, without quotes.
+    crate::value::write_escaped_str(name, f)?;
+    f.write_str("(")?;
     for (i, (k, v)) in args.enumerate() {
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{k}={v}")?;
+        write!(f, "{k}={v:#}")?;
     }
     f.write_str(")")
 }
@@ -106,6 +112,31 @@ impl fmt::Debug for Event<'_> {
     }
 }
 
+/// One line, `name(arg=value, ...)`, for logs: `fs.open(path="/tmp/a.txt", write=true)`.
+///
+/// Strings, paths and other text are quoted and escaped as in [`Value`]'s
+/// alternate `Display` form (`{:#}`), so a file name holding a line break,
+/// a quote or `)` cannot end the line or forge another event, and paths that
+/// are not UTF-8 are shown byte for byte (`\xff`). Numbers, booleans,
+/// addresses and durations are written bare; lists as `[a, b]`. The event
+/// name is escaped the same way, without quotes.
+///
+/// ```
+/// let (_, events) = audit_core::testing::capture_with(
+///     |event: &audit_core::Event<'_>| {
+///         assert_eq!(
+///             event.to_string(),
+///             r#"app.open(path="/tmp/x)\naudit: app.open(path=\"/etc", write=true)"#
+///         );
+///         Ok(())
+///     },
+///     || {
+///         let path = std::path::Path::new("/tmp/x)\naudit: app.open(path=\"/etc");
+///         audit_core::audit!("app.open", path, write = true)
+///     },
+/// );
+/// assert_eq!(events.len(), usize::from(audit_core::ENABLED));
+/// ```
 impl fmt::Display for Event<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         display_event(f, self.name(), self.args())

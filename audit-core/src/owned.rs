@@ -154,6 +154,9 @@ impl OwnedValue {
     }
 }
 
+/// The same two forms as [`Value`]'s `Display`: `{}` plain, `{:#}` quoted and
+/// escaped on one line (a [`OwnedValue::Debug`] is quoted like the `Debug`
+/// rendering it holds).
 impl fmt::Display for OwnedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -163,9 +166,15 @@ impl fmt::Display for OwnedValue {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
+                    // Passes the caller's flags on, `#` included.
                     fmt::Display::fmt(item, f)?;
                 }
                 f.write_str("]")
+            }
+            OwnedValue::Debug(s) if f.alternate() => {
+                f.write_str("\"")?;
+                crate::value::write_escaped_str(s, f)?;
+                f.write_str("\"")
             }
             OwnedValue::Debug(s) => f.write_str(s),
             other => fmt::Display::fmt(&other.as_value(), f),
@@ -236,6 +245,7 @@ impl fmt::Debug for OwnedEvent {
     }
 }
 
+/// The same one line as [`Event`]'s `Display`: `name(arg=value, ...)`, text quoted and escaped.
 impl fmt::Display for OwnedEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         crate::event::display_event(f, self.name(), self.args())

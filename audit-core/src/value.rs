@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -16,8 +16,9 @@ use std::time::Duration;
 
 /// One argument of an audit event, borrowed from the audit point.
 ///
-/// Every value implements [`Display`](fmt::Display) (paths lossily, bytes
-/// escaped) and [`Debug`](fmt::Debug). The accessors (`as_path`, `as_str`, ...)
+/// Every value implements [`Display`](fmt::Display), in a plain form (paths
+/// lossily, bytes escaped) and a quoted one-line form for logs (`{:#}`, see
+/// the impl), and [`Debug`](fmt::Debug). The accessors (`as_path`, `as_str`, ...)
 /// return `None` when the value is of another kind, so a policy can match on
 /// exactly the kind it expects.
 ///
@@ -176,8 +177,55 @@ impl<'a> Value<'a> {
     }
 }
 
+/// Two forms: `{}` is the plain text, `{:#}` the quoted, escaped form that
+/// fits on one line whatever the value holds.
+///
+/// The plain form shows paths and platform strings lossily (bytes that are not
+/// UTF-8 become U+FFFD), strings as they are, and bytes escaped. It is for
+/// people reading values the program chose; text from outside (a file name, a
+/// host name) may contain line breaks or quotes, so never build a log line
+/// from it.
+///
+/// The alternate form (`{:#}`) is what an [`Event`](crate::Event)'s `Display`
+/// uses. Strings, paths, platform strings and [`Value::Debug`] renderings are
+/// written between double quotes, with `\` and `"` escaped as `\\` and
+/// `\"`, tab, line feed and carriage return as `\t`, `\n`, `\r`, other
+/// control and non-printable characters (U+2028, bidirectional overrides, ...)
+/// as `\u{..}`, and, in paths and platform strings, each byte that is not
+/// part of valid UTF-8 as `\xNN`. Bytes are written as `b"..."`, escaped as in
+/// the plain form; beyond 64 bytes, the first 64 and then the length,
+/// `b"..."...<100 bytes>`. The form is lossless for strings, paths and platform
+/// strings (`name-\xff` and `name-\xfe` differ) and contains no control
+/// character, so it always stays on one line. Numbers, booleans, addresses
+/// and durations are the same in both forms.
+///
+/// ```
+/// use audit_core::Value;
+/// use std::path::Path;
+///
+/// let v = Value::Path(Path::new("/tmp/a \"b\"\nc"));
+/// assert_eq!(format!("{v:#}"), r#""/tmp/a \"b\"\nc""#);
+/// assert_eq!(format!("{:#}", Value::Uint(7)), "7");
+/// # #[cfg(unix)] {
+/// use std::os::unix::ffi::OsStrExt;
+/// let raw = Value::Path(Path::new(std::ffi::OsStr::from_bytes(b"name-\xff")));
+/// assert_eq!(raw.to_string(), "name-\u{fffd}");
+/// assert_eq!(format!("{raw:#}"), r#""name-\xff""#);
+/// # }
+/// ```
 impl fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            self.fmt_quoted(f)
+        } else {
+            self.fmt_plain(f)
+        }
+    }
+}
+
+impl Value<'_> {
+    /// The plain `Display` form.
+    fn fmt_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             Value::Path(p) => fmt::Display::fmt(&p.display(), f),
             Value::OsStr(s) => fmt::Display::fmt(&s.display(), f),
@@ -197,13 +245,119 @@ impl fmt::Display for Value<'_> {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    fmt::Display::fmt(item, f)?;
+                    item.fmt_plain(f)?;
                 }
                 f.write_str("]")
             }
             Value::Debug(d) => fmt::Debug::fmt(d, f),
         }
     }
+
+    /// The alternate (`{:#}`) `Display` form: one line, quoted, lossless for text.
+    fn fmt_quoted(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Value::Path(p) => write_quoted_os(p.as_os_str(), f),
+            Value::OsStr(s) => write_quoted_os(s, f),
+            Value::Str(s) => {
+                f.write_char('"')?;
+                write_escaped_str(s, f)?;
+                f.write_char('"')
+            }
+            Value::Bytes(b) => {
+                // The cut mark goes after the quotes: inside them, it would
+                // read as part of the data.
+                let shown = &b[..b.len().min(BYTES_SHOWN)];
+                write!(f, "b\"{}\"", shown.escape_ascii())?;
+                if b.len() > BYTES_SHOWN {
+                    write!(f, "...<{} bytes>", b.len())?;
+                }
+                Ok(())
+            }
+            Value::Debug(d) => {
+                // A `Debug` implementation may write anything: escape its output too.
+                f.write_char('"')?;
+                write!(Escaping(f), "{d:?}")?;
+                f.write_char('"')
+            }
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item.fmt_quoted(f)?;
+                }
+                f.write_str("]")
+            }
+            // The remaining kinds never contain quotes, separators or control
+            // characters; a fresh formatter drops the `#` flag.
+            other => write!(f, "{}", Plain(other)),
+        }
+    }
+}
+
+/// Formats a value in its plain form whatever the caller's flags.
+struct Plain<'a>(Value<'a>);
+
+impl fmt::Display for Plain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt_plain(f)
+    }
+}
+
+/// A writer escaping everything written through it as in [`write_escaped_str`].
+struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+impl fmt::Write for Escaping<'_, '_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_escaped_str(s, self.0)
+    }
+}
+
+/// Writes `s` with `\`, `"` and every character that is not printable escaped.
+///
+/// Shared with `OwnedValue`'s `Display`, so both give the same text.
+pub(crate) fn write_escaped_str(s: &str, out: &mut dyn fmt::Write) -> fmt::Result {
+    // Runs of characters that need no escape are written in one piece.
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escape: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            ' '..='~' => continue,
+            // std's notion of printable: `escape_debug` leaves such a
+            // character as it is. Control characters, line and paragraph
+            // separators, format characters (bidirectional overrides) and
+            // combining marks are escaped.
+            c if !c.is_ascii() && c.escape_debug().len() == 1 => continue,
+            _ => None,
+        };
+        out.write_str(&s[start..i])?;
+        match escape {
+            Some(e) => out.write_str(e)?,
+            None => write!(out, "\\u{{{:x}}}", u32::from(c))?,
+        }
+        start = i + c.len_utf8();
+    }
+    out.write_str(&s[start..])
+}
+
+/// Writes a platform string between quotes, escaped, with bytes that are not
+/// UTF-8 as `\xNN`.
+fn write_quoted_os(s: &OsStr, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_char('"')?;
+    // On Unix the encoded bytes are the OS bytes; elsewhere they are Rust's
+    // own superset of UTF-8, still lossless.
+    for chunk in s.as_encoded_bytes().utf8_chunks() {
+        write_escaped_str(chunk.valid(), f)?;
+        for byte in chunk.invalid() {
+            write!(f, "\\x{byte:02x}")?;
+        }
+    }
+    f.write_char('"')
 }
 
 impl fmt::Debug for Value<'_> {

@@ -1,5 +1,6 @@
 //! JSON lines: one JSON object per audit event, written to any [`Write`].
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,9 +35,14 @@ pub enum OnWriteError {
 ///
 /// Each line is a JSON object (see [`JsonEvent`] for its fields), written
 /// with a single `write_all` while holding the sink's lock, so lines from
-/// concurrent threads never interleave. By default the writer is flushed
-/// after each line, since a hook lives until the process exits and a buffer
-/// that is never flushed would lose the end of the log; turn that off with
+/// concurrent threads never interleave. Every character inside a string
+/// that some reader takes for a line break is escaped: control characters,
+/// and also U+0085, U+2028 and U+2029 (Python's `str.splitlines` splits on
+/// them), so text from outside cannot split a record.
+///
+/// By default the writer is flushed after each line, since a hook lives
+/// until the process exits and a buffer that is never flushed would lose the
+/// end of the log; turn that off with
 /// [`flush_each_line(false)`](Self::flush_each_line) when the writer does not
 /// buffer (a `File`) or something else flushes it.
 ///
@@ -49,6 +55,28 @@ pub enum OnWriteError {
 /// writer that itself panics is handled by audit-core like any panicking
 /// hook: the event is refused ([`HookPanicked`](audit_core::AuditErrorKind::HookPanicked)),
 /// and the sink keeps working for later events.
+///
+/// # What a reader sees after a failed write
+///
+/// A write can fail part-way (a full disk, a closed pipe): the writer has
+/// taken the start of a line and not its end. `write_all` does not say how
+/// much it wrote before failing, so after any failed (or panicking) write the
+/// sink begins the next record with a newline. A fragment therefore stays a
+/// line of its own, and every record written in full is a complete line
+/// that parses. A reader of the log:
+///
+/// - parses each line on its own;
+/// - skips empty lines (left when a failed write had taken nothing) and
+///   lines that do not parse (a record cut short: its operation was allowed
+///   under [`OnWriteError::Ignore`] and refused under [`OnWriteError::Veto`]);
+/// - can compare what it skipped with [`write_errors`](Self::write_errors),
+///   which counts every record that was not written in full.
+///
+/// A record that parses was handed to the writer in full, so it records an
+/// attempt. Under [`OnWriteError::Veto`] the operation is still refused when
+/// the failure comes after the last byte of the object (on its newline, or
+/// on the flush): the record is whole but its operation did not happen;
+/// [`write_errors`](Self::write_errors) counts it.
 ///
 /// ```
 /// use audit_sinks::JsonLines;
@@ -65,7 +93,7 @@ pub enum OnWriteError {
 /// // audit_core::install_hook(JsonLines::new(std::io::stderr()))?;
 /// ```
 pub struct JsonLines<W> {
-    writer: Mutex<W>,
+    writer: Mutex<Output<W>>,
     on_error: OnWriteError,
     flush: bool,
     errors: Arc<AtomicU64>,
@@ -76,7 +104,10 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     /// (but counting) write failures.
     pub fn new(writer: W) -> Self {
         JsonLines {
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Output {
+                writer,
+                open_line: false,
+            }),
             on_error: OnWriteError::Ignore,
             flush: true,
             errors: Arc::new(AtomicU64::new(0)),
@@ -127,16 +158,96 @@ impl<W: Write + Send + 'static> JsonLines<W> {
         self.writer
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
+            .writer
     }
 
+    /// Writes `line` (from [`to_line`]) as a line of its own.
     fn write_line(&self, line: &[u8]) -> io::Result<()> {
         // A writer that panicked mid-line leaves the lock poisoned; keep
-        // logging rather than failing every later event.
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        writer.write_all(line)?;
+        // logging rather than failing every later event. `open_line` was
+        // set before that write, so the next record starts a fresh line.
+        let mut out = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        out.write_line(line)?;
         if self.flush {
-            writer.flush()?;
+            out.writer.flush()?;
         }
+        Ok(())
+    }
+}
+
+/// `value` as compact JSON between two newlines, with U+0085, U+2028 and
+/// U+2029 escaped (see [`escape_line_separators`]). The first newline is
+/// written only after an unfinished line (see [`Output::write_line`]);
+/// reserving it here saves a copy later.
+fn to_line<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
+    let mut line = Vec::with_capacity(256);
+    line.push(b'\n');
+    serde_json::to_writer(&mut line, value)?;
+    line.push(b'\n');
+    Ok(escape_line_separators(line))
+}
+
+/// Escapes U+0085, U+2028 and U+2029 in a line of JSON.
+///
+/// JSON allows them raw inside strings, and serde_json leaves them so, but
+/// they are line breaks to many readers (Python's `str.splitlines`,
+/// JavaScript before ES2019, editors): a file name holding one would split a
+/// record in two there. Outside strings JSON is ASCII, and in UTF-8 these
+/// byte sequences can only be these characters, so replacing them anywhere
+/// in the line is exact.
+fn escape_line_separators(line: Vec<u8>) -> Vec<u8> {
+    // Most lines are ASCII, which `is_ascii` checks a word at a time.
+    if line.is_ascii() {
+        return line;
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut i = 0;
+    while i < line.len() {
+        let escape: Option<(&[u8], usize)> = match line[i..] {
+            [0xc2, 0x85, ..] => Some((b"\\u0085", 2)),
+            [0xe2, 0x80, 0xa8, ..] => Some((b"\\u2028", 3)),
+            [0xe2, 0x80, 0xa9, ..] => Some((b"\\u2029", 3)),
+            _ => None,
+        };
+        match escape {
+            Some((text, len)) => {
+                out.extend_from_slice(text);
+                i += len;
+            }
+            None => {
+                out.push(line[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The writer, and whether the stream may end in an unfinished line.
+struct Output<W> {
+    writer: W,
+    /// The last write failed (or panicked): the writer may have taken part
+    /// of its line, leaving a fragment with no newline at the end.
+    open_line: bool,
+}
+
+impl<W: Write> Output<W> {
+    /// Writes `line` (`"\n" + record + "\n"`, from [`to_line`]) with one
+    /// `write_all`, leaving out the first newline unless the previous line
+    /// may be unfinished: then it ends the fragment, which stays a line of
+    /// its own, and this record still parses.
+    ///
+    /// One `write_all` per record, as the sink documents: a writer may rely
+    /// on it (to lock a shared file around each line). Since `write_all`
+    /// does not say how much it wrote before failing, any failure counts as
+    /// a possible fragment.
+    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
+        let start = usize::from(!self.open_line);
+        // Set first, so that a writer panicking part-way leaves it set.
+        self.open_line = true;
+        self.writer
+            .write_all(line.get(start..).unwrap_or_default())?;
+        self.open_line = false;
         Ok(())
     }
 }
@@ -144,12 +255,9 @@ impl<W: Write + Send + 'static> JsonLines<W> {
 impl<W: Write + Send + 'static> Hook for JsonLines<W> {
     fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
         // Serialise before taking the lock, so threads only queue for the write.
-        let result = serde_json::to_vec(&JsonEvent::new(event))
+        let result = to_line(&JsonEvent::new(event))
             .map_err(io::Error::from)
-            .and_then(|mut line| {
-                line.push(b'\n');
-                self.write_line(&line)
-            });
+            .and_then(|line| self.write_line(&line));
         match result {
             Ok(()) => Ok(()),
             Err(err) => {
@@ -203,7 +311,7 @@ impl ErrorCount {
 ///
 /// | [`Value`] | JSON |
 /// |---|---|
-/// | `Path`, `OsStr` | string, converted **lossily**: bytes that are not valid UTF-8 become U+FFFD |
+/// | `Path`, `OsStr` | string when the path is valid UTF-8 (`"/tmp/a.txt"`); otherwise an object `{"lossy": "...", "hex": "..."}` (see below) |
 /// | `Str` | string |
 /// | `Int`, `Uint` | number |
 /// | `Float` | number (`null` for NaN and infinities, which JSON lacks) |
@@ -214,6 +322,20 @@ impl ErrorCount {
 /// | `List` | array |
 /// | `Bytes` | object `{"len": N, "preview": "..."}`: the length, and the first [`BYTES_PREVIEW`] bytes with non-printable and non-ASCII bytes escaped as in Rust (`\n`, `\xff`) |
 /// | `Debug` (and future kinds) | string: the `Debug` / `Display` rendering |
+///
+/// A path or platform string that is not valid UTF-8 cannot be a JSON
+/// string without losing bytes (`name-\xff` and `name-\xfe` would both read
+/// `name-\u{fffd}`), so it is written as an object with two members:
+///
+/// - `lossy`: the readable form, each invalid sequence replaced with U+FFFD;
+/// - `hex`: the exact value in lower-case hex, two digits per byte on Unix
+///   (`"6e616d652dff"` for `name-\xff`: decode with `bytes.fromhex` or
+///   `hex::decode` to get the name back); on Windows four digits per UTF-16
+///   code unit, as `encode_wide` gives them.
+///
+/// A reader that needs the exact file name checks whether the value is a
+/// string (the name itself) or an object (take `hex`). Which form a value
+/// takes depends only on the value, so the same path always logs the same way.
 ///
 /// Bytes are not written in full because a write or send argument is the
 /// payload itself: logging it whole would copy every file written into the
@@ -323,8 +445,8 @@ struct JsonValue<'a>(Value<'a>);
 impl Serialize for JsonValue<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.0 {
-            Value::Path(p) => serializer.serialize_str(&p.to_string_lossy()),
-            Value::OsStr(s) => serializer.serialize_str(&s.to_string_lossy()),
+            Value::Path(p) => serialize_os_str(p.as_os_str(), serializer),
+            Value::OsStr(s) => serialize_os_str(s, serializer),
             Value::Str(s) => serializer.serialize_str(s),
             Value::Bytes(b) => {
                 let mut map = serializer.serialize_map(Some(2))?;
@@ -351,5 +473,58 @@ impl Serialize for JsonValue<'_> {
             // `Debug`, and kinds added to the non-exhaustive enum later.
             other => serializer.collect_str(&other),
         }
+    }
+}
+
+/// A path or platform string: a plain string when it is UTF-8, else an
+/// object with a readable lossy form and the exact bytes in hex.
+fn serialize_os_str<S: Serializer>(s: &OsStr, serializer: S) -> Result<S::Ok, S::Error> {
+    if let Some(text) = s.to_str() {
+        return serializer.serialize_str(text);
+    }
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("lossy", &s.to_string_lossy())?;
+    map.serialize_entry("hex", &os_hex(s))?;
+    map.end()
+}
+
+/// The platform string's units in lower-case hex: bytes on Unix.
+#[cfg(unix)]
+fn os_hex(s: &OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut hex = String::with_capacity(s.len() * 2);
+    for byte in s.as_bytes() {
+        push_hex(&mut hex, u32::from(*byte), 2);
+    }
+    hex
+}
+
+/// The platform string's units in lower-case hex: UTF-16 code units, four
+/// digits each, on Windows.
+#[cfg(windows)]
+fn os_hex(s: &OsStr) -> String {
+    use std::os::windows::ffi::OsStrExt;
+    let mut hex = String::with_capacity(s.len() * 4);
+    for unit in s.encode_wide() {
+        push_hex(&mut hex, u32::from(unit), 4);
+    }
+    hex
+}
+
+/// Elsewhere, Rust's own encoding of the platform string, byte by byte.
+#[cfg(not(any(unix, windows)))]
+fn os_hex(s: &OsStr) -> String {
+    let mut hex = String::with_capacity(s.len() * 2);
+    for byte in s.as_encoded_bytes() {
+        push_hex(&mut hex, u32::from(*byte), 2);
+    }
+    hex
+}
+
+fn push_hex(out: &mut String, unit: u32, digits: u32) {
+    for shift in (0..digits).rev() {
+        let nibble = (unit >> (shift * 4)) & 0xf;
+        // A nibble is always a valid digit; '0' keeps this panic-free.
+        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
     }
 }

@@ -27,8 +27,11 @@
 //! ```
 //!
 //! [`JsonEvent`] documents every field and how each kind of argument is
-//! written. Write failures never panic: by default they are counted and the
-//! event allowed; [`OnWriteError::Veto`] fails closed instead. The writer may
+//! written (paths that are not UTF-8 included, losslessly). Write failures
+//! never panic: by default they are counted and the event allowed;
+//! [`OnWriteError::Veto`] fails closed instead. Either way a record cut short
+//! stays alone on its line, and every later record parses (see
+//! [`JsonLines`] for what a reader sees). The writer may
 //! be an audited file: events raised inside a hook are not dispatched again,
 //! so the sink does not recurse.
 //!

@@ -29,9 +29,16 @@ pub const TRACING_TARGET: &str = "audit";
 ///   subscribers print first; if the event itself has an argument called
 ///   `message`, the name goes into a field called `audit.event` instead;
 /// - **one field per argument**, under the argument's own name: strings,
-///   integers, floats and booleans as those tracing types, every other kind
-///   (paths, addresses, lists, bytes, durations) through its `Display`
-///   form, and absent optional values (`None`) left unrecorded.
+///   integers, floats and booleans as those tracing types, paths and
+///   platform strings that are valid UTF-8 as strings too, every other kind
+///   (addresses, lists, bytes, durations, other paths) through audit-core's
+///   quoted one-line `Display` form (`{:#}`, see [`Value`]), and absent
+///   optional values (`None`) left unrecorded.
+///
+/// Text subscribers such as `tracing_subscriber::fmt` quote and escape
+/// strings but print `Display` values as they are; since no value reaches
+/// them unquoted, a file name holding a line break cannot forge a log line.
+/// A path that is not UTF-8 keeps its exact bytes: `path="name-\xff"`.
 ///
 /// # How fields are made
 ///
@@ -125,7 +132,7 @@ enum FieldValue<'a> {
     U64(u64),
     F64(f64),
     Bool(bool),
-    Display(DisplayValue<Value<'a>>),
+    Display(DisplayValue<OneLine<'a>>),
     Absent,
 }
 
@@ -138,10 +145,28 @@ impl<'a> From<Value<'a>> for FieldValue<'a> {
             Value::Float(x) => FieldValue::F64(x),
             Value::Bool(b) => FieldValue::Bool(b),
             Value::None => FieldValue::Absent,
-            // Paths lossily, bytes escaped and cut, lists as `[a, b]`: the
-            // same text audit-core's `Display` gives everywhere else.
-            other => FieldValue::Display(display(other)),
+            // A UTF-8 path is a string to tracing: subscribers that write
+            // text quote and escape it as they do any string, and structured
+            // ones (JSON, OpenTelemetry) get the path itself.
+            Value::Path(p) if let Some(text) = p.to_str() => FieldValue::Str(text),
+            Value::OsStr(s) if let Some(text) = s.to_str() => FieldValue::Str(text),
+            // Everything else through audit-core's one-line form (`{:#}`):
+            // other paths quoted with their bytes kept (`"name-\xff"`),
+            // lists as `["a", 1]`, `Debug` renderings quoted and escaped,
+            // bytes escaped and cut, addresses and durations as they are.
+            // Subscribers print `Display` values without escaping, so
+            // nothing taken from outside may reach them unescaped.
+            other => FieldValue::Display(display(OneLine(other))),
         }
+    }
+}
+
+/// A value shown in audit-core's quoted one-line form (`{:#}`).
+struct OneLine<'a>(Value<'a>);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:#}", self.0)
     }
 }
 

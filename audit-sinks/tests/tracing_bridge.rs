@@ -155,8 +155,8 @@ fn each_argument_becomes_a_typed_field() {
     assert_eq!(connect.value("tls"), Some("bool:false"));
 
     let spawn = &seen[1];
-    assert_eq!(spawn.value("program"), Some("debug:/bin/sh"));
-    assert_eq!(spawn.value("args"), Some("debug:[-c, true]"));
+    assert_eq!(spawn.value("program"), Some("str:/bin/sh"));
+    assert_eq!(spawn.value("args"), Some(r#"debug:["-c", "true"]"#));
     assert_eq!(spawn.value("host"), Some("str:localhost"));
     // `None` is left unrecorded, though the field exists.
     assert!(spawn.field_names.contains(&"cwd".to_string()));
@@ -204,7 +204,7 @@ fn the_level_is_configurable_and_filtered() {
             "only the WARN copy passes the filter: {seen:#?}"
         );
         assert_eq!(seen[0].level, Level::WARN);
-        assert_eq!(seen[0].value("path"), Some("debug:/tmp/gone"));
+        assert_eq!(seen[0].value("path"), Some("str:/tmp/gone"));
     } else {
         assert!(seen.is_empty());
     }
@@ -261,10 +261,79 @@ fn the_fmt_subscriber_prints_the_event_and_its_fields() {
     if audit_core::ENABLED {
         assert_eq!(
             text.trim(),
-            "INFO audit: fs.rename from=/tmp/a to=/tmp/b",
+            r#"INFO audit: fs.rename from="/tmp/a" to="/tmp/b""#,
             "{text}"
         );
     } else {
         assert!(text.is_empty());
+    }
+}
+
+#[test]
+fn hostile_names_cannot_forge_fmt_lines() {
+    let output = Output::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(output.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    let forged = "x\nINFO audit: fs.open path=/etc/shadow write=true";
+    let mut names = vec![
+        std::ffi::OsString::from(forged),
+        "cr\r\n\"q\" \u{2028}".into(),
+    ];
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        names.push(std::ffi::OsString::from_vec(b"name-\xff\n".to_vec()));
+        names.push(std::ffi::OsString::from_vec(b"name-\xfe\n".to_vec()));
+    }
+    let forger = audit_core::debug(format_args!("a\nINFO audit: app.x"));
+    let (_, _) = tracing::subscriber::with_default(subscriber, || {
+        testing::capture_with_hook(TracingBridge::new(), || {
+            for name in &names {
+                let list = [Value::OsStr(name)];
+                audit!(
+                    "fs.remove_file",
+                    path = Path::new(name),
+                    args = &list[..],
+                    note = &forger
+                )
+                .unwrap();
+            }
+        })
+    });
+    let text = String::from_utf8(output.0.lock().unwrap().clone()).unwrap();
+    if !audit_core::ENABLED {
+        assert!(text.is_empty());
+        return;
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), names.len(), "{text}");
+    for line in &lines {
+        assert!(
+            line.trim_start()
+                .starts_with("INFO audit: fs.remove_file path="),
+            "{line}"
+        );
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+        assert!(!line.contains('\u{2028}'), "{line:?}");
+    }
+    assert!(
+        lines[0].contains(r#"path="x\nINFO audit: fs.open path=/etc/shadow write=true""#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains(r#"note="a\nINFO audit: app.x""#),
+        "{}",
+        lines[0]
+    );
+    #[cfg(unix)]
+    {
+        // Lossless: `\xff` and `\xfe` stay apart.
+        assert!(lines[2].contains(r#"path="name-\xff\n""#), "{}", lines[2]);
+        assert!(lines[3].contains(r#"path="name-\xfe\n""#), "{}", lines[3]);
+        assert!(lines[3].contains(r#"args=["name-\xfe\n"]"#), "{}", lines[3]);
     }
 }

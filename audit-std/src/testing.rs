@@ -259,7 +259,7 @@ enum Network {
 /// if audit_core::ENABLED {
 ///     let violations = result.unwrap_err();
 ///     assert_eq!(violations.iter().next().unwrap().rule(), Rule::Spawn);
-///     assert!(violations.to_string().contains("process.spawn(program=true"), "{violations}");
+///     assert!(violations.to_string().contains(r#"process.spawn(program="true""#), "{violations}");
 /// } else {
 ///     assert!(result.unwrap()?.success());
 /// }
@@ -448,7 +448,7 @@ impl fmt::Display for Rule {
 /// One forbidden operation: the event, the rule it broke and why.
 ///
 /// Displayed as `[rule] event(args): why`, e.g.
-/// ``[network] net.connect(address=192.0.2.1:80, protocol=tcp): connects to 192.0.2.1:80, which is not a loopback address``.
+/// ``[network] net.connect(address=192.0.2.1:80, protocol="tcp"): connects to 192.0.2.1:80, which is not a loopback address``.
 #[derive(Clone, Debug)]
 pub struct Violation {
     rule: Rule,
