@@ -19,8 +19,9 @@ pub fn value<T: Recordable + ?Sized>(value: &T) -> Value<'_> {
 pub mod record;
 
 /// Runs `f` at once. An audit point evaluates its arguments in a closure, so
-/// that `.await` cannot appear in them (the thread counts as inside a hook
-/// until the delivery ends); inlined, the closure costs nothing.
+/// that `.await` cannot appear in them: the event must be delivered on the
+/// thread, and in the state, that `begin` looked at; inlined, the closure
+/// costs nothing.
 #[inline(always)]
 pub fn in_closure<R>(f: impl FnOnce() -> R) -> R {
     f()

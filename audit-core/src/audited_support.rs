@@ -11,11 +11,15 @@
 //! ```text
 //! ::audit_core::__audited!(err ::audit_core::__private::veto; "app.event";
 //!     this[() = ()]; pass[[mut] path [] data]; used[path data];
-//!     ("path", ::audit_core::__private::value(&path))
-//!     ("len", ::audit_core::__private::value(&data.len())));
+//!     ("path", (&&&&&&::audit_core::__private::record::Probe(&path)).__audit_kind().value())
+//!     ("len", (&&&&&&::audit_core::__private::record::Probe(&data.len())).__audit_kind().value()));
 //! ```
 //!
-//! The values come already wrapped in `value(&..)`, and the veto function's
+//! (with `use ::audit_core::__private::record::prelude::*;` in scope, which
+//! adds no names the body can see). The compiler picks each value's form
+//! through the references: `Recordable`, else a path, string, platform
+//! string or bytes through `AsRef`, else `Debug` (see `__private::record`).
+//! The values come already wrapped, and the veto function's
 //! path comes from the attribute, both spanned on the user's tokens (the
 //! parameter, the return type), so a type error there points at the user's
 //! code rather than at the attribute.

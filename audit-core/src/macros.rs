@@ -86,8 +86,9 @@ macro_rules! __audit_expand {
         if $crate::__private::is_active(&__AUDIT_CALLSITE) {
             match $crate::__private::begin(&__AUDIT_CALLSITE) {
                 // In a closure called at once (and inlined): `.await` in an
-                // argument is refused, since the thread counts as inside a
-                // hook until the delivery ends.
+                // argument is refused, so the event is delivered where
+                // `begin` looked. Audited operations in the arguments raise
+                // their own events, before this one's hooks run.
                 $crate::__private::Some(__audit_delivery) => {
                     $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($crate::__private::value(&$value)),*]))
                 }

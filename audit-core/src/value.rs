@@ -421,7 +421,7 @@ fn write_escaped_bytes(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::Result 
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be recorded as an audit event argument",
     label = "not recordable",
-    note = "skip it (`#[audited(\"..\", skip(..))]`), record a field of it instead, or wrap it with `audit_core::debug(..)` or `audit_core::display(..)`",
+    note = "record a field of it instead, or wrap it with `audit_core::debug(..)` or `audit_core::display(..)`",
     note = "or implement `audit_core::Recordable` for it"
 )]
 pub trait Recordable {

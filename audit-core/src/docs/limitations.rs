@@ -46,6 +46,11 @@
 //! without recursing, but it also means a hook's own operations are never
 //! vetoed or seen. (CPython recurses until `RecursionError` instead.)
 //!
+//! Only the hooks themselves are exempt: an audited operation in the
+//! arguments of `audit!` (or of an `#[audited]` call) raises its own event,
+//! which hooks see and may veto. It runs *before* the outer event's hooks
+//! decide, so a veto of the outer event cannot undo it.
+//!
 //! # Panicking hooks fail closed
 //!
 //! A hook that panics is treated as a veto: the audited operation returns an
