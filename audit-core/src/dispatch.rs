@@ -7,7 +7,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::AuditErrorKind;
 use crate::registry::{HookRef, HookSet};
-use crate::{AuditError, Callsite, Event, Hook, Value};
+use crate::{AuditError, Callsite, Event, Hook, Outcome, Value};
 
 thread_local! {
     /// What the dispatcher needs to know about this thread: one thread-local
@@ -17,6 +17,7 @@ thread_local! {
         State {
             inside_hook: Cell::new(false),
             capturing: Cell::new(false),
+            noted: Cell::new(false),
         }
     };
 }
@@ -26,6 +27,8 @@ struct State {
     inside_hook: Cell<bool>,
     /// A test capture is running on this thread.
     capturing: Cell<bool>,
+    /// A hook attached a [`Note`](crate::Note) to the event being delivered.
+    noted: Cell<bool>,
 }
 
 /// Whether an audit point at `callsite` must call [`begin`]: one load of
@@ -75,6 +78,11 @@ pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
     })
 }
 
+/// Records that a hook on this thread attached a note to its event.
+pub(crate) fn mark_noted() {
+    STATE.with(|s| s.noted.set(true));
+}
+
 /// Whether the current thread is running a hook.
 pub(crate) fn inside_hook() -> bool {
     STATE.with(|s| s.inside_hook.get())
@@ -114,7 +122,12 @@ impl Delivery {
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        dispatch(Event::new(self.callsite, values), self.hooks.hooks(), true)
+        dispatch(
+            Event::new(self.callsite, values),
+            self.hooks.hooks(),
+            self.hooks.observers(),
+            true,
+        )
     }
 }
 
@@ -133,17 +146,31 @@ pub(crate) fn deliver_to_positions(
         return Ok(());
     }
     let set = callsite.hooks().unwrap_or(HookSet::EMPTY);
+    // The hooks that observe outcomes see the vote once, with its first
+    // round (the others ask only hooks added meanwhile).
+    let observers = if positions.start == 0 {
+        set.observers()
+    } else {
+        &[]
+    };
     dispatch(
         Event::new(callsite, values),
         set.hooks_at(positions),
+        observers,
         captures,
     )
 }
 
 /// Runs the captures (when `captures`, and one is running on this thread),
-/// then `hooks` in order, with `event`, the thread counting as inside a hook.
+/// then `hooks` in order, with `event`, the thread counting as inside a hook;
+/// then the `observers` with the outcome.
 #[inline(always)]
-fn dispatch(event: Event<'_>, hooks: &[HookRef], captures: bool) -> Result<(), AuditError> {
+fn dispatch(
+    event: Event<'_>,
+    hooks: &[HookRef],
+    observers: &[HookRef],
+    captures: bool,
+) -> Result<(), AuditError> {
     let capturing = STATE.with(|s| {
         s.inside_hook.set(true);
         s.capturing.get()
@@ -159,10 +186,49 @@ fn dispatch(event: Event<'_>, hooks: &[HookRef], captures: bool) -> Result<(), A
     }
     // One `catch_unwind` around the whole loop, not one per hook: a panic
     // ends the dispatch either way.
-    match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
+    let decision = match catch_unwind(AssertUnwindSafe(|| run_hooks(hooks, &event))) {
         Ok(Ok(())) => Ok(()),
         Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
         Err(payload) => Err(panicked(&*payload, &event)),
+    };
+    if observers.is_empty() {
+        forget_notes();
+        return decision;
+    }
+    observe(&event, observers, decision)
+}
+
+/// Hands the outcome of `event` to its `observers`, in order; one that
+/// refuses an allowed event (or panics) refuses it for the later ones too.
+#[cold]
+#[inline(never)]
+fn observe(
+    event: &Event<'_>,
+    observers: &[HookRef],
+    mut decision: Result<(), AuditError>,
+) -> Result<(), AuditError> {
+    crate::outcome::take_notes(|notes| {
+        for observer in observers {
+            let outcome = Outcome::new(decision.as_ref().err(), notes);
+            let answer =
+                match catch_unwind(AssertUnwindSafe(|| observer.on_outcome(event, &outcome))) {
+                    Ok(answer) => answer.map_err(|e| e.for_event(event.name())),
+                    Err(payload) => Err(panicked(&*payload, event)),
+                };
+            if let (Ok(()), Err(refusal)) = (&decision, answer) {
+                decision = Err(refusal);
+            }
+        }
+    });
+    STATE.with(|s| s.noted.set(false));
+    decision
+}
+
+/// Drops the notes hooks attached to an event no hook observes.
+#[inline(always)]
+fn forget_notes() {
+    if STATE.with(|s| s.noted.replace(false)) {
+        crate::outcome::take_notes(|_| ());
     }
 }
 
@@ -187,6 +253,20 @@ fn run_hooks(hooks: &[HookRef], event: &Event<'_>) -> Result<(), AuditError> {
 /// Calls one hook, turning its error or panic into the caller's error.
 pub(crate) fn call_hook(hook: &dyn Hook, event: &Event<'_>) -> Result<(), AuditError> {
     match catch_unwind(AssertUnwindSafe(|| hook.on_event(event))) {
+        Ok(result) => result.map_err(|e| e.for_event(event.name())),
+        Err(payload) => Err(panicked(&*payload, event)),
+    }
+}
+
+/// Calls one hook's `on_outcome`, turning its error or panic into the
+/// caller's error.
+#[cfg_attr(feature = "off", allow(dead_code))]
+pub(crate) fn call_observer(
+    hook: &dyn Hook,
+    event: &Event<'_>,
+    outcome: &Outcome<'_>,
+) -> Result<(), AuditError> {
+    match catch_unwind(AssertUnwindSafe(|| hook.on_outcome(event, outcome))) {
         Ok(result) => result.map_err(|e| e.for_event(event.name())),
         Err(payload) => Err(panicked(&*payload, event)),
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{AuditError, Callsite, Event};
+use crate::{AuditError, Callsite, Event, Outcome};
 
 /// An audit hook: called with every event it is interested in, before the
 /// audited operation runs. Returning `Err` vetoes the operation.
@@ -43,6 +43,31 @@ pub trait Hook: Send + Sync + 'static {
     /// changed.
     fn interest(&self) -> Interest {
         Interest::all()
+    }
+
+    /// Whether [`on_outcome`](Self::on_outcome) should be called: asked once,
+    /// when the hook is installed. `false` by default.
+    fn observes_outcome(&self) -> bool {
+        false
+    }
+
+    /// Called with the decision on each event the hook is interested in,
+    /// after every hook's [`on_event`](Self::on_event) ran or one refused
+    /// the event (and so whether or not this hook's `on_event` was called),
+    /// before the operation runs; only for hooks whose
+    /// [`observes_outcome`](Self::observes_outcome) is `true`.
+    ///
+    /// This is where an audit trail records what became of an operation:
+    /// allowed, refused (and by whom, why), or allowed with a would-be
+    /// refusal [noted](crate::note) by a hook in report mode. Hooks that
+    /// observe outcomes are called in the order they were added.
+    ///
+    /// `Err` refuses an event that was allowed (a log that cannot record an
+    /// operation may refuse it: fail closed); for an event already refused
+    /// it changes nothing. A panic counts as `Err`.
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
+        let _ = (event, outcome);
+        Ok(())
     }
 }
 

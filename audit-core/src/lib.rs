@@ -79,6 +79,7 @@ mod event;
 mod hook;
 mod hook_fn;
 mod macros;
+mod outcome;
 mod owned;
 pub mod path;
 mod registry;
@@ -96,6 +97,7 @@ pub use error::{audit_error, AuditError, AuditErrorKind};
 pub use event::Event;
 pub use hook::{Hook, Interest};
 pub use hook_fn::HookFn;
+pub use outcome::{note, Note, NoteKind, Outcome};
 pub use owned::{OwnedEvent, OwnedValue};
 pub use registry::{
     add_hook, add_hook_with_interest, hook_count, install_hook, is_sealed, seal, ADD_HOOK_EVENT,

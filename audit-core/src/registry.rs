@@ -19,7 +19,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 use arc_swap::ArcSwap;
 
 use crate::error::AuditErrorKind;
-use crate::{AuditError, Callsite, Event, Hook, Interest};
+use crate::{AuditError, Callsite, Event, Hook, Interest, Outcome};
 
 /// Number of test captures running, across all threads.
 pub(crate) static CAPTURES: AtomicUsize = AtomicUsize::new(0);
@@ -68,7 +68,16 @@ struct HookList {
 pub(crate) struct HookRef {
     hook: *const (),
     call: for<'a, 'b> unsafe fn(*const (), &'a Event<'b>) -> Result<(), AuditError>,
+    /// `on_outcome` made for the hook's type, when the hook observes
+    /// outcomes.
+    observe: Option<ObserveFn>,
 }
+
+type ObserveFn = for<'a, 'b, 'c, 'd> unsafe fn(
+    *const (),
+    &'a Event<'b>,
+    &'c Outcome<'d>,
+) -> Result<(), AuditError>;
 
 // SAFETY: `hook` points to a leaked value of a type that implements `Hook`,
 // which requires `Send + Sync`, and is only ever used through `&`.
@@ -76,12 +85,16 @@ unsafe impl Send for HookRef {}
 unsafe impl Sync for HookRef {}
 
 impl HookRef {
-    /// Leaks `hook` (hooks are never removed) and returns its reference.
-    fn leak<H: Hook>(hook: H) -> HookRef {
+    /// Leaks `hook` (hooks are never removed) and returns its reference;
+    /// `observes` is its answer to `observes_outcome`, asked beforehand (no
+    /// user code runs here: this is called under the writer lock).
+    fn leak<H: Hook>(hook: H, observes: bool) -> HookRef {
+        let observe = observes.then_some(observe_as::<H> as ObserveFn);
         let hook: &'static H = Box::leak(Box::new(hook));
         HookRef {
             hook: ptr::from_ref(hook).cast(),
             call: call_as::<H>,
+            observe,
         }
     }
 
@@ -92,13 +105,42 @@ impl HookRef {
         // (see `leak`), and leaked hooks stay valid for the whole process.
         unsafe { (self.call)(self.hook, event) }
     }
+
+    /// Calls the hook's `on_outcome`, if it observes outcomes.
+    #[inline]
+    pub(crate) fn on_outcome(
+        self,
+        event: &Event<'_>,
+        outcome: &Outcome<'_>,
+    ) -> Result<(), AuditError> {
+        match self.observe {
+            // SAFETY: as for `on_event`.
+            Some(observe) => unsafe { observe(self.hook, event, outcome) },
+            None => Ok(()),
+        }
+    }
 }
 
+/// Calls `H::on_event` on the `H` that `hook` points to.
+///
 /// # Safety
 /// `hook` must point to a live `H`.
 unsafe fn call_as<H: Hook>(hook: *const (), event: &Event<'_>) -> Result<(), AuditError> {
     // SAFETY: guaranteed by the caller.
     unsafe { (*hook.cast::<H>()).on_event(event) }
+}
+
+/// Calls `H::on_outcome` on the `H` that `hook` points to.
+///
+/// # Safety
+/// `hook` must point to a live `H`.
+unsafe fn observe_as<H: Hook>(
+    hook: *const (),
+    event: &Event<'_>,
+    outcome: &Outcome<'_>,
+) -> Result<(), AuditError> {
+    // SAFETY: guaranteed by the caller.
+    unsafe { (*hook.cast::<H>()).on_outcome(event, outcome) }
 }
 
 /// The hooks one callsite dispatches to, in the order they were added.
@@ -111,6 +153,8 @@ pub(crate) struct HookSet {
     hooks: &'static [HookRef],
     /// Positions of `hooks` in the registry's list: the key in `sets`.
     ids: &'static [usize],
+    /// The hooks of `hooks` that observe outcomes, in the same order.
+    observers: &'static [HookRef],
 }
 
 impl HookSet {
@@ -118,7 +162,14 @@ impl HookSet {
     pub(crate) const EMPTY: &'static HookSet = &HookSet {
         hooks: &[],
         ids: &[],
+        observers: &[],
     };
+
+    /// The hooks that observe outcomes, in the order they were added.
+    #[inline]
+    pub(crate) fn observers(&self) -> &'static [HookRef] {
+        self.observers
+    }
 
     /// The hooks, in the order they were added.
     #[inline]
@@ -163,6 +214,10 @@ impl WriterState {
                 Box::leak(Box::new(HookSet {
                     hooks: Box::leak(appended(old.hooks, hook)),
                     ids: Box::leak(ids.clone()),
+                    observers: match hook.observe {
+                        Some(_) => Box::leak(appended(old.observers, hook)),
+                        None => old.observers,
+                    },
                 }))
             });
             callsite.set_hooks(Some(set));
@@ -349,6 +404,17 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
         return Err(sealed_error());
     }
     let covered = covered_callsites(&hook, interest)?;
+    let observes =
+        catch_unwind(AssertUnwindSafe(|| hook.observes_outcome())).map_err(|payload| {
+            AuditError::new(
+                AuditErrorKind::HookPanicked,
+                crate::dispatch::panicked_with(
+                    &*payload,
+                    "`observes_outcome` of the hook being added",
+                ),
+            )
+            .for_event(ADD_HOOK_EVENT)
+        })?;
     // The vote holds no lock, so hooks may be added meanwhile by other
     // threads: each round asks the hooks added since the previous one, until
     // a round ends with no hook added. Then the install, under the lock that
@@ -369,7 +435,7 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
         }
         if hook_count() == upto {
             // Hooks are never removed, so each lives for the rest of the process.
-            writer.install(HookRef::leak(hook), &covered);
+            writer.install(HookRef::leak(hook, observes), &covered);
             return Ok(());
         }
         asked = upto;

@@ -137,8 +137,27 @@ pub(crate) fn deliver(event: &Event<'_>) -> Result<(), AuditError> {
     });
     // Called with `FRAMES` released, so that a hook that calls back into
     // this module (starts a capture, say) gets an answer, not a panic.
-    for hook in hooks {
-        crate::dispatch::call_hook(&*hook, event)?;
+    let mut decision = Ok(());
+    for hook in &hooks {
+        decision = crate::dispatch::call_hook(&**hook, event);
+        if decision.is_err() {
+            break;
+        }
     }
-    Ok(())
+    // Capture hooks that observe outcomes see what the capture hooks
+    // decided (the global hooks decide after them).
+    let observers: Vec<&Rc<dyn Hook>> = hooks.iter().filter(|h| h.observes_outcome()).collect();
+    if observers.is_empty() {
+        return decision;
+    }
+    crate::outcome::take_notes(|notes| {
+        for observer in observers {
+            let outcome = crate::Outcome::new(decision.as_ref().err(), notes);
+            let answer = crate::dispatch::call_observer(&**observer, event, &outcome);
+            if let (Ok(()), Err(refusal)) = (&decision, answer) {
+                decision = Err(refusal);
+            }
+        }
+    });
+    decision
 }

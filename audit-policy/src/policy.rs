@@ -3,12 +3,12 @@
 use std::fmt;
 use std::path::Path;
 
-use audit_core::{AuditError, Event, Hook, Interest};
+use audit_core::{AuditError, Event, Hook, Interest, Note};
 use serde::Deserialize;
 
 use crate::rule::{CompiledRule, EventPatterns, Scope};
 use crate::sites::Sites;
-use crate::toml_format::{TomlPolicy, TomlRule, UnknownEvents};
+use crate::toml_format::{Mode, TomlPolicy, TomlRule, UnknownEvents};
 use crate::validate;
 use crate::{PolicyError, Rule};
 
@@ -60,6 +60,8 @@ impl fmt::Display for Action {
 #[derive(Clone, Debug)]
 pub struct Policy {
     default: Action,
+    /// Every denial is reported, not enforced.
+    report: bool,
     rules: Vec<CompiledRule>,
     /// Every pattern of every deny rule: the events the policy may refuse
     /// when its default is allow.
@@ -74,6 +76,7 @@ pub struct PolicyBuilder {
     default: Action,
     rules: Vec<Rule>,
     allow_unknown_events: bool,
+    report: bool,
 }
 
 impl PolicyBuilder {
@@ -114,7 +117,19 @@ impl PolicyBuilder {
                 }
             }
         }
-        Policy::new(self.default, self.rules)
+        let policy = Policy::new(self.default, self.rules)?;
+        Ok(Policy {
+            report: self.report,
+            ..policy
+        })
+    }
+
+    /// Puts the whole policy in report mode: every denial (by a rule or by
+    /// the default) is [noted](audit_core::note) and the operation goes
+    /// ahead. `mode = "report"` at the top of a TOML policy.
+    pub fn report_only(mut self) -> Self {
+        self.report = true;
+        self
     }
 
     /// Accepts event patterns that match no event this program can raise
@@ -134,6 +149,7 @@ impl Policy {
             default,
             rules: Vec::new(),
             allow_unknown_events: false,
+            report: false,
         }
     }
 
@@ -150,6 +166,7 @@ impl Policy {
             .collect();
         Ok(Policy {
             default,
+            report: false,
             sites: Sites::new(&compiled),
             rules: compiled,
             deny_patterns,
@@ -188,10 +205,14 @@ impl Policy {
             }
         }
         // Every rule was compiled while parsing, so this only repeats the work.
-        Policy::new(
+        let policy = Policy::new(
             parsed.default,
             parsed.rule.into_iter().map(|r| r.0).collect(),
-        )
+        )?;
+        Ok(Policy {
+            report: parsed.mode == Some(Mode::Report),
+            ..policy
+        })
     }
 
     /// Reads and parses a TOML policy file; errors also name the file.
@@ -328,10 +349,12 @@ impl Policy {
             Some((index, rule)) => Decision {
                 action: rule.rule.action,
                 rule: Some((index, &rule.rule)),
+                enforced: !self.report && !rule.rule.report,
             },
             None => Decision {
                 action: self.default,
                 rule: None,
+                enforced: !self.report,
             },
         }
     }
@@ -368,7 +391,12 @@ impl Hook for Policy {
         let decision = self.decide(event);
         match decision.action {
             Action::Allow => Ok(()),
-            Action::Deny => Err(AuditError::denied(decision.explain())),
+            Action::Deny if decision.enforced => Err(AuditError::denied(decision.explain())),
+            Action::Deny => {
+                // Report mode: the hooks that record outcomes see it.
+                audit_core::note(Note::would_deny(decision.explain()));
+                Ok(())
+            }
         }
     }
 
@@ -382,6 +410,8 @@ impl Hook for Policy {
 pub struct Decision<'p> {
     action: Action,
     rule: Option<(usize, &'p Rule)>,
+    /// Whether a denial refuses the operation (not in report mode).
+    enforced: bool,
 }
 
 impl<'p> Decision<'p> {
@@ -393,6 +423,11 @@ impl<'p> Decision<'p> {
     /// Whether the event is allowed.
     pub fn is_allowed(&self) -> bool {
         self.action == Action::Allow
+    }
+
+    /// Whether the operation is refused: a denial not in report mode.
+    pub fn refuses(&self) -> bool {
+        self.action == Action::Deny && self.enforced
     }
 
     /// The index (from 0) of the rule that decided, or `None` for the default.
@@ -408,15 +443,20 @@ impl<'p> Decision<'p> {
 
     /// A sentence naming what decided: `policy rule #2: only loopback`,
     /// `policy rule #3 (events fs.*)` for a rule without a reason, or
-    /// `policy default (no rule matched)`. This is the reason of a denial's
-    /// [`AuditError`].
+    /// `policy default (no rule matched)`, followed by ` [report only]` for a
+    /// denial in report mode. This is the reason of a denial's
+    /// [`AuditError`], or of the [`Note`] a report-mode denial leaves.
     pub fn explain(&self) -> String {
-        match self.rule {
+        let mut text = match self.rule {
             Some((i, rule)) => match &rule.reason {
                 Some(reason) => format!("policy rule #{}: {reason}", i + 1),
                 None => format!("policy rule #{} (events {})", i + 1, rule.events.join(", ")),
             },
             None => "policy default (no rule matched)".to_owned(),
+        };
+        if self.action == Action::Deny && !self.enforced {
+            text.push_str(" [report only]");
         }
+        text
     }
 }

@@ -40,6 +40,8 @@ pub struct Rule {
     pub(crate) action: Action,
     pub(crate) events: Vec<String>,
     pub(crate) reason: Option<String>,
+    /// Reports its denials instead of enforcing them.
+    pub(crate) report: bool,
     pub(crate) conditions: [CondSpec; 5],
     pub(crate) flags: FlagSpec,
 }
@@ -63,7 +65,8 @@ impl fmt::Display for Rule {
     /// One line, as a reviewer reads it:
     /// `deny @write where path not_under [/srv/work] ("writes stay in /srv/work")`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.action, self.events.join(", "))?;
+        let mode = if self.report { " (report only)" } else { "" };
+        write!(f, "{}{mode} {}", self.action, self.events.join(", "))?;
         let mut first = true;
         let mut clause = |f: &mut fmt::Formatter<'_>, text: String| {
             let lead = if first { " where" } else { " and" };
@@ -131,6 +134,7 @@ impl Rule {
             action,
             events: strings(events).collect(),
             reason: None,
+            report: false,
             conditions: Default::default(),
             flags: FlagSpec::default(),
         }
@@ -158,6 +162,20 @@ impl Rule {
     pub fn reason(mut self, reason: impl Into<String>) -> Self {
         self.reason = Some(reason.into());
         self
+    }
+
+    /// Puts the rule in report mode: when it would deny an event, the event
+    /// is allowed and the would-be denial is [noted](audit_core::note) for
+    /// the hooks that record outcomes (`mode = "report"` in TOML). How a new
+    /// rule is rolled out: watch what it would refuse, then enforce it.
+    pub fn report_only(mut self) -> Self {
+        self.report = true;
+        self
+    }
+
+    /// Whether the rule only reports its denials.
+    pub fn is_report_only(&self) -> bool {
+        self.report
     }
 
     fn include<I, S>(mut self, kind: ConditionKind, items: I) -> Self

@@ -18,7 +18,20 @@ pub(crate) struct TomlPolicy {
     #[serde(default)]
     pub(crate) unknown_events: UnknownEvents,
     #[serde(default)]
+    pub(crate) mode: Option<Mode>,
+    #[serde(default)]
     pub(crate) rule: Vec<TomlRule>,
+}
+
+/// Whether denials are enforced or only reported: the `mode` key, of the
+/// policy or of one rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Mode {
+    /// Denials refuse the operation (the default).
+    Enforce,
+    /// Denials are noted and the operation goes ahead.
+    Report,
 }
 
 /// What to do with an event pattern that matches no event the program can
@@ -46,6 +59,7 @@ impl<'de> Deserialize<'de> for TomlRule {
             fields.events.into_iter().map(|c| c.into_inner().text),
         );
         rule.reason = fields.reason;
+        rule.report = fields.mode == Some(Mode::Report);
         let conds = [
             fields.path.map(CondFields::from).map(CondFields::into_spec),
             fields.address.map(CondFields::into_spec),
@@ -81,6 +95,8 @@ struct RuleFields {
     events: Vec<toml::Spanned<Checked<EventPattern>>>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    mode: Option<Mode>,
     #[serde(default)]
     path: Option<PathFields>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, Thread};
 use std::time::SystemTime;
 
-use audit_core::{AuditError, Event, Hook, Value};
+use audit_core::{AuditError, Event, Hook, Note, NoteKind, Outcome, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// How many bytes of a [`Value::Bytes`] argument are kept in its `preview`.
@@ -253,9 +253,21 @@ impl<W: Write> Output<W> {
 }
 
 impl<W: Write + Send + 'static> Hook for JsonLines<W> {
-    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+    /// Nothing: the record is written once the event is decided, by
+    /// [`on_outcome`](Self::on_outcome).
+    fn on_event(&self, _event: &Event<'_>) -> Result<(), AuditError> {
+        Ok(())
+    }
+
+    fn observes_outcome(&self) -> bool {
+        true
+    }
+
+    /// Writes the event's record with what became of it, whichever hook
+    /// decided and whenever this sink was installed relative to it.
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
         // Serialise before taking the lock, so threads only queue for the write.
-        let result = to_line(&JsonEvent::new(event))
+        let result = to_line(&JsonEvent::new(event).with_outcome(outcome))
             .map_err(io::Error::from)
             .and_then(|line| self.write_line(&line));
         match result {
@@ -304,6 +316,9 @@ impl ErrorCount {
 /// | `time` | string | RFC 3339 timestamp in UTC, microseconds (`2024-05-01T12:00:00.123456Z`) |
 /// | `event` | string | the event name (`fs.open`) |
 /// | `args` | object | one member per argument, in declaration order (see below) |
+/// | `outcome` | string | written by [`JsonLines`]: `allowed`, `denied` (a hook refused the operation) or `would-deny` (it went ahead, but a hook in report mode, such as a policy rule with `mode = "report"`, would have refused it) |
+/// | `reason` | string or `null` | the refusal's reason (`policy rule #2: writes only inside the work directory`), or the would-be refusal's; `null` when allowed without remark |
+/// | `notes` | array of strings | only when hooks [noted](audit_core::note) something: each note (`would deny: ...`) |
 /// | `thread` | object | `id` (the number of Rust's `ThreadId`) and `name` (`null` if unnamed) |
 /// | `callsite` | object | `module`, `file`, `line` of the audit point |
 ///
@@ -360,6 +375,7 @@ pub struct JsonEvent<'e, 'a> {
     event: &'e Event<'a>,
     time: SystemTime,
     thread: Thread,
+    outcome: Option<&'e Outcome<'e>>,
 }
 
 impl<'e, 'a> JsonEvent<'e, 'a> {
@@ -369,19 +385,68 @@ impl<'e, 'a> JsonEvent<'e, 'a> {
             event,
             time: SystemTime::now(),
             thread: thread::current(),
+            outcome: None,
         }
+    }
+
+    /// Adds what became of the event (the `outcome`, `reason` and `notes`
+    /// fields).
+    pub fn with_outcome(mut self, outcome: &'e Outcome<'e>) -> Self {
+        self.outcome = Some(outcome);
+        self
+    }
+}
+
+/// The `outcome` field: `denied` when a hook refused the event,
+/// `would-deny` when it went ahead but a hook in report mode would have
+/// refused it, `allowed` otherwise.
+fn outcome_word(outcome: &Outcome<'_>) -> &'static str {
+    if !outcome.is_allowed() {
+        "denied"
+    } else if outcome.notes_of(NoteKind::WouldDeny).next().is_some() {
+        "would-deny"
+    } else {
+        "allowed"
+    }
+}
+
+/// The `reason` field: the refusal's reason, or the first would-be
+/// refusal's; `null` for an event allowed without remark.
+fn outcome_reason<'o>(outcome: &Outcome<'o>) -> Option<&'o str> {
+    match outcome.refusal() {
+        Some(refusal) => Some(refusal.reason()),
+        None => outcome.notes_of(NoteKind::WouldDeny).next().map(|n| n.text()),
+    }
+}
+
+struct Notes<'o>(&'o [Note]);
+
+impl Serialize for Notes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for note in self.0 {
+            seq.serialize_element(&note.to_string())?;
+        }
+        seq.end()
     }
 }
 
 impl Serialize for JsonEvent<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry(
             "time",
             &humantime::format_rfc3339_micros(self.time).to_string(),
         )?;
         map.serialize_entry("event", self.event.name())?;
         map.serialize_entry("args", &Args(self.event))?;
+        if let Some(outcome) = self.outcome {
+            map.serialize_entry("outcome", outcome_word(outcome))?;
+            map.serialize_entry("reason", &outcome_reason(outcome))?;
+            if !outcome.notes().is_empty() {
+                map.serialize_entry("notes", &Notes(outcome.notes()))?;
+            }
+        }
         map.serialize_entry("thread", &ThreadInfo(&self.thread))?;
         map.serialize_entry("callsite", &CallsiteInfo(self.event))?;
         map.end()
