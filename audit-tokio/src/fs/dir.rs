@@ -30,7 +30,11 @@ impl ReadDir {
     ///
     /// Wrapper for [`tokio::fs::ReadDir::next_entry`].
     pub async fn next_entry(&mut self) -> io::Result<Option<DirEntry>> {
-        Ok(self.inner.next_entry().await?.map(|inner| DirEntry { inner }))
+        Ok(self
+            .inner
+            .next_entry()
+            .await?
+            .map(|inner| DirEntry { inner }))
     }
 
     /// Polls for the next directory entry in the stream. No event.

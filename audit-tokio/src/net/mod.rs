@@ -320,10 +320,10 @@ where
 pub(crate) fn abstract_name(addr: &std::os::unix::net::SocketAddr) -> Option<&[u8]> {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        #[cfg(target_os = "linux")]
-        use std::os::linux::net::SocketAddrExt;
         #[cfg(target_os = "android")]
         use std::os::android::net::SocketAddrExt;
+        #[cfg(target_os = "linux")]
+        use std::os::linux::net::SocketAddrExt;
         addr.as_abstract_name()
     }
     #[cfg(not(any(target_os = "linux", target_os = "android")))]

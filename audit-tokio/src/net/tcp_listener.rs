@@ -25,7 +25,10 @@ pub struct TcpListener(tokio::net::TcpListener);
 socket_common!(TcpListener, tokio::net::TcpListener);
 
 /// The audit point of an accepted connection: a veto drops (closes) it.
-fn audit_accept(stream: tokio::net::TcpStream, peer: SocketAddr) -> io::Result<(TcpStream, SocketAddr)> {
+fn audit_accept(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+) -> io::Result<(TcpStream, SocketAddr)> {
     // The kernel has completed the handshake already; the earliest point
     // the peer can be refused is here, and refusing means closing.
     audit!(events::net::ACCEPT, peer, local = stream.local_addr().ok())?;
@@ -43,7 +46,9 @@ impl TcpListener {
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |address| async move {
             audit!(events::net::BIND, address, protocol = TCP)?;
-            tokio::net::TcpListener::bind(address).await.map(TcpListener)
+            tokio::net::TcpListener::bind(address)
+                .await
+                .map(TcpListener)
         })
         .await
     }

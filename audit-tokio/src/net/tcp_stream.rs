@@ -62,7 +62,11 @@ impl TcpStream {
     /// Attempts to receive data without removing it from the queue.
     ///
     /// Wrapper for [`tokio::net::TcpStream::poll_peek`].
-    pub fn poll_peek(&self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<usize>> {
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
         self.0.poll_peek(cx, buf)
     }
 

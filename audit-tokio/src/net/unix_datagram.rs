@@ -115,7 +115,12 @@ impl UnixDatagram {
     /// (each poll is an attempt); a veto is `Ready(Err)`.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::poll_send_to`].
-    pub fn poll_send_to<P>(&self, cx: &mut Context<'_>, buf: &[u8], target: P) -> Poll<io::Result<usize>>
+    pub fn poll_send_to<P>(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+        target: P,
+    ) -> Poll<io::Result<usize>>
     where
         P: AsRef<Path>,
     {
