@@ -61,9 +61,11 @@ macro_rules! parity_test {
     };
 }
 
-parity_test!(read, |d| audit_std::fs::read(d.join("a.txt")).unwrap(), |d| {
-    assert_eq!(afs::read(d.join("a.txt")).await.unwrap(), b"abc")
-});
+parity_test!(
+    read,
+    |d| audit_std::fs::read(d.join("a.txt")).unwrap(),
+    |d| { assert_eq!(afs::read(d.join("a.txt")).await.unwrap(), b"abc") }
+);
 parity_test!(
     read_to_string,
     |d| audit_std::fs::read_to_string(d.join("a.txt")).unwrap(),
@@ -397,7 +399,10 @@ fn vetoed_changes_to_an_open_file_leave_it_unchanged() {
     let f = file.clone();
     let before = std::fs::metadata(&path).unwrap().modified().unwrap();
     if vetoed(move || async move { f.set_modified(SystemTime::UNIX_EPOCH).await }) {
-        assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().modified().unwrap(),
+            before
+        );
     }
 }
 
@@ -423,6 +428,10 @@ fn async_read_write_seek_delegate_and_raise_nothing() {
     assert_eq!(contents.unwrap(), "world");
     // Only the open.
     let names: Vec<_> = events.iter().map(|e| e.name()).collect();
-    let expected: &[&str] = if audit_core::ENABLED { &["fs.open"] } else { &[] };
+    let expected: &[&str] = if audit_core::ENABLED {
+        &["fs.open"]
+    } else {
+        &[]
+    };
     assert_eq!(names, expected);
 }

@@ -32,7 +32,17 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    runtime().block_on(async { tokio::spawn(fut).await.expect("task panicked") })
+    block_on_in(&runtime(), fut)
+}
+
+/// Like [`block_on`], on `rt`: for sockets used by several calls, which
+/// belong to the runtime that created them.
+pub fn block_on_in<F>(rt: &tokio::runtime::Runtime, fut: F) -> F::Output
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    rt.block_on(async { tokio::spawn(fut).await.expect("task panicked") })
 }
 
 /// An event as text: its name and arguments, with descriptor numbers
