@@ -123,7 +123,7 @@ fn a_vetoed_address_is_skipped_and_the_veto_kept() {
         let l = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
         l.local_addr().unwrap()
     };
-    let list = vec![addr, dead];
+    let list = [addr, dead];
     // Veto the live address: the dead one is tried and refused by the OS,
     // and the error returned is the veto, not the OS's.
     let hook = move |event: &Event<'_>| match event.arg("address").and_then(|v| v.as_socket_addr())
