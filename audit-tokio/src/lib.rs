@@ -83,9 +83,11 @@
 //!
 //! # Compiled out
 //!
-//! With `audit-core`'s `off` feature every wrapper is the tokio call it
-//! wraps, with no audit code (the flags kept by [`fs::OpenOptions`] and
-//! [`fs::DirBuilder`] are a few plain stores).
+//! With `audit-core`'s `off` feature every audit point compiles to nothing
+//! and each wrapper is the tokio call it wraps: the flags kept by
+//! [`fs::OpenOptions`] and [`fs::DirBuilder`] are a few plain stores, and
+//! `connect`/`bind` given several addresses run the same try-each-address
+//! loop tokio runs, over the same addresses.
 #![deny(missing_docs)]
 
 pub mod fs;

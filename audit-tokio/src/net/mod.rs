@@ -6,7 +6,7 @@
 //! sending to an explicit address, joining a multicast group) first raises
 //! the same `net.*` event as [`audit_std::net`], with the same arguments, on
 //! the task that awaits it; a vetoed operation fails with an
-//! [`io::Error`](std::io::Error) of kind
+//! [`io::Error`] of kind
 //! [`PermissionDenied`](std::io::ErrorKind::PermissionDenied) before any
 //! socket is connected, bound or sent on.
 //!
