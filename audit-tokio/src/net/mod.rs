@@ -136,8 +136,11 @@ pub(crate) mod sealed {
     /// before any lookup.
     #[derive(Debug)]
     pub enum Addrs {
-        /// Literal addresses: no lookup.
-        Literal(Vec<SocketAddr>),
+        /// One literal address: no lookup, and no allocation (the common
+        /// case, kept as cheap as tokio's own).
+        One(SocketAddr),
+        /// Several literal addresses: no lookup.
+        Many(Vec<SocketAddr>),
         /// A host name to look up, and the port.
         Name(String, u16),
     }
@@ -157,7 +160,7 @@ macro_rules! literal_addrs {
         impl ToSocketAddrsPriv for $ty {
             fn to_addrs(&self) -> io::Result<Addrs> {
                 let $v = self;
-                Ok(Addrs::Literal(vec![$e]))
+                Ok(Addrs::One($e))
             }
         }
     )*};
@@ -175,7 +178,7 @@ literal_addrs! {
 impl ToSocketAddrs for &[SocketAddr] {}
 impl ToSocketAddrsPriv for &[SocketAddr] {
     fn to_addrs(&self) -> io::Result<Addrs> {
-        Ok(Addrs::Literal(self.to_vec()))
+        Ok(Addrs::Many(self.to_vec()))
     }
 }
 
@@ -184,7 +187,7 @@ impl ToSocketAddrsPriv for str {
     fn to_addrs(&self) -> io::Result<Addrs> {
         // As tokio and std: a literal `ip:port` first, then `host:port`.
         if let Ok(addr) = self.parse::<SocketAddr>() {
-            return Ok(Addrs::Literal(vec![addr]));
+            return Ok(Addrs::One(addr));
         }
         let (host, port) = split_host_port(self)?;
         Ok(name_or_ip(host, port))
@@ -222,7 +225,7 @@ impl<T: ToSocketAddrsPriv + ?Sized> ToSocketAddrsPriv for &T {
 /// A literal IP address is parsed, never looked up (as std does).
 fn name_or_ip(host: &str, port: u16) -> Addrs {
     match host.parse::<IpAddr>() {
-        Ok(ip) => Addrs::Literal(vec![SocketAddr::new(ip, port)]),
+        Ok(ip) => Addrs::One(SocketAddr::new(ip, port)),
         Err(_) => Addrs::Name(host.to_owned(), port),
     }
 }
@@ -242,15 +245,41 @@ fn split_host_port(s: &str) -> io::Result<(&str, u16)> {
     Ok((host, port))
 }
 
+/// The addresses a [`ToSocketAddrs`] value stands for, once resolved.
+pub(crate) enum AddrIter {
+    One(std::option::IntoIter<SocketAddr>),
+    Many(std::vec::IntoIter<SocketAddr>),
+}
+
+impl Iterator for AddrIter {
+    type Item = SocketAddr;
+
+    fn next(&mut self) -> Option<SocketAddr> {
+        match self {
+            AddrIter::One(it) => it.next(),
+            AddrIter::Many(it) => it.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            AddrIter::One(it) => it.size_hint(),
+            AddrIter::Many(it) => it.size_hint(),
+        }
+    }
+}
+
 /// The addresses `addr` stands for, raising `net.resolve` before a lookup.
-pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<Vec<SocketAddr>> {
+pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<AddrIter> {
     match addr.to_addrs()? {
-        Addrs::Literal(addrs) => Ok(addrs),
+        Addrs::One(addr) => Ok(AddrIter::One(Some(addr).into_iter())),
+        Addrs::Many(addrs) => Ok(AddrIter::Many(addrs.into_iter())),
         Addrs::Name(host, port) => {
             audit!(events::net::RESOLVE, host = host.as_str(), port)?;
-            Ok(tokio::net::lookup_host((host.as_str(), port))
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
                 .await?
-                .collect())
+                .collect();
+            Ok(AddrIter::Many(found.into_iter()))
         }
     }
 }
@@ -274,7 +303,7 @@ pub async fn lookup_host<T>(host: T) -> io::Result<impl Iterator<Item = SocketAd
 where
     T: ToSocketAddrs,
 {
-    Ok(resolve(&host).await?.into_iter())
+    resolve(&host).await
 }
 
 /// The protocol an address is tried for, as the `protocol` argument says it.

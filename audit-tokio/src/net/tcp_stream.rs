@@ -8,6 +8,7 @@ use audit_core::audit;
 use audit_std::events;
 use tokio::io::ReadBuf;
 
+use super::sealed::Addrs;
 use super::tcp::{OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use super::{each_addr, ToSocketAddrs, TCP};
 
@@ -38,6 +39,11 @@ impl TcpStream {
     ///
     /// Wrapper for [`tokio::net::TcpStream::connect`].
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+        // One literal address, the common case: no loop, no allocation.
+        if let Addrs::One(address) = addr.to_addrs()? {
+            audit!(events::net::CONNECT, address, protocol = TCP)?;
+            return tokio::net::TcpStream::connect(address).await.map(TcpStream);
+        }
         each_addr(addr, |address| async move {
             audit!(events::net::CONNECT, address, protocol = TCP)?;
             tokio::net::TcpStream::connect(address).await.map(TcpStream)

@@ -65,7 +65,7 @@ impl UdpSocket {
     ///
     /// Wrapper for [`tokio::net::UdpSocket::send_to`].
     pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
-        match resolve(&target).await?.into_iter().next() {
+        match resolve(&target).await?.next() {
             Some(address) => {
                 audit!(events::net::SEND_TO, address)?;
                 self.0.send_to(buf, address).await
