@@ -155,10 +155,12 @@ fn env_clear_is_unknown_after_as_std_mut_and_from_std() {
         let first = cmd.spawn().map(|_| ());
         let mut from_std = Command::from(std::process::Command::new("true"));
         let second = from_std.spawn().map(|_| ());
-        (first, second)
+        let mut from_tokio = Command::from(tokio::process::Command::new("true"));
+        let third = from_tokio.spawn().map(|_| ());
+        (first, second, third)
     }));
     for event in &events {
         assert!(event.arg("env_clear").unwrap().is_none(), "{event:?}");
     }
-    assert_eq!(events.len(), 2);
+    assert_eq!(events.len(), 3);
 }

@@ -353,6 +353,26 @@ impl From<std::process::Command> for Command {
     }
 }
 
+impl From<tokio::process::Command> for Command {
+    /// Wraps tokio's command, so that starting it is audited. As for a `std`
+    /// command, the event's `env_clear` is `None` (unknown) unless
+    /// [`Command::env_clear`] is called again.
+    fn from(inner: tokio::process::Command) -> Command {
+        Command {
+            inner,
+            env_clear: None,
+        }
+    }
+}
+
+impl From<tokio::process::Child> for Child {
+    /// Wraps tokio's child (started without an event), so that killing it is
+    /// audited. Its pipe handles move to the public fields.
+    fn from(inner: tokio::process::Child) -> Child {
+        Child::from_tokio(inner)
+    }
+}
+
 impl fmt::Debug for Command {
     /// Formats as tokio's `Command` does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
