@@ -435,3 +435,30 @@ fn async_read_write_seek_delegate_and_raise_nothing() {
     };
     assert_eq!(names, expected);
 }
+
+#[test]
+fn a_panicking_hook_fails_closed_on_a_worker_thread() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("p.txt");
+    let p = path.clone();
+    let (result, _) = block_on(audit_tokio::testing::capture_with(
+        |_: &audit_core::Event<'_>| -> Result<(), audit_core::AuditError> { panic!("hook bug") },
+        async move { afs::write(&p, "x").await },
+    ));
+    if audit_core::ENABLED {
+        assert_vetoed(&result);
+        assert!(!path.exists(), "a panicking hook let the write through");
+    }
+}
+
+#[test]
+fn nothing_is_raised_or_done_until_the_future_is_polled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("never.txt");
+    let ((), events) = audit_core::testing::capture(|| {
+        let never_polled = afs::write(&path, "x");
+        drop(never_polled);
+    });
+    assert!(events.is_empty(), "{events:?}");
+    assert!(!path.exists());
+}
