@@ -507,3 +507,47 @@ fn policy_check_reports_rules_or_the_error_with_its_line() {
     assert!(stderr.contains("at line 4"), "{stderr}");
     assert!(stderr.contains("did you mean `@write`?"), "{stderr}");
 }
+
+#[test]
+fn async_service_refuses_the_traversal_on_tokio() {
+    let stdout = run("async_service", &[]);
+    assert_lines(
+        &stdout,
+        &[
+            "upload notes.txt: OK",
+            "notes.txt exists: true",
+            "spawn echo: ALLOWED",
+        ],
+    );
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "policy: 4 rules",
+                "escape.txt: REFUSED (policy rule #2: writes only inside the work directory)",
+                "escape.txt exists: false",
+                "spawn sh: REFUSED (policy rule #4: program not on the allow-list)",
+                "connect to 192.0.2.1: REFUSED (policy rule #1: network is loopback only)",
+                "  audit: net.bind(address=127.0.0.1:0, protocol=\"tcp\")",
+                "  audit: net.accept(peer=127.0.0.1:",
+                "  audit: fs.open(path=",
+                "  audit: process.spawn(program=\"echo\"",
+            ],
+        );
+    } else {
+        assert_lines(
+            &stdout,
+            &[
+                "policy not installed: ",
+                "escape.txt: OK",
+                "escape.txt exists: true",
+                "spawn sh: ALLOWED",
+                "connect to 192.0.2.1: skipped",
+            ],
+        );
+        assert!(
+            !stdout.contains("REFUSED") && !stdout.contains("audit: "),
+            "{stdout}"
+        );
+    }
+}

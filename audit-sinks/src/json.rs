@@ -415,7 +415,10 @@ fn outcome_word(outcome: &Outcome<'_>) -> &'static str {
 fn outcome_reason<'o>(outcome: &Outcome<'o>) -> Option<&'o str> {
     match outcome.refusal() {
         Some(refusal) => Some(refusal.reason()),
-        None => outcome.notes_of(NoteKind::WouldDeny).next().map(|n| n.text()),
+        None => outcome
+            .notes_of(NoteKind::WouldDeny)
+            .next()
+            .map(|n| n.text()),
     }
 }
 

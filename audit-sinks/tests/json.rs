@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use audit_core::{audit, testing, AuditErrorKind, Event, Hook, Value};
+use audit_core::{audit, testing, AuditError, AuditErrorKind, Event, Hook, Outcome, Value};
 use audit_sinks::{JsonLines, OnWriteError};
 use serde_json::Value as Json;
 
@@ -422,6 +422,21 @@ fn write_failures_veto_when_asked() {
     }
 }
 
+/// One sink shared by several captures, each on its own thread.
+struct Shared(Arc<JsonLines<SharedBuf>>);
+
+impl Hook for Shared {
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+        self.0.on_event(event)
+    }
+    fn observes_outcome(&self) -> bool {
+        self.0.observes_outcome()
+    }
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
+        self.0.on_outcome(event, outcome)
+    }
+}
+
 #[test]
 fn a_shared_sink_keeps_lines_whole_across_threads() {
     let buf = SharedBuf::default();
@@ -430,8 +445,7 @@ fn a_shared_sink_keeps_lines_whole_across_threads() {
         .map(|t| {
             let sink = Arc::clone(&sink);
             std::thread::spawn(move || {
-                let hook = move |e: &Event<'_>| sink.on_event(e);
-                testing::capture_with(hook, || {
+                testing::capture_with_hook(Shared(sink), || {
                     for i in 0..50u32 {
                         audit!(
                             "net.send_to",

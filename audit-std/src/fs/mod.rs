@@ -227,7 +227,7 @@ use crate::events;
 
 mod dir;
 mod file;
-mod open_options;
+pub(crate) mod open_options;
 
 pub use dir::{DirBuilder, DirEntry, ReadDir};
 pub use file::File;
@@ -235,7 +235,7 @@ pub use open_options::OpenOptions;
 pub use std::fs::{FileTimes, FileType, Metadata, Permissions, TryLockError};
 
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
-use open_options::{audit_open, OpenFlags};
+use open_options::{raise_open, OpenFlags};
 
 /// The raw descriptor (Unix) or handle (Windows) of an open file, as the
 /// `fd` argument of events.
@@ -332,34 +332,43 @@ impl Target<'_> {
 ///
 /// Uses `std`'s own functions, which raise nothing.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub(crate) fn open_file_path(file: &std::fs::File) -> Option<PathBuf> {
+pub(crate) fn open_file_path<F: std::os::fd::AsFd + ?Sized>(file: &F) -> Option<PathBuf> {
     use std::os::fd::AsRawFd;
 
-    let fd = file.as_raw_fd();
+    let fd = file.as_fd().as_raw_fd();
     let path = std::fs::read_link(format!("/proc/thread-self/fd/{fd}"))
         .or_else(|_| std::fs::read_link(format!("/proc/self/fd/{fd}")))
         .ok()?;
-    names_the_file(file, path)
+    names_the_file(fd, path)
 }
 
-/// `path` if it is the name of the file `file` is open on: absolute, not a
+/// `path` if it is the name of the file open on `fd`: absolute, not a
 /// deleted file's text, and reaching the same device and inode.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn names_the_file(file: &std::fs::File, path: PathBuf) -> Option<PathBuf> {
+fn names_the_file(fd: std::os::fd::RawFd, path: PathBuf) -> Option<PathBuf> {
     use std::os::unix::fs::MetadataExt;
 
     let text = path.as_os_str().as_encoded_bytes();
     if !text.starts_with(b"/") || text.ends_with(b" (deleted)") {
         return None;
     }
-    let open = file.metadata().ok()?;
+    let mut open = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `fd` is a descriptor the caller borrows for this call, and
+    // `open` is a valid place for `fstat` to write a `struct stat`.
+    if unsafe { libc::fstat(fd, open.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // SAFETY: `fstat` succeeded, so it initialised `open`.
+    let open = unsafe { open.assume_init() };
     let named = std::fs::symlink_metadata(&path).ok()?;
-    (open.dev() == named.dev() && open.ino() == named.ino()).then_some(path)
+    #[allow(clippy::unnecessary_cast)] // the field types differ by target
+    let same = open.st_dev as u64 == named.dev() && open.st_ino as u64 == named.ino();
+    same.then_some(path)
 }
 
 /// The path of the open file `file`: this platform does not tell it.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) fn open_file_path(_file: &std::fs::File) -> Option<PathBuf> {
+pub(crate) fn open_file_path<F: ?Sized>(_file: &F) -> Option<PathBuf> {
     None
 }
 
@@ -396,7 +405,7 @@ pub(crate) fn audit_set_permissions(target: Target<'_>, perm: &Permissions) -> i
 /// Wrapper for [`std::fs::read`].
 pub fn read<P: AsRef<Path>>(path: P) -> io::Result<Vec<u8>> {
     let path = path.as_ref();
-    audit_open(path, &OpenFlags::READ)?;
+    raise_open(path, &OpenFlags::READ)?;
     std::fs::read(path)
 }
 
@@ -407,7 +416,7 @@ pub fn read<P: AsRef<Path>>(path: P) -> io::Result<Vec<u8>> {
 /// Wrapper for [`std::fs::read_to_string`].
 pub fn read_to_string<P: AsRef<Path>>(path: P) -> io::Result<String> {
     let path = path.as_ref();
-    audit_open(path, &OpenFlags::READ)?;
+    raise_open(path, &OpenFlags::READ)?;
     std::fs::read_to_string(path)
 }
 
@@ -419,7 +428,7 @@ pub fn read_to_string<P: AsRef<Path>>(path: P) -> io::Result<String> {
 /// Wrapper for [`std::fs::write`].
 pub fn write<P: AsRef<Path>, C: AsRef<[u8]>>(path: P, contents: C) -> io::Result<()> {
     let path = path.as_ref();
-    audit_open(path, &OpenFlags::CREATE)?;
+    raise_open(path, &OpenFlags::CREATE)?;
     std::fs::write(path, contents)
 }
 

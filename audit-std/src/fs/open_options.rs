@@ -33,22 +33,44 @@ pub struct OpenOptions {
     flags: OpenFlags,
 }
 
-/// The flags an [`OpenOptions`] was given, as the `fs.open` event reports them.
-#[derive(Clone, Copy)]
-pub(crate) struct OpenFlags {
-    pub(crate) read: bool,
-    pub(crate) write: bool,
-    pub(crate) append: bool,
-    pub(crate) truncate: bool,
-    pub(crate) create: bool,
-    pub(crate) create_new: bool,
-    pub(crate) mode: u32,
-    pub(crate) custom_flags: i32,
+/// The options an open was given, as a builder (`std`'s or another
+/// library's `OpenOptions`) received them: what [`raise_open`] reads to
+/// report the open's *effective* access in `fs.open`.
+///
+/// For wrappers of other libraries' files (audit-tokio's) to raise exactly
+/// the event `audit_std` raises.
+///
+/// ```
+/// use audit_std::events::{raise_open, OpenFlags};
+///
+/// let flags = OpenFlags { read: true, custom_flags: 0, ..OpenFlags::NEW };
+/// raise_open("/etc/hostname".as_ref(), &flags)?; // Err when a hook refuses it
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// `read(true)`.
+    pub read: bool,
+    /// `write(true)`.
+    pub write: bool,
+    /// `append(true)`.
+    pub append: bool,
+    /// `truncate(true)`.
+    pub truncate: bool,
+    /// `create(true)`.
+    pub create: bool,
+    /// `create_new(true)`.
+    pub create_new: bool,
+    /// The permission bits of a created file, before the umask
+    /// (`OpenOptionsExt::mode`; `0o666` by default).
+    pub mode: u32,
+    /// Extra `open(2)` flags (`OpenOptionsExt::custom_flags`; `0` by default).
+    pub custom_flags: i32,
 }
 
 impl OpenFlags {
-    /// What `std::fs::OpenOptions::new()` starts from.
-    pub(crate) const NEW: OpenFlags = OpenFlags {
+    /// What `OpenOptions::new()` starts from: nothing set, mode `0o666`.
+    pub const NEW: OpenFlags = OpenFlags {
         read: false,
         write: false,
         append: false,
@@ -60,16 +82,24 @@ impl OpenFlags {
     };
 
     /// The flags of `File::open` and `fs::read`.
-    pub(crate) const READ: OpenFlags = OpenFlags {
+    pub const READ: OpenFlags = OpenFlags {
         read: true,
         ..OpenFlags::NEW
     };
 
     /// The flags of `File::create` and `fs::write`.
-    pub(crate) const CREATE: OpenFlags = OpenFlags {
+    pub const CREATE: OpenFlags = OpenFlags {
         write: true,
         create: true,
         truncate: true,
+        ..OpenFlags::NEW
+    };
+
+    /// The flags of `File::create_new`.
+    pub const CREATE_NEW: OpenFlags = OpenFlags {
+        read: true,
+        write: true,
+        create_new: true,
         ..OpenFlags::NEW
     };
 }
@@ -191,9 +221,13 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     }
 }
 
-/// Raises `fs.open`: the single audit point for every way of opening a file.
+/// Raises `fs.open` for opening `path` with `flags`, reporting the open's
+/// effective access ([`crate::events::fs::OPEN`] documents how each flag
+/// counts): the single audit point for every way of opening a file, in
+/// `audit_std` and in wrappers of other libraries' files. A refusal is an
+/// [`io::Error`] of kind `PermissionDenied`.
 #[inline]
-pub(crate) fn audit_open(path: &Path, flags: &OpenFlags) -> io::Result<()> {
+pub fn raise_open(path: &Path, flags: &OpenFlags) -> io::Result<()> {
     // `effective()` is called once per argument: it is a few bit operations
     // the optimiser merges, and an argument expression is the only place
     // that runs only when a hook will see the event.
@@ -287,7 +321,7 @@ impl OpenOptions {
     /// Wrapper for [`std::fs::OpenOptions::open`].
     pub fn open<P: AsRef<Path>>(&self, path: P) -> io::Result<File> {
         let path = path.as_ref();
-        audit_open(path, &self.flags)?;
+        raise_open(path, &self.flags)?;
         self.inner.open(path).map(File::from_std)
     }
 }

@@ -1,0 +1,375 @@
+//! [`File`]: an open file whose opening, and every later change to its
+//! metadata, is audited.
+
+use std::fmt;
+use std::io;
+use std::path::Path;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::SystemTime;
+
+use audit_core::audit;
+use audit_std::events;
+use tokio::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
+
+use super::open_options::{audit_open, OpenFlags};
+use super::{file_path, permissions_mode, raw_handle, OpenOptions};
+use super::{FileTimes, Metadata, Permissions};
+
+/// A reference to an open file on the filesystem.
+///
+/// Opening raises [`events::fs::OPEN`]; changing the file's length,
+/// permissions or times raises the matching `fs.*` event. Reading, writing,
+/// seeking and syncing raise nothing (as in `audit_std` and CPython): they
+/// are delegated to tokio's [`AsyncRead`], [`AsyncWrite`] and [`AsyncSeek`].
+///
+/// ```
+/// use audit_tokio::fs::File;
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build()?.block_on(async {
+/// # let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("foo.txt");
+/// let mut file = File::create(&path).await?;
+/// file.write_all(b"hello, world!").await?;
+/// file.flush().await?;
+/// let mut contents = String::new();
+/// File::open(&path).await?.read_to_string(&mut contents).await?;
+/// assert_eq!(contents, "hello, world!");
+/// # Ok::<(), std::io::Error>(())
+/// # })?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// Wrapper for [`tokio::fs::File`].
+pub struct File {
+    inner: tokio::fs::File,
+}
+
+impl File {
+    /// Attempts to open a file in read-only mode.
+    ///
+    /// Raises [`events::fs::OPEN`] with `read` alone true first.
+    ///
+    /// Wrapper for [`tokio::fs::File::open`].
+    pub async fn open(path: impl AsRef<Path>) -> io::Result<File> {
+        let path = path.as_ref();
+        audit_open(path, &OpenFlags::READ)?;
+        tokio::fs::File::open(path).await.map(File::from_tokio)
+    }
+
+    /// Opens a file in write-only mode, creating it or truncating it.
+    ///
+    /// Raises [`events::fs::OPEN`] with `write`, `create` and `truncate` true
+    /// first.
+    ///
+    /// Wrapper for [`tokio::fs::File::create`].
+    pub async fn create(path: impl AsRef<Path>) -> io::Result<File> {
+        let path = path.as_ref();
+        audit_open(path, &OpenFlags::CREATE)?;
+        tokio::fs::File::create(path).await.map(File::from_tokio)
+    }
+
+    /// Opens a file in read-write mode, failing if it already exists.
+    ///
+    /// Raises [`events::fs::OPEN`] with `read`, `write`, `create` and
+    /// `create_new` true first.
+    ///
+    /// Wrapper for [`tokio::fs::File::create_new`].
+    pub async fn create_new<P: AsRef<Path>>(path: P) -> io::Result<File> {
+        let path = path.as_ref();
+        audit_open(path, &OpenFlags::CREATE_NEW)?;
+        tokio::fs::File::create_new(path)
+            .await
+            .map(File::from_tokio)
+    }
+
+    /// Returns a new [`OpenOptions`] object.
+    ///
+    /// Wrapper for [`tokio::fs::File::options`].
+    #[must_use]
+    pub fn options() -> OpenOptions {
+        OpenOptions::new()
+    }
+
+    /// Attempts to sync all OS-internal metadata to disk. No event.
+    ///
+    /// Wrapper for [`tokio::fs::File::sync_all`].
+    pub async fn sync_all(&self) -> io::Result<()> {
+        self.inner.sync_all().await
+    }
+
+    /// Syncs the file's content, without necessarily its metadata. No event.
+    ///
+    /// Wrapper for [`tokio::fs::File::sync_data`].
+    pub async fn sync_data(&self) -> io::Result<()> {
+        self.inner.sync_data().await
+    }
+
+    /// Truncates or extends the underlying file.
+    ///
+    /// Raises [`events::fs::SET_LEN`] with `(path, fd, len)` first, `path`
+    /// being the file's (see [`audit_std::events::open_file_path`]).
+    ///
+    /// Wrapper for [`tokio::fs::File::set_len`].
+    pub async fn set_len(&self, size: u64) -> io::Result<()> {
+        audit!(
+            events::fs::SET_LEN,
+            path = file_path(&self.inner),
+            fd = raw_handle(&self.inner),
+            len = size
+        )?;
+        self.inner.set_len(size).await
+    }
+
+    /// Queries metadata about the underlying file.
+    ///
+    /// Raises [`events::fs::METADATA`] with `(path, fd, follow_symlinks =
+    /// true)` first, `path` being the file's.
+    ///
+    /// Wrapper for [`tokio::fs::File::metadata`].
+    pub async fn metadata(&self) -> io::Result<Metadata> {
+        audit!(
+            events::fs::METADATA,
+            path = file_path(&self.inner),
+            fd = Some(raw_handle(&self.inner)),
+            follow_symlinks = true
+        )?;
+        self.inner.metadata().await
+    }
+
+    /// Creates a new `File` instance that shares the same underlying file
+    /// handle. No event: duplicating a descriptor reaches no new file.
+    ///
+    /// Wrapper for [`tokio::fs::File::try_clone`].
+    pub async fn try_clone(&self) -> io::Result<File> {
+        self.inner.try_clone().await.map(File::from_tokio)
+    }
+
+    /// Changes the permissions on the underlying file.
+    ///
+    /// Raises [`events::fs::SET_PERMISSIONS`] with `(path, fd, mode,
+    /// readonly)` first, `path` being the file's.
+    ///
+    /// Wrapper for [`tokio::fs::File::set_permissions`].
+    pub async fn set_permissions(&self, perm: Permissions) -> io::Result<()> {
+        audit!(
+            events::fs::SET_PERMISSIONS,
+            path = file_path(&self.inner),
+            fd = Some(raw_handle(&self.inner)),
+            mode = permissions_mode(&perm),
+            readonly = perm.readonly()
+        )?;
+        self.inner.set_permissions(perm).await
+    }
+
+    /// Changes the timestamps of the underlying file.
+    ///
+    /// Raises [`events::fs::SET_TIMES`] with `(path, fd, times)` first. `times` is
+    /// tokio's [`FileTimes`] shown through `Debug` (tokio gives no accessor
+    /// for its fields), so its text differs from `audit_std`'s, which shows
+    /// `std`'s.
+    ///
+    /// Wrapper for [`tokio::fs::File::set_times`].
+    pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
+        audit!(
+            events::fs::SET_TIMES,
+            path = file_path(&self.inner),
+            fd = raw_handle(&self.inner),
+            times = audit_core::debug(&times)
+        )?;
+        self.inner.set_times(times).await
+    }
+
+    /// Changes the modification time of the underlying file.
+    ///
+    /// Raises [`events::fs::SET_TIMES`] with `(path, fd, times)` first, `times`
+    /// being `std`'s `FileTimes` with only the modification time set, exactly
+    /// as `audit_std::fs::File::set_modified` reports it.
+    ///
+    /// Wrapper for [`tokio::fs::File::set_modified`].
+    pub async fn set_modified(&self, time: SystemTime) -> io::Result<()> {
+        audit!(
+            events::fs::SET_TIMES,
+            path = file_path(&self.inner),
+            fd = raw_handle(&self.inner),
+            times = audit_core::debug(&std::fs::FileTimes::new().set_modified(time))
+        )?;
+        self.inner.set_modified(time).await
+    }
+
+    /// Sets the buffer size used by reads and writes. No event.
+    ///
+    /// Wrapper for [`tokio::fs::File::set_max_buf_size`].
+    pub fn set_max_buf_size(&mut self, max_buf_size: usize) {
+        self.inner.set_max_buf_size(max_buf_size);
+    }
+
+    /// Gets the buffer size used by reads and writes.
+    ///
+    /// Wrapper for [`tokio::fs::File::max_buf_size`].
+    pub fn max_buf_size(&self) -> usize {
+        self.inner.max_buf_size()
+    }
+}
+
+/// Conversions: escape hatches, **not audited**.
+///
+/// A file adopted with [`from_std`](File::from_std) or
+/// [`from_tokio`](File::from_tokio) was opened without an event; a file
+/// handed out as `std`'s or tokio's has unaudited methods (`set_len`,
+/// `set_permissions`, ...). Use them knowingly.
+impl File {
+    /// Converts a [`std::fs::File`] to an audited [`File`]. No event.
+    ///
+    /// Wrapper for [`tokio::fs::File::from_std`].
+    pub fn from_std(std: std::fs::File) -> File {
+        File::from_tokio(tokio::fs::File::from_std(std))
+    }
+
+    /// Destructures into a [`std::fs::File`], waiting for in-flight
+    /// operations. Operations on the result are **not audited**.
+    ///
+    /// Wrapper for [`tokio::fs::File::into_std`].
+    pub async fn into_std(self) -> std::fs::File {
+        self.inner.into_std().await
+    }
+
+    /// Tries to destructure into a [`std::fs::File`] immediately, giving the
+    /// file back when an operation is in flight. Operations on the result are
+    /// **not audited**.
+    ///
+    /// Wrapper for [`tokio::fs::File::try_into_std`].
+    #[allow(clippy::result_large_err)] // tokio's signature
+    pub fn try_into_std(self) -> Result<std::fs::File, Self> {
+        self.inner.try_into_std().map_err(File::from_tokio)
+    }
+
+    /// Wraps a tokio file. No event.
+    pub fn from_tokio(inner: tokio::fs::File) -> File {
+        File { inner }
+    }
+
+    /// Unwraps into tokio's file, whose methods are **not audited**.
+    pub fn into_tokio(self) -> tokio::fs::File {
+        self.inner
+    }
+
+    /// Borrows tokio's file, whose methods are **not audited**.
+    pub fn as_tokio(&self) -> &tokio::fs::File {
+        &self.inner
+    }
+}
+
+impl From<std::fs::File> for File {
+    /// Same as [`File::from_std`]: not audited.
+    fn from(std: std::fs::File) -> File {
+        File::from_std(std)
+    }
+}
+
+impl From<tokio::fs::File> for File {
+    /// Same as [`File::from_tokio`]: not audited.
+    fn from(inner: tokio::fs::File) -> File {
+        File::from_tokio(inner)
+    }
+}
+
+impl From<File> for tokio::fs::File {
+    /// Same as [`File::into_tokio`]: the result is **not audited**.
+    fn from(file: File) -> tokio::fs::File {
+        file.inner
+    }
+}
+
+impl fmt::Debug for File {
+    /// Shows what tokio's `File` would show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl AsyncRead for File {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncSeek for File {
+    fn start_seek(mut self: Pin<&mut Self>, position: io::SeekFrom) -> io::Result<()> {
+        Pin::new(&mut self.inner).start_seek(position)
+    }
+
+    fn poll_complete(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
+        Pin::new(&mut self.inner).poll_complete(cx)
+    }
+}
+
+impl AsyncWrite for File {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(unix)]
+mod unix {
+    use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+
+    use super::File;
+
+    impl AsRawFd for File {
+        fn as_raw_fd(&self) -> RawFd {
+            self.inner.as_raw_fd()
+        }
+    }
+
+    impl AsFd for File {
+        fn as_fd(&self) -> BorrowedFd<'_> {
+            self.inner.as_fd()
+        }
+    }
+
+    impl FromRawFd for File {
+        /// Adopts a descriptor: not audited (nothing is opened).
+        unsafe fn from_raw_fd(fd: RawFd) -> Self {
+            // SAFETY: the caller upholds `FromRawFd`'s contract (an open,
+            // owned file descriptor), which is exactly what tokio's impl
+            // requires.
+            File::from_tokio(unsafe { tokio::fs::File::from_raw_fd(fd) })
+        }
+    }
+
+    impl From<OwnedFd> for File {
+        /// Adopts a descriptor: not audited (nothing is opened).
+        fn from(fd: OwnedFd) -> Self {
+            File::from_tokio(tokio::fs::File::from(fd))
+        }
+    }
+}
