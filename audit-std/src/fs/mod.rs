@@ -632,6 +632,7 @@ pub fn set_permissions<P: AsRef<Path>>(path: P, perm: Permissions) -> io::Result
 
 #[cfg(all(test, any(target_os = "linux", target_os = "android")))]
 mod tests {
+    use std::os::fd::AsRawFd;
     use std::path::PathBuf;
 
     #[test]
@@ -643,16 +644,25 @@ mod tests {
         let (a, b) = (a.canonicalize().unwrap(), b.canonicalize().unwrap());
         let file = std::fs::File::open(&a).unwrap();
         assert_eq!(super::open_file_path(&file), Some(a.clone()));
-        assert_eq!(super::names_the_file(&file, a.clone()), Some(a.clone()));
+        assert_eq!(
+            super::names_the_file(file.as_raw_fd(), a.clone()),
+            Some(a.clone())
+        );
         // Absolute and live, but another file (as after a `chroot`, or a
         // name replaced between the two looks): unknown.
-        assert_eq!(super::names_the_file(&file, b), None);
-        assert_eq!(super::names_the_file(&file, a.join("missing")), None);
-        assert_eq!(super::names_the_file(&file, PathBuf::from("a")), None);
+        assert_eq!(super::names_the_file(file.as_raw_fd(), b), None);
+        assert_eq!(
+            super::names_the_file(file.as_raw_fd(), a.join("missing")),
+            None
+        );
+        assert_eq!(
+            super::names_the_file(file.as_raw_fd(), PathBuf::from("a")),
+            None
+        );
         // The same file through a symbolic link: refused, the name must be
         // the file's own.
         let link = dir.path().canonicalize().unwrap().join("link");
         std::os::unix::fs::symlink(&a, &link).unwrap();
-        assert_eq!(super::names_the_file(&file, link), None);
+        assert_eq!(super::names_the_file(file.as_raw_fd(), link), None);
     }
 }
