@@ -73,6 +73,7 @@
 //! | key | type | meaning |
 //! |---|---|---|
 //! | `default` | `"allow"` or `"deny"` | required; the action when no rule matches |
+//! | `mode` | `"enforce"` or `"report"` | optional, `"enforce"` by default: with `"report"`, no denial refuses anything (see [Report mode](#report-mode)) |
 //! | `unknown_events` | `"error"` or `"allow"` | optional, `"error"` by default: whether an event pattern that matches no event the program can raise is an error (see [Checking](#checking-a-policy)) |
 //! | `rule` | array of tables (`[[rule]]`) | the rules, tried in the order written; may be empty |
 //!
@@ -83,6 +84,7 @@
 //! | `action` | `"allow"` or `"deny"` | required |
 //! | `events` | array of strings | required, at least one; glob patterns over event names, or `@class` (`@read`, `@write`, `@metadata`, `@lock`, `@chdir`, `@exec`, `@signal`, `@exit`, `@resolve`, `@connect`, `@bind`, `@accept`, `@send`, `@multicast`, `@hook`, and `@network` for any of the network classes) |
 //! | `reason` | string | optional; given in the error when the rule denies |
+//! | `mode` | `"enforce"` or `"report"` | optional, `"enforce"` by default: with `"report"` the rule's denials are noted, not enforced |
 //! | `path` | table | optional path condition: `under`, `not_under`, `arg` |
 //! | `address` | table | optional address condition: `in`, `not_in`, `arg` |
 //! | `port` | table | optional port condition: `in`, `not_in`, `arg` |
@@ -224,6 +226,38 @@
 //! the events it applies to; `cargo run --example policy_check -- FILE`
 //! prints it for a file, or the error with its line and column.
 //!
+//! # Report mode
+//!
+//! A policy (top-level `mode = "report"`, [`PolicyBuilder::report_only`]) or
+//! one rule (`mode = "report"` in the rule, [`Rule::report_only`]) can
+//! report instead of enforce: an event it would deny goes ahead, and the
+//! would-be denial is attached to the event as a
+//! [`Note`](audit_core::Note) (`would deny: policy rule #2: ... [report
+//! only]`). Hooks that record outcomes see it
+//! ([`Hook::on_outcome`](audit_core::Hook::on_outcome)): the JSON lines sink
+//! of `audit-sinks` writes `"outcome": "would-deny"` with the reason. This is
+//! how a rule is rolled out: watch what it would refuse in production, then
+//! switch it to enforce.
+//!
+//! ```
+//! use audit_core::{audit, testing};
+//! use audit_policy::Policy;
+//!
+//! let policy = Policy::from_toml(r#"
+//!     default = "allow"
+//!     [[rule]]
+//!     action = "deny"
+//!     mode = "report"
+//!     events = ["@exec"]
+//!     reason = "no child processes"
+//! "#)?;
+//! let (result, _) = testing::capture_with_hook(policy, || {
+//!     audit!("process.spawn", program = "sh")
+//! });
+//! assert!(result.is_ok(), "reported, not refused");
+//! # Ok::<(), audit_policy::PolicyError>(())
+//! ```
+//!
 //! # Reloading
 //!
 //! [`Policy::install_reloadable`] installs the policy of a file with a
@@ -255,7 +289,8 @@
 //! [`Policy::install`] adds the policy as a global hook. When the default is
 //! allow it declares an [`Interest`](audit_core::Interest) in only the events
 //! its deny rules name, so every other audit point stays on the fast path.
-//! Install a logging hook first to log refused attempts too.
+//! A hook that records outcomes (the JSON sink) logs refused attempts with
+//! the rule that refused them, whether it was installed before or after.
 //!
 //! ```
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {

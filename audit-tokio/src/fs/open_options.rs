@@ -7,7 +7,7 @@ use super::File;
 
 /// Options and flags which can be used to configure how a file is opened.
 ///
-/// Opening raises [`events::fs::OPEN`] with `(path, read, write, append,
+/// Opening raises [`audit_std::events::fs::OPEN`] with `(path, read, write, append,
 /// truncate, create, create_new, mode, custom_flags)` before tokio is asked
 /// to open the file; the booleans are the *effective* access, as
 /// `audit_std` reports them (`append` implies `write`, `create_new` implies
@@ -105,7 +105,7 @@ impl OpenOptions {
 
     /// Opens a file at `path` with the options specified by `self`.
     ///
-    /// Raises [`events::fs::OPEN`] with `(path, read, write, append, truncate,
+    /// Raises [`audit_std::events::fs::OPEN`] with `(path, read, write, append, truncate,
     /// create, create_new, mode, custom_flags)` before the open is handed to a
     /// blocking thread.
     ///
