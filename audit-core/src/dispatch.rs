@@ -17,7 +17,7 @@ thread_local! {
         State {
             inside_hook: Cell::new(false),
             capturing: Cell::new(false),
-            noted: Cell::new(false),
+            observing: Cell::new(false),
         }
     };
 }
@@ -27,8 +27,9 @@ struct State {
     inside_hook: Cell<bool>,
     /// A test capture is running on this thread.
     capturing: Cell<bool>,
-    /// A hook attached a [`Note`](crate::Note) to the event being delivered.
-    noted: Cell<bool>,
+    /// Some hook will see the outcome of the event being delivered, so the
+    /// [`Note`](crate::Note)s hooks attach to it are kept.
+    observing: Cell<bool>,
 }
 
 /// Whether an audit point at `callsite` must call [`begin`]: one load of
@@ -78,9 +79,17 @@ pub(crate) fn start(callsite: &'static Callsite) -> Option<Delivery> {
     })
 }
 
-/// Records that a hook on this thread attached a note to its event.
-pub(crate) fn mark_noted() {
-    STATE.with(|s| s.noted.set(true));
+/// Records whether notes attached now will be seen; returns the previous
+/// answer (for a capture, which has observers of its own, to restore).
+#[cfg_attr(feature = "off", allow(dead_code))]
+pub(crate) fn set_observing(observing: bool) -> bool {
+    STATE.with(|s| s.observing.replace(observing))
+}
+
+/// Whether a note attached now would be seen: a hook is running on this
+/// thread, and some hook observes the outcome of its event.
+pub(crate) fn notes_observed() -> bool {
+    STATE.with(|s| s.inside_hook.get() && s.observing.get())
 }
 
 /// Whether the current thread is running a hook.
@@ -122,12 +131,13 @@ impl Delivery {
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        dispatch(
-            Event::new(self.callsite, values),
-            self.hooks.hooks(),
-            self.hooks.observers(),
-            true,
-        )
+        let event = Event::new(self.callsite, values);
+        let observers = self.hooks.observers();
+        if observers.is_empty() {
+            dispatch(event, self.hooks.hooks(), true, |_, decision| decision)
+        } else {
+            dispatch_observed(event, self.hooks.hooks(), observers, true)
+        }
     }
 }
 
@@ -153,7 +163,7 @@ pub(crate) fn deliver_to_positions(
     } else {
         &[]
     };
-    dispatch(
+    dispatch_observed(
         Event::new(callsite, values),
         set.hooks_at(positions),
         observers,
@@ -163,13 +173,13 @@ pub(crate) fn deliver_to_positions(
 
 /// Runs the captures (when `captures`, and one is running on this thread),
 /// then `hooks` in order, with `event`, the thread counting as inside a hook;
-/// then the `observers` with the outcome.
+/// then `after` with the decision, still inside (where observers run).
 #[inline(always)]
 fn dispatch(
     event: Event<'_>,
     hooks: &[HookRef],
-    observers: &[HookRef],
     captures: bool,
+    after: impl FnOnce(&Event<'_>, Result<(), AuditError>) -> Result<(), AuditError>,
 ) -> Result<(), AuditError> {
     let capturing = STATE.with(|s| {
         s.inside_hook.set(true);
@@ -191,11 +201,40 @@ fn dispatch(
         Ok(Err(refusal)) => Err(refusal.for_event(event.name())),
         Err(payload) => Err(panicked(&*payload, &event)),
     };
-    if observers.is_empty() {
-        forget_notes();
-        return decision;
+    after(&event, decision)
+}
+
+/// [`dispatch`] for a set with hooks that observe outcomes (or a vote):
+/// out of line, so that sets without any pay nothing for them. Notes are
+/// kept while its hooks run, and handed to the `observers` with the outcome.
+#[cold]
+#[inline(never)]
+fn dispatch_observed(
+    event: Event<'_>,
+    hooks: &[HookRef],
+    observers: &[HookRef],
+    captures: bool,
+) -> Result<(), AuditError> {
+    STATE.with(|s| s.observing.set(!observers.is_empty()));
+    // Forgets the notes on every way out.
+    let _observing = Observing;
+    dispatch(event, hooks, captures, |event, decision| {
+        if observers.is_empty() {
+            decision
+        } else {
+            observe(event, observers, decision)
+        }
+    })
+}
+
+/// Marks the end of an observed delivery: its notes are dropped.
+struct Observing;
+
+impl Drop for Observing {
+    fn drop(&mut self) {
+        STATE.with(|s| s.observing.set(false));
+        crate::outcome::take_notes(|_| ());
     }
-    observe(&event, observers, decision)
 }
 
 /// Hands the outcome of `event` to its `observers`, in order; one that
@@ -220,16 +259,7 @@ fn observe(
             }
         }
     });
-    STATE.with(|s| s.noted.set(false));
     decision
-}
-
-/// Drops the notes hooks attached to an event no hook observes.
-#[inline(always)]
-fn forget_notes() {
-    if STATE.with(|s| s.noted.replace(false)) {
-        crate::outcome::take_notes(|_| ());
-    }
 }
 
 /// Marks the end of a delivery: the thread no longer runs hooks.

@@ -114,7 +114,8 @@ thread_local! {
 
 /// Attaches `note` to the event that the calling hook is deciding, for the
 /// hooks that record outcomes ([`Hook::on_outcome`](crate::Hook::on_outcome)).
-/// Called anywhere but inside a hook, it does nothing.
+/// Called anywhere but inside a hook, or for an event no hook observes the
+/// outcome of, it does nothing.
 ///
 /// ```
 /// use audit_core::{audit, note, testing, AuditError, Event, Hook, Note, NoteKind, Outcome};
@@ -154,9 +155,9 @@ thread_local! {
 /// }
 /// ```
 pub fn note(note: Note) {
-    if crate::dispatch::inside_hook() {
+    // Kept only where some hook will read it; else dropped at once.
+    if crate::dispatch::notes_observed() {
         NOTES.with(|notes| notes.borrow_mut().push(note));
-        crate::dispatch::mark_noted();
     }
 }
 

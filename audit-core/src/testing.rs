@@ -137,6 +137,13 @@ pub(crate) fn deliver(event: &Event<'_>) -> Result<(), AuditError> {
     });
     // Called with `FRAMES` released, so that a hook that calls back into
     // this module (starts a capture, say) gets an answer, not a panic.
+    // Capture hooks that observe outcomes see what the capture hooks
+    // decided (the global hooks decide after them), with their notes.
+    let observers: Vec<&Rc<dyn Hook>> = hooks.iter().filter(|h| h.observes_outcome()).collect();
+    // Keep notes only if someone will take them: these observers, or the
+    // global ones of an observed delivery.
+    let was_observing = crate::dispatch::set_observing(false);
+    crate::dispatch::set_observing(was_observing || !observers.is_empty());
     let mut decision = Ok(());
     for hook in &hooks {
         decision = crate::dispatch::call_hook(&**hook, event);
@@ -144,9 +151,7 @@ pub(crate) fn deliver(event: &Event<'_>) -> Result<(), AuditError> {
             break;
         }
     }
-    // Capture hooks that observe outcomes see what the capture hooks
-    // decided (the global hooks decide after them).
-    let observers: Vec<&Rc<dyn Hook>> = hooks.iter().filter(|h| h.observes_outcome()).collect();
+    crate::dispatch::set_observing(was_observing);
     if observers.is_empty() {
         return decision;
     }
