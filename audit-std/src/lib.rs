@@ -130,9 +130,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! With `socket2`, the descriptor route needs no `std` type at all:
-//! `net::TcpListener::from(std::os::fd::OwnedFd::from(socket))`, and back with
-//! `socket2::Socket::from(std::os::fd::OwnedFd::from(listener))`.
+//! With `socket2`, whose `Socket` converts to and from `std`'s socket types:
+//! `net::TcpListener::from(std::net::TcpListener::from(socket))` after setting
+//! its options (binding through `socket2` is not audited), and back with
+//! `socket2::Socket::from(listener.into_std())` (accepts through it are not).
 #![deny(missing_docs)]
 
 pub mod env;
