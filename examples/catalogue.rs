@@ -52,13 +52,11 @@ fn main() -> std::io::Result<()> {
     );
     for (name, sites) in &events {
         println!("{name}({})", sites[0].arg_names().join(", "));
-        let mut places: Vec<String> = sites
-            .iter()
-            .map(|s| format!("{}:{} in {}", s.file(), s.line(), s.module_path()))
-            .collect();
-        places.sort();
-        for place in places {
-            println!("    {place}");
+        // By file, then by line as a number (`:88` before `:103`).
+        let mut places = sites.clone();
+        places.sort_by_key(|s| (s.file(), s.line(), s.module_path()));
+        for s in places {
+            println!("    {}:{} in {}", s.file(), s.line(), s.module_path());
         }
     }
     if std::env::args().any(|a| a == "--run") {

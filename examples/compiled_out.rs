@@ -7,11 +7,18 @@
 //! cargo run --example compiled_out --features audit-core/off
 //! cargo run --example compiled_out
 //! ```
+//!
+//! Code that must build both ways (a library's tests, a program whose users
+//! may switch auditing off) uses one of two idioms, both shown below:
+//! install hooks only `if audit_core::ENABLED`, or accept
+//! `AuditErrorKind::CompiledOut` from `add_hook`/`install_hook` and no other
+//! error. A bare `install_hook(..)?` would make the program exit at start-up
+//! when compiled out, since `off` refuses hooks instead of ignoring them.
 
 use std::io::{Read, Write};
 use std::sync::Mutex;
 
-use audit_core::{add_hook, audit};
+use audit_core::{add_hook, audit, AuditErrorKind};
 use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
@@ -24,6 +31,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if audit_core::ENABLED {
         println!("auditing is compiled in; run with `--features audit-core/off` to compile it out");
     }
+    // Idiom 1: install only when auditing is compiled in. (Named, so that
+    // `audit.add_hook` reports `hook="allow-all"` rather than a closure type.)
+    if audit_core::ENABLED {
+        audit_core::install_hook(audit_core::named("allow-all", |_| Ok(())))?;
+    }
+
+    // Idiom 2: accept `CompiledOut`, and only that: any other error (a
+    // sealed registry, a veto) still stops the program.
     let installed = add_hook(|event| {
         SEEN.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -32,7 +47,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     match installed {
         Ok(()) => println!("add_hook: installed"),
-        Err(err) => println!("add_hook: {:?}: {err}", err.kind()),
+        Err(err) if err.kind() == AuditErrorKind::CompiledOut => {
+            println!("add_hook: {:?}: {err}", err.kind())
+        }
+        Err(err) => return Err(err.into()),
     }
 
     // The same operations through `audit_std` and through `std`.

@@ -446,6 +446,33 @@ fn compiled_out_behaves_as_std_in_both_modes() {
     }
 }
 
+/// Within each event of the catalogue's listing, the places of one file
+/// come in the order of their line numbers, as numbers (`:88` before `:103`).
+fn assert_places_sorted_by_line_number(stdout: &str) {
+    let mut previous: Option<(String, u32)> = None;
+    let mut compared = 0;
+    for line in stdout.lines() {
+        let Some(place) = line.strip_prefix("    ") else {
+            previous = None; // a new event
+            continue;
+        };
+        let location = place.split(" in ").next().unwrap();
+        let (file, number) = location.rsplit_once(':').unwrap();
+        let number: u32 = number.parse().unwrap();
+        if let Some((previous_file, previous_number)) = &previous {
+            if previous_file == file {
+                assert!(
+                    *previous_number <= number,
+                    "{location} after line {previous_number} in:\n{stdout}"
+                );
+                compared += 1;
+            }
+        }
+        previous = Some((file.to_owned(), number));
+    }
+    assert!(compared > 0, "no two places of one file in:\n{stdout}");
+}
+
 #[test]
 fn catalogue_lists_the_binary_s_audit_points_without_running_them() {
     let stdout = run("catalogue", &[]);
@@ -461,6 +488,7 @@ fn catalogue_lists_the_binary_s_audit_points_without_running_them() {
             ],
         );
         assert!(!stdout.contains("ran the operations"), "{stdout}");
+        assert_places_sorted_by_line_number(&stdout);
     } else {
         assert_lines(
             &stdout,

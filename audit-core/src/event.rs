@@ -84,11 +84,29 @@ pub(crate) fn fmt_event<V: fmt::Debug>(
     s.finish()
 }
 
+/// The argument name whose unsigned values [`display_event`] shows in octal.
+pub(crate) const MODE_ARG: &str = "mode";
+
+/// What [`display_event`] needs of a value besides `Display`: its unsigned
+/// integer, if it is one, to show permission bits in octal.
+pub(crate) trait ModeBits {
+    /// The value as an unsigned integer, if it is one.
+    fn mode_bits(&self) -> Option<u64>;
+}
+
+impl ModeBits for Value<'_> {
+    fn mode_bits(&self) -> Option<u64> {
+        self.as_u64()
+    }
+}
+
 /// `name(a=1, b="x")`, the one-line form used in logs and error messages.
 ///
 /// Values are written in their alternate (`{:#}`) form: text quoted and
 /// escaped, so that no argument can end the line or close the parentheses.
-pub(crate) fn display_event<V: fmt::Display>(
+/// An argument named `mode` holding an unsigned integer is written in octal
+/// with its `0o` prefix (`mode=0o644`): permission bits, as people read them.
+pub(crate) fn display_event<V: fmt::Display + ModeBits>(
     f: &mut fmt::Formatter<'_>,
     name: &str,
     args: impl Iterator<Item = (&'static str, V)>,
@@ -101,7 +119,10 @@ pub(crate) fn display_event<V: fmt::Display>(
         if i > 0 {
             f.write_str(", ")?;
         }
-        write!(f, "{k}={v:#}")?;
+        match v.mode_bits() {
+            Some(bits) if k == MODE_ARG => write!(f, "{k}={bits:#o}")?,
+            _ => write!(f, "{k}={v:#}")?,
+        }
     }
     f.write_str(")")
 }
@@ -119,7 +140,11 @@ impl fmt::Debug for Event<'_> {
 /// a quote or `)` cannot end the line or forge another event, and paths that
 /// are not UTF-8 are shown byte for byte (`\xff`). Numbers, booleans,
 /// addresses and durations are written bare; lists as `[a, b]`. The event
-/// name is escaped the same way, without quotes.
+/// name is escaped the same way, without quotes. An unsigned integer in an
+/// argument named `mode` (permission bits: `fs.open`, `fs.create_dir`,
+/// `fs.set_permissions`) is written in octal, `mode=0o644`; every other
+/// number, and every value in [`Value`]'s own `Display` and in `Debug`,
+/// stays decimal.
 ///
 /// ```
 /// let (_, events) = audit_core::testing::capture_with(
@@ -140,5 +165,69 @@ impl fmt::Debug for Event<'_> {
 impl fmt::Display for Event<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         display_event(f, self.name(), self.args())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SITE: Callsite = Callsite::new(
+        "fs.x",
+        &["mode", "len", "other_mode"],
+        module_path!(),
+        file!(),
+        line!(),
+    );
+
+    fn shown(values: &[Value<'_>]) -> (String, String, String) {
+        let event = Event::new(&SITE, values);
+        (
+            event.to_string(),
+            event.to_owned().to_string(),
+            format!("{event:?}"),
+        )
+    }
+
+    #[test]
+    fn display_shows_an_unsigned_mode_in_octal_and_nothing_else() {
+        let (display, owned, debug) =
+            shown(&[Value::Uint(0o644), Value::Uint(420), Value::Uint(0o644)]);
+        assert_eq!(display, "fs.x(mode=0o644, len=420, other_mode=420)");
+        assert_eq!(owned, display);
+        assert!(debug.contains("mode: 420"), "Debug stays decimal: {debug}");
+
+        // 438 is the default 0o666 of `fs.open`; 0 is shown with its prefix too.
+        assert_eq!(
+            shown(&[Value::Uint(438), Value::Uint(0), Value::Uint(0)]).0,
+            "fs.x(mode=0o666, len=0, other_mode=0)"
+        );
+        assert_eq!(
+            shown(&[Value::Uint(0), Value::Int(1), Value::Int(1)]).0,
+            "fs.x(mode=0o0, len=1, other_mode=1)"
+        );
+        assert_eq!(
+            shown(&[Value::Int(0o755), Value::Int(1), Value::Int(1)]).0,
+            "fs.x(mode=0o755, len=1, other_mode=1)"
+        );
+    }
+
+    #[test]
+    fn a_mode_that_is_not_a_number_keeps_its_escaped_form() {
+        let (display, owned, _) = shown(&[Value::None, Value::Uint(1), Value::Uint(1)]);
+        assert_eq!(display, "fs.x(mode=none, len=1, other_mode=1)");
+        assert_eq!(owned, display);
+        let (display, owned, _) = shown(&[
+            Value::Str("0o777)\nfs.x(mode=0o777"),
+            Value::Uint(1),
+            Value::Uint(1),
+        ]);
+        assert_eq!(
+            display,
+            r#"fs.x(mode="0o777)\nfs.x(mode=0o777", len=1, other_mode=1)"#
+        );
+        assert_eq!(owned, display);
+        let (display, _, _) = shown(&[Value::Int(-1), Value::Uint(1), Value::Uint(1)]);
+        assert_eq!(display, "fs.x(mode=-1, len=1, other_mode=1)");
     }
 }

@@ -1,8 +1,9 @@
-//! Hooks, and the interest a hook declares in callsites.
+//! Hooks, their names, and the interest a hook declares in callsites.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use crate::{AuditError, Callsite, Event, Outcome};
+use crate::{AuditError, Callsite, Event, HookFn, Outcome};
 
 /// An audit hook: called with every event it is interested in, before the
 /// audited operation runs. Returning `Err` vetoes the operation.
@@ -69,6 +70,20 @@ pub trait Hook: Send + Sync + 'static {
         let _ = (event, outcome);
         Ok(())
     }
+
+    /// The name that the `audit.add_hook` event reports for this hook (its
+    /// `hook` argument): asked once, when the hook is installed. By default,
+    /// the hook's type name, which for a closure is an anonymous
+    /// `my_app::main::{{closure}}`; [`named`] gives a closure (or any hook) a
+    /// name of its own.
+    ///
+    /// The name is what the hook says of itself, nothing more: a hook voting
+    /// on `audit.add_hook` must not take it as proof of who is asking. If it
+    /// panics, the hook is not installed
+    /// ([`HookPanicked`](crate::AuditErrorKind::HookPanicked)).
+    fn name(&self) -> &str {
+        std::any::type_name::<Self>()
+    }
 }
 
 impl<F> Hook for F
@@ -77,6 +92,86 @@ where
 {
     fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
         self(event)
+    }
+}
+
+/// Gives the hook closure `hook` a name: the `hook` argument of the
+/// `audit.add_hook` event raised when it is installed, where an unnamed
+/// closure shows its anonymous type (`my_app::main::{{closure}}`).
+///
+/// The result is not a closure any more: install it with
+/// [`install_hook`](crate::install_hook). For a hook type (a struct that
+/// implements [`Hook`]), use [`Named::new`], or implement [`Hook::name`].
+///
+/// ```
+/// use audit_core::{install_hook, named, Hook};
+///
+/// let hook = named("stderr-log", |event: &audit_core::Event<'_>| {
+///     eprintln!("audit: {event}");
+///     Ok(())
+/// });
+/// assert_eq!(hook.name(), "stderr-log");
+/// if audit_core::ENABLED {
+///     install_hook(hook)?; // raises audit.add_hook(hook="stderr-log")
+/// }
+/// # Ok::<(), audit_core::AuditError>(())
+/// ```
+pub fn named<F: HookFn>(name: impl Into<Cow<'static, str>>, hook: F) -> Named<F> {
+    Named::new(name, hook)
+}
+
+/// A hook with a name of its own; see [`named`].
+///
+/// Everything but [`Hook::name`] is the wrapped hook's: its events, interest
+/// and outcomes.
+pub struct Named<H> {
+    name: Cow<'static, str>,
+    hook: H,
+}
+
+impl<H: Hook> Named<H> {
+    /// Names `hook` (any type that implements [`Hook`]; for a closure,
+    /// [`named`] also infers the closure's argument type).
+    pub fn new(name: impl Into<Cow<'static, str>>, hook: H) -> Self {
+        Named {
+            name: name.into(),
+            hook,
+        }
+    }
+
+    /// The wrapped hook.
+    pub fn get_ref(&self) -> &H {
+        &self.hook
+    }
+}
+
+impl<H: Hook> Hook for Named<H> {
+    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
+        self.hook.on_event(event)
+    }
+
+    fn interest(&self) -> Interest {
+        self.hook.interest()
+    }
+
+    fn observes_outcome(&self) -> bool {
+        self.hook.observes_outcome()
+    }
+
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
+        self.hook.on_outcome(event, outcome)
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl<H> fmt::Debug for Named<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Named")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 

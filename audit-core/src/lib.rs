@@ -95,7 +95,7 @@ pub use callsite::Callsite;
 pub use catalogue::catalogue;
 pub use error::{audit_error, AuditError, AuditErrorKind};
 pub use event::Event;
-pub use hook::{Hook, Interest};
+pub use hook::{named, Hook, Interest, Named};
 pub use hook_fn::HookFn;
 pub use outcome::{note, Note, NoteKind, Outcome};
 pub use owned::{OwnedEvent, OwnedValue};

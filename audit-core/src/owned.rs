@@ -245,7 +245,14 @@ impl fmt::Debug for OwnedEvent {
     }
 }
 
-/// The same one line as [`Event`]'s `Display`: `name(arg=value, ...)`, text quoted and escaped.
+impl crate::event::ModeBits for &OwnedValue {
+    fn mode_bits(&self) -> Option<u64> {
+        self.as_u64()
+    }
+}
+
+/// The same one line as [`Event`]'s `Display`: `name(arg=value, ...)`, text
+/// quoted and escaped, `mode` in octal.
 impl fmt::Display for OwnedEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         crate::event::display_event(f, self.name(), self.args())

@@ -8,7 +8,6 @@
 //! flag, and only when it is set does the dispatcher load the callsite's hook
 //! set. See `docs::internals` for the full argument.
 
-use std::any::type_name;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -267,7 +266,8 @@ static ADD_HOOK_CALLSITE: Callsite =
 /// Hook types implementing [`Hook`] are installed with [`install_hook`].
 ///
 /// Before the hook is added, the event `audit.add_hook` (argument `hook`: the
-/// hook's type name) is raised to the hooks already installed. If one of them
+/// hook's [name](Hook::name), by default its type name; see
+/// [`named`](crate::named)) is raised to the hooks already installed. If one of them
 /// vetoes it, the new hook is not added and its error is returned.
 ///
 /// # Semantics
@@ -415,6 +415,13 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
             )
             .for_event(ADD_HOOK_EVENT)
         })?;
+    let name = catch_unwind(AssertUnwindSafe(|| hook.name())).map_err(|payload| {
+        AuditError::new(
+            AuditErrorKind::HookPanicked,
+            crate::dispatch::panicked_with(&*payload, "`name` of the hook being added"),
+        )
+        .for_event(ADD_HOOK_EVENT)
+    })?;
     // The vote holds no lock, so hooks may be added meanwhile by other
     // threads: each round asks the hooks added since the previous one, until
     // a round ends with no hook added. Then the install, under the lock that
@@ -426,7 +433,7 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
         // stores the sets before the list that counts their hooks, so the set
         // holds every hook below `upto`.
         let upto = hook_count();
-        vote(type_name::<H>(), asked..upto, first)?;
+        vote(name, asked..upto, first)?;
         let mut writer = lock(&WRITER);
         // Again, under the lock `seal` takes: a voter, or another thread, may
         // have sealed the registry during the vote.
@@ -443,21 +450,21 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
     }
 }
 
-/// Raises `audit.add_hook` for the hook type `hook_name` to the installed
+/// Raises `audit.add_hook` for the hook named `hook_name` to the installed
 /// hooks at the registry positions `positions` (to this thread's captures
 /// too, on the `first` round).
 #[cfg(not(feature = "off"))]
-fn vote(hook_name: &'static str, positions: Range<usize>, first: bool) -> Result<(), AuditError> {
+fn vote(hook_name: &str, positions: Range<usize>, first: bool) -> Result<(), AuditError> {
     crate::dispatch::deliver_to_positions(
         &ADD_HOOK_CALLSITE,
-        &[crate::__private::value(&hook_name)],
+        &[crate::__private::value(hook_name)],
         positions,
         first,
     )
 }
 
 #[cfg(feature = "off")]
-fn vote(_: &'static str, _: Range<usize>, _: bool) -> Result<(), AuditError> {
+fn vote(_: &str, _: Range<usize>, _: bool) -> Result<(), AuditError> {
     Ok(())
 }
 

@@ -20,7 +20,11 @@ use std::path::{Path, PathBuf};
 /// assert_eq!(err.line(), Some(3));
 /// assert!(err.to_string().starts_with("invalid policy at line 3, column 10: unknown variant `block`"), "{err}");
 /// ```
-#[derive(Debug)]
+///
+/// `Debug` writes the same message as `Display`, so that a `main` returning
+/// `Result<(), PolicyError>` (which prints the error with `{:?}`) shows
+/// `Error: invalid policy at line 3, column 10: ...` rather than the fields;
+/// `{:#?}` shows the fields.
 pub struct PolicyError {
     message: String,
     line: Option<usize>,
@@ -137,8 +141,65 @@ impl fmt::Display for PolicyError {
     }
 }
 
+/// The `Display` message; with `{:#?}`, every field.
+impl fmt::Debug for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        f.debug_struct("PolicyError")
+            .field("message", &self.message)
+            .field("line", &self.line)
+            .field("column", &self.column)
+            .field("file", &self.file)
+            .field("rule", &self.rule)
+            .field("io", &self.io)
+            .finish()
+    }
+}
+
 impl Error for PolicyError {
     fn source(&self) -> Option<&(dyn Error + 'static)> {
         self.io.as_ref().map(|e| e as &(dyn Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `fn main() -> Result<(), PolicyError>` prints after `Error: `.
+    #[test]
+    fn debug_is_the_readable_message_and_alternate_debug_the_fields() {
+        let text = "default = \"allow\"\n[[rule]]\naction = \"block\"\nevents = [\"*\"]\n";
+        let err = crate::Policy::from_toml(text).unwrap_err();
+        let debug = format!("{err:?}");
+        assert_eq!(debug, err.to_string());
+        assert!(
+            debug.starts_with("invalid policy at line 3, column 10: unknown variant `block`"),
+            "{debug}"
+        );
+        assert!(!debug.contains("PolicyError"), "{debug}");
+
+        let fields = format!("{err:#?}");
+        assert!(fields.starts_with("PolicyError {"), "{fields}");
+        assert!(
+            fields.contains("line: Some(\n        3,\n    )"),
+            "{fields}"
+        );
+    }
+
+    #[test]
+    fn debug_of_an_unreadable_file_names_the_file_and_the_cause() {
+        let dir = std::env::temp_dir().join("audit-policy-error-debug-no-such-dir");
+        let err = PolicyError::unreadable(
+            &dir.join("policy.toml"),
+            io::Error::from(io::ErrorKind::NotFound),
+        );
+        let debug = format!("{err:?}");
+        assert!(debug.starts_with("invalid policy `"), "{debug}");
+        assert!(debug.contains("policy.toml"), "{debug}");
+        assert!(debug.contains("cannot read the policy file"), "{debug}");
+        assert!(err.source().is_some());
     }
 }

@@ -137,10 +137,18 @@ impl TcpListener {
     }
 }
 
-/// Not in std: access to the wrapped [`std::net::TcpListener`].
+/// Not in std: conversions from and to [`std::net::TcpListener`].
 ///
 /// **Connections accepted through the std listener are not audited.**
 impl TcpListener {
+    /// Wraps a std listener made elsewhere (by another crate, or from raw
+    /// parts). Not in std. Making it was not audited; accepting connections
+    /// through the wrapper is audited (`net.accept`).
+    #[must_use]
+    pub fn from_std(inner: std::net::TcpListener) -> TcpListener {
+        TcpListener(inner)
+    }
+
     /// Unwraps the std listener. Not in std; connections it accepts are not
     /// audited.
     pub fn into_std(self) -> std::net::TcpListener {

@@ -156,12 +156,21 @@ impl TcpStream {
     }
 }
 
-/// Not in std: access to the wrapped [`std::net::TcpStream`].
+/// Not in std: conversions from and to [`std::net::TcpStream`].
 ///
 /// **Operations through the std socket are not audited.** The connection
 /// itself was audited when it was opened; these exist to pass the socket to
 /// APIs that require std's type.
 impl TcpStream {
+    /// Wraps a std socket made elsewhere (by another crate, or from raw parts).
+    /// Not in std. Making it was not audited; nothing a stream does after
+    /// connecting is audited (reads, writes and options are not), so wrapping
+    /// changes no behaviour: it is for code that takes this crate's type.
+    #[must_use]
+    pub fn from_std(inner: std::net::TcpStream) -> TcpStream {
+        TcpStream(inner)
+    }
+
     /// Unwraps the std socket. Not in std; calls through the result are not
     /// audited.
     pub fn into_std(self) -> std::net::TcpStream {

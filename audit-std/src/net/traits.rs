@@ -21,17 +21,18 @@ macro_rules! socket_traits {
         }
 
         impl ::std::convert::From<$std> for $ty {
-            /// Wraps a std socket; operations on the result are audited.
+            /// Wraps a std socket, as `from_std` does: making it was not
+            /// audited, the audited operations on the result are.
             fn from(inner: $std) -> Self {
-                $ty(inner)
+                $ty::from_std(inner)
             }
         }
 
         impl ::std::convert::From<$ty> for $std {
-            /// Unwraps into the std socket; operations on the result are **not**
-            /// audited.
+            /// Unwraps into the std socket, as `into_std` does; operations on
+            /// the result are **not** audited.
             fn from(outer: $ty) -> Self {
-                outer.0
+                outer.into_std()
             }
         }
 

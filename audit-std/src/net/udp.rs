@@ -257,11 +257,19 @@ impl UdpSocket {
     }
 }
 
-/// Not in std: access to the wrapped [`std::net::UdpSocket`].
+/// Not in std: conversions from and to [`std::net::UdpSocket`].
 ///
 /// **Operations through the std socket (`send_to`, `connect`, multicast
 /// joins) are not audited.**
 impl UdpSocket {
+    /// Wraps a std socket made elsewhere (by another crate, or from raw parts).
+    /// Not in std. Making it was not audited; `connect`, `send_to` and the
+    /// multicast joins through the wrapper are audited.
+    #[must_use]
+    pub fn from_std(inner: std::net::UdpSocket) -> UdpSocket {
+        UdpSocket(inner)
+    }
+
     /// Unwraps the std socket. Not in std; calls through the result are not
     /// audited.
     pub fn into_std(self) -> std::net::UdpSocket {

@@ -98,6 +98,15 @@ impl Child {
         }
     }
 
+    /// Borrows the `std` child, to read its [`id`](process::Child::id).
+    /// Killing and waiting need `&mut`, so nothing unaudited can be done
+    /// through it. Its pipe handles are `None`: they are this wrapper's
+    /// public fields.
+    #[must_use]
+    pub fn as_std(&self) -> &process::Child {
+        &self.inner
+    }
+
     /// Unwraps the `std` child, with the pipe handles still held by this
     /// wrapper. **Killing it is not audited.**
     pub fn into_std(self) -> process::Child {
@@ -118,6 +127,13 @@ impl From<process::Child> for Child {
     /// Same as [`Child::from_std`].
     fn from(inner: process::Child) -> Child {
         Child::from_std(inner)
+    }
+}
+
+impl From<Child> for process::Child {
+    /// Same as [`Child::into_std`]: **killing the result is not audited.**
+    fn from(child: Child) -> process::Child {
+        child.into_std()
     }
 }
 

@@ -281,6 +281,13 @@ impl From<process::Command> for Command {
     }
 }
 
+impl From<Command> for process::Command {
+    /// Same as [`Command::into_std`]: **starting the result is not audited.**
+    fn from(command: Command) -> process::Command {
+        command.into_std()
+    }
+}
+
 impl fmt::Debug for Command {
     /// Formats exactly as `std`'s `Command` does (the program and its
     /// arguments, quoted, with the working directory and environment changes).

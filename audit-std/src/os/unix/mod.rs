@@ -2,4 +2,5 @@
 
 pub mod fs;
 pub mod net;
+pub mod prelude;
 pub mod process;

@@ -190,11 +190,19 @@ impl UnixDatagram {
     }
 }
 
-/// Not in std: access to the wrapped [`std::os::unix::net::UnixDatagram`].
+/// Not in std: conversions from and to [`std::os::unix::net::UnixDatagram`].
 ///
 /// **Operations through the std socket (`send_to`, `connect`) are not
 /// audited.**
 impl UnixDatagram {
+    /// Wraps a std socket made elsewhere (by another crate, or from raw parts).
+    /// Not in std. Making it was not audited; `connect` and `send_to` through
+    /// the wrapper are audited.
+    #[must_use]
+    pub fn from_std(inner: std::os::unix::net::UnixDatagram) -> UnixDatagram {
+        UnixDatagram(inner)
+    }
+
     /// Unwraps the std socket. Not in std; calls through the result are not
     /// audited.
     pub fn into_std(self) -> std::os::unix::net::UnixDatagram {

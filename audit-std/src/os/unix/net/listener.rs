@@ -112,10 +112,18 @@ impl UnixListener {
     }
 }
 
-/// Not in std: access to the wrapped [`std::os::unix::net::UnixListener`].
+/// Not in std: conversions from and to [`std::os::unix::net::UnixListener`].
 ///
 /// **Connections accepted through the std listener are not audited.**
 impl UnixListener {
+    /// Wraps a std listener made elsewhere (by another crate, or from raw
+    /// parts). Not in std. Making it was not audited; accepting connections
+    /// through the wrapper is audited (`net.unix_accept`).
+    #[must_use]
+    pub fn from_std(inner: std::os::unix::net::UnixListener) -> UnixListener {
+        UnixListener(inner)
+    }
+
     /// Unwraps the std listener. Not in std; connections it accepts are not
     /// audited.
     pub fn into_std(self) -> std::os::unix::net::UnixListener {

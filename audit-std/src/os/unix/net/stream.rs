@@ -100,10 +100,19 @@ impl UnixStream {
     }
 }
 
-/// Not in std: access to the wrapped [`std::os::unix::net::UnixStream`].
+/// Not in std: conversions from and to [`std::os::unix::net::UnixStream`].
 ///
 /// **Operations through the std socket are not audited.**
 impl UnixStream {
+    /// Wraps a std socket made elsewhere (by another crate, or from raw parts).
+    /// Not in std. Making it was not audited; nothing a stream does after
+    /// connecting is audited (reads, writes and options are not), so wrapping
+    /// changes no behaviour: it is for code that takes this crate's type.
+    #[must_use]
+    pub fn from_std(inner: std::os::unix::net::UnixStream) -> UnixStream {
+        UnixStream(inner)
+    }
+
     /// Unwraps the std socket. Not in std; calls through the result are not
     /// audited.
     pub fn into_std(self) -> std::os::unix::net::UnixStream {
