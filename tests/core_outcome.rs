@@ -91,7 +91,11 @@ fn observers_see_every_decision_and_only_their_events_notes() {
         "obs.shadow: allowed [\"seen obs.shadow\", \"would deny: would refuse\"]",
         "obs.next: allowed [\"seen obs.next\"]",
     ];
-    assert_eq!(*before.lock().unwrap(), expected, "installed before the decider");
+    assert_eq!(
+        *before.lock().unwrap(),
+        expected,
+        "installed before the decider"
+    );
     assert_eq!(*after.lock().unwrap(), expected, "installed after it");
 
     // An observer that cannot record an allowed event refuses it.

@@ -295,13 +295,8 @@ impl Target<'_> {
         match *self {
             Target::Path(path) => Some(Cow::Borrowed(path)),
             Target::File(file) => open_file_path(file).map(Cow::Owned),
-            // `fstat` needs a `File`: a duplicate of the descriptor is one,
-            // open on the same file.
             #[cfg(unix)]
-            Target::Fd(fd) => {
-                let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
-                open_file_path(&file).map(Cow::Owned)
-            }
+            Target::Fd(fd) => open_file_path(&fd).map(Cow::Owned),
         }
     }
 
