@@ -227,6 +227,7 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
 /// `audit_std` and in wrappers of other libraries' files. A refusal is an
 /// [`io::Error`] of kind `PermissionDenied`.
 #[inline]
+#[track_caller]
 pub fn raise_open(path: &Path, flags: &OpenFlags) -> io::Result<()> {
     // `effective()` is called once per argument: it is a few bit operations
     // the optimiser merges, and an argument expression is the only place
@@ -319,6 +320,7 @@ impl OpenOptions {
     /// create, create_new, mode, custom_flags)` before the call.
     ///
     /// Wrapper for [`std::fs::OpenOptions::open`].
+    #[track_caller]
     pub fn open<P: AsRef<Path>>(&self, path: P) -> io::Result<File> {
         let path = path.as_ref();
         raise_open(path, &self.flags)?;
