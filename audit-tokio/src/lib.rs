@@ -94,3 +94,12 @@ pub mod fs;
 pub mod net;
 pub mod process;
 pub mod testing;
+
+/// Says that a wrapper's `-> impl Future` captures the lifetime `'a`, as the
+/// `async fn` it replaces did. The wrappers are `#[track_caller]` functions
+/// returning a future (an `async fn` cannot track its caller), and an
+/// `impl Trait` return type in edition 2021 captures no lifetime unless told.
+#[doc(hidden)]
+pub trait Captures<'a> {}
+
+impl<T: ?Sized> Captures<'_> for T {}

@@ -232,6 +232,10 @@ pub(crate) mod open_options;
 pub use dir::{DirBuilder, DirEntry, ReadDir};
 pub use file::File;
 pub use open_options::OpenOptions;
+// For audit-tokio, whose futures raise `fs.open` when first polled: the
+// companion of `events::raise_open` that takes the caller explicitly.
+#[doc(hidden)]
+pub use open_options::raise_open_from;
 pub use std::fs::{FileTimes, FileType, Metadata, Permissions, TryLockError};
 
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
