@@ -81,6 +81,10 @@ impl<'a> Event<'a> {
     ///   callers through `async fn` on stable) and a function with a foreign
     ///   ABI, `#[no_mangle]` or `#[export_name]`, which record the
     ///   function's own location.
+    /// - A `#[track_caller]` function passed as a value (`paths.map(fs::read)`,
+    ///   `capture(f)`) is called by library code through `FnOnce`: the caller
+    ///   is then that library's line (for `core`'s closure shims,
+    ///   [`CrateSource::Toolchain`]), not the line that passed it.
     /// - `None` where no code asked: the events the registry raises itself
     ///   ([`ADD_HOOK_EVENT`](crate::ADD_HOOK_EVENT)).
     ///

@@ -156,7 +156,7 @@ impl CrateRef {
                 _ => {}
             }
         }
-        if absolute || parts.len() < 2 || parts.iter().any(|p| *p == "..") {
+        if absolute || parts.len() < 2 || parts.contains(&"..") {
             return None;
         }
         if parts[0] == "." || parts[0].is_empty() {
