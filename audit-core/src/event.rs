@@ -94,7 +94,8 @@ impl<'a> Event<'a> {
     /// dependencies; see [`caller_crate`](Self::caller_crate)). Like every
     /// argument, it says what the program claims: code that wants to hide
     /// can call through a `#[track_caller]` function of its own, which moves
-    /// the location to *its* caller (see the threat model).
+    /// the location to *its* caller, or pass the wrapper as a function
+    /// value. Treat it as a lead for a human, not as proof for a policy.
     ///
     /// ```
     /// let (_, events) = audit_core::testing::capture(|| {
