@@ -194,3 +194,39 @@ fn the_caller_crate_of_a_root_package_test_is_the_workspace() {
         assert_eq!(events[0].clone().caller(), events[0].caller());
     }
 }
+
+#[audited("app.must", on_veto = panic)]
+fn must(n: u8) -> u8 {
+    n
+}
+
+fn deny(_: &audit_core::Event<'_>) -> Result<(), AuditError> {
+    Err(AuditError::denied("no"))
+}
+
+#[test]
+fn a_veto_that_panics_is_reported_at_the_caller() {
+    use std::sync::Mutex;
+    static SEEN: Mutex<Option<(String, u32)>> = Mutex::new(None);
+    // Only this binary's vetoed panic is expected; others pass through.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| match info.location() {
+        Some(at) if info.to_string().contains("app.must") => {
+            *SEEN.lock().unwrap() = Some((at.file().to_owned(), at.line()));
+        }
+        _ => previous(info),
+    }));
+    // The call and `line!()` on one line: not reformatted.
+    #[rustfmt::skip]
+    let (line, (result, events)) = (line!(), audit_core::testing::capture_with(deny, || std::panic::catch_unwind(|| must(1))));
+    let _ = std::panic::take_hook();
+    if audit_core::ENABLED {
+        assert!(result.is_err(), "the veto panics");
+        assert_eq!(caller_of(&events), Some((file!(), line)));
+        let seen = SEEN.lock().unwrap().clone();
+        assert_eq!(seen, Some((file!().to_owned(), line)));
+    } else {
+        assert_eq!(result.ok(), Some(1));
+        assert!(events.is_empty());
+    }
+}

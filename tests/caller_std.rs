@@ -138,6 +138,15 @@ fn every_fs_wrapper_names_its_caller() {
         at("fs.remove_file", line!()); fs::remove_file(d.join("moved")).unwrap();
         at("fs.remove_dir", line!()); fs::remove_dir(d.join("x")).unwrap();
         at("fs.remove_dir_all", line!()); fs::remove_dir_all(d.join("y")).unwrap();
+        at("fs.lock", line!()); g.lock_shared().unwrap();
+        at("fs.unlock", line!()); g.unlock().unwrap();
+        at("fs.lock", line!()); g.try_lock().unwrap();
+        at("fs.unlock", line!()); g.unlock().unwrap();
+        at("fs.lock", line!()); g.try_lock_shared().unwrap();
+        at("fs.set_times", line!()); g.set_times(fs::FileTimes::new()).unwrap();
+        at("fs.chown", line!()); audit_std::os::unix::fs::lchown(&a, None, None).unwrap();
+        at("fs.chown", line!()); audit_std::os::unix::fs::fchown(g.as_std(), None, None).unwrap();
+        at("fs.open", line!()); let _ = fs::OpenOptions::new().read(true).open(&a).unwrap();
         writeln!(g, "not audited").unwrap();
     });
     assert_from_here(&events, &expected);
@@ -196,6 +205,9 @@ fn unix_socket_wrappers_name_their_caller() {
         at("net.unix_accept", line!()); let _ = listener.accept().unwrap();
         at("net.unix_bind", line!()); let dgram = UnixDatagram::bind(&g).unwrap();
         at("net.unix_send_to", line!()); dgram.send_to(b"x", &g).unwrap();
+        at("net.unix_connect", line!()); dgram.connect(&g).unwrap();
+        let named = listener.local_addr().unwrap();
+        at("net.unix_connect", line!()); let _c2 = UnixStream::connect_addr(&named).unwrap();
     });
     assert_from_here(&events, &expected);
 }
