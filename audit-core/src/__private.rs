@@ -2,6 +2,7 @@
 //! anything here may change in any release.
 
 pub use core::option::Option::{None, Some};
+pub use core::panic::Location;
 pub use core::primitive::str;
 pub use core::result::Result::{self, Err, Ok};
 pub use core::{file, line, module_path, stringify};

@@ -51,6 +51,8 @@ use crate::AuditError;
 #[cfg(not(feature = "off"))]
 use crate::Callsite;
 use core::future::Future;
+#[cfg(not(feature = "off"))]
+use core::panic::Location;
 
 /// Raises the event of an `#[audited]` function and acts on a veto.
 ///
@@ -81,7 +83,11 @@ macro_rules! __audited {
                 // thread and to the hooks that `begin` found, without a
                 // suspension in between.
                 $crate::__private::Some(__audit_delivery) => {
-                    $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($value),*]))
+                    // In the function's frame, not the closure's: in a
+                    // `#[track_caller]` function, its caller.
+                    let __audit_caller: &'static $crate::__private::Location<'static> =
+                        $crate::__private::Location::caller();
+                    $crate::__private::in_closure(|| __audit_delivery.deliver(__audit_caller, &[$($value),*]))
                 }
                 $crate::__private::None => $crate::__private::Ok(()),
             }
@@ -115,7 +121,9 @@ macro_rules! __audited {
                 $this_value,
                 // A closure: `.await` in an argument is refused, so that the
                 // event is delivered where `raise_passing` looked.
-                |__audit_delivery, $this, ()| ((), __audit_delivery.deliver(&[$($value),*])),
+                |__audit_delivery, __audit_caller, $this, ()| {
+                    ((), __audit_delivery.deliver(__audit_caller, &[$($value),*]))
+                },
             ) {
                 $on_veto
             }
@@ -136,8 +144,8 @@ macro_rules! __audited {
                     $this_value,
                     // A closure: `.await` in an argument is refused, so
                     // that the event is delivered where `raise_passing` looked.
-                    |__audit_delivery, $this, ($($binding,)*)| {
-                        let __audit_result = __audit_delivery.deliver(&[$($value),*]);
+                    |__audit_delivery, __audit_caller, $this, ($($binding,)*)| {
+                        let __audit_result = __audit_delivery.deliver(__audit_caller, &[$($value),*]);
                         (($($binding,)*), __audit_result)
                     },
                 ) {
@@ -276,17 +284,22 @@ pub fn veto_panic(error: AuditError) -> ! {
 /// [`begin`](crate::__private::begin), whose work it does itself. As there,
 /// the thread is not inside a hook while `build` evaluates the arguments: an
 /// audited operation in `args(..)` raises its own event.
+///
+/// `#[track_caller]`, so that `build` gets the annotated function's caller
+/// (the attribute makes the function `#[track_caller]` too) without the
+/// function taking the location on its fast path.
 #[cfg(not(feature = "off"))]
 #[cold]
 #[inline(never)]
+#[track_caller]
 pub fn raise_passing<A, T>(
     callsite: &'static Callsite,
     args: A,
     this: T,
-    build: impl FnOnce(Delivery, T, A) -> (A, Result<(), AuditError>),
+    build: impl FnOnce(Delivery, &'static Location<'static>, T, A) -> (A, Result<(), AuditError>),
 ) -> (A, Result<(), AuditError>) {
     match start(callsite) {
-        Some(delivery) => build(delivery, this, args),
+        Some(delivery) => build(delivery, Location::caller(), this, args),
         None => (args, Ok(())),
     }
 }

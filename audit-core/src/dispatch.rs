@@ -3,7 +3,7 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::ops::Range;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 
 use crate::error::AuditErrorKind;
 use crate::registry::{HookRef, HookSet};
@@ -119,19 +119,28 @@ pub struct Delivery {
 
 impl Delivery {
     /// Calls the captures, then the hooks in order, with the event made of
-    /// `values` (in the order of the callsite's argument names). The first
-    /// refusal stops the dispatch and is returned.
+    /// `values` (in the order of the callsite's argument names) and raised
+    /// for the code at `caller`. The first refusal stops the dispatch and is
+    /// returned.
+    ///
+    /// The caller is an argument here, not part of the delivery, so that
+    /// the delivery stays two words (returned from [`begin`] in registers)
+    /// and the location is only ever materialised on this cold path.
     ///
     /// The thread counts as inside a hook while they run, so that the audit
     /// points they reach themselves (a logging hook writing through
     /// `audit_std`) are skipped rather than recursing.
     #[inline(never)]
-    pub fn deliver(self, values: &[Value<'_>]) -> Result<(), AuditError> {
+    pub fn deliver(
+        self,
+        caller: &'static Location<'static>,
+        values: &[Value<'_>],
+    ) -> Result<(), AuditError> {
         // The flag is clear here: `begin` returned this delivery on this
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        let event = Event::new(self.callsite, values);
+        let event = Event::new(self.callsite, values, Some(caller));
         let observers = self.hooks.observers();
         if observers.is_empty() {
             dispatch(event, self.hooks.hooks(), true, |_, decision| decision)
@@ -164,7 +173,7 @@ pub(crate) fn deliver_to_positions(
         &[]
     };
     dispatch_observed(
-        Event::new(callsite, values),
+        Event::new(callsite, values, None),
         set.hooks_at(positions),
         observers,
         captures,

@@ -1,8 +1,13 @@
 //! The event a hook receives.
 
 use std::fmt;
+use std::panic::Location;
 
 use crate::{Callsite, OwnedEvent, Value};
+
+mod caller;
+
+pub use caller::{CrateRef, CrateSource};
 
 /// An audit event, as hooks see it: a name and named, typed arguments.
 ///
@@ -24,13 +29,22 @@ use crate::{Callsite, OwnedEvent, Value};
 pub struct Event<'a> {
     callsite: &'static Callsite,
     values: &'a [Value<'a>],
+    caller: Option<&'static Location<'static>>,
 }
 
 impl<'a> Event<'a> {
     /// An event for `callsite` with `values` in the order of its argument names.
-    pub(crate) fn new(callsite: &'static Callsite, values: &'a [Value<'a>]) -> Self {
+    pub(crate) fn new(
+        callsite: &'static Callsite,
+        values: &'a [Value<'a>],
+        caller: Option<&'static Location<'static>>,
+    ) -> Self {
         debug_assert_eq!(callsite.arg_names().len(), values.len());
-        Event { callsite, values }
+        Event {
+            callsite,
+            values,
+            caller,
+        }
     }
 
     /// The event's name, e.g. `"fs.open"`.
@@ -41,6 +55,69 @@ impl<'a> Event<'a> {
     /// The audit point that raised the event (module, file, line).
     pub fn callsite(&self) -> &'static Callsite {
         self.callsite
+    }
+
+    /// The location in the source of the code that asked for the audited
+    /// operation: the answer to "which code did this".
+    ///
+    /// Where [`callsite`](Self::callsite) is the audit point (the same for
+    /// every use of a wrapper), this is where the wrapper was called from,
+    /// as Rust's [`Location::caller`] defines it: the nearest frame that is
+    /// not `#[track_caller]`.
+    ///
+    /// - [`audit!`](crate::audit) records `Location::caller()` as seen by the
+    ///   function that contains it: the `audit!` line itself in an ordinary
+    ///   function, or, in a `#[track_caller]` function, the line that called
+    ///   it (and so on up through callers that are `#[track_caller]` too).
+    ///   `audit!(@caller loc, ...)` records `loc` instead, for an audit point
+    ///   inside a closure or a helper that cannot be `#[track_caller]`.
+    /// - Every wrapper of `audit_std` and `audit_tokio` is `#[track_caller]`:
+    ///   the event names the line in your code (or in a dependency's) that
+    ///   called `audit_std::fs::write`, not the wrapper. A helper function of
+    ///   yours that calls the wrapper is the caller, unless you mark the
+    ///   helper `#[track_caller]` too.
+    /// - [`#[audited]`](crate::audited) functions are made `#[track_caller]`
+    ///   and record their caller, except an `async fn` (Rust does not track
+    ///   callers through `async fn` on stable) and a function with a foreign
+    ///   ABI, `#[no_mangle]` or `#[export_name]`, which record the
+    ///   function's own location.
+    /// - A `#[track_caller]` function passed as a value (`paths.map(fs::read)`,
+    ///   `capture(f)`) is called by library code through `FnOnce`: the caller
+    ///   is then that library's line (for `core`'s closure shims,
+    ///   [`CrateSource::Toolchain`]), not the line that passed it.
+    /// - `None` where no code asked: the events the registry raises itself
+    ///   ([`ADD_HOOK_EVENT`](crate::ADD_HOOK_EVENT)).
+    ///
+    /// The location is a static the compiler emitted: taking it costs
+    /// nothing until an event is raised, and the path is the one the compiler
+    /// was given (relative for the workspace's own crates, absolute for
+    /// dependencies; see [`caller_crate`](Self::caller_crate)). Like every
+    /// argument, it says what the program claims: code that wants to hide
+    /// can call through a `#[track_caller]` function of its own, which moves
+    /// the location to *its* caller, or pass the wrapper as a function
+    /// value. Treat it as a lead for a human, not as proof for a policy.
+    ///
+    /// ```
+    /// let (_, events) = audit_core::testing::capture(|| {
+    ///     let _ = audit_core::audit!("app.ping");
+    /// });
+    /// # if audit_core::ENABLED {
+    /// let caller = events[0].caller().unwrap();
+    /// assert_eq!(caller.line(), line!() - 4);
+    /// assert!(caller.file().ends_with(".rs"));
+    /// # }
+    /// ```
+    #[inline]
+    pub fn caller(&self) -> Option<&'static Location<'static>> {
+        self.caller
+    }
+
+    /// The crate whose source holds [`caller`](Self::caller), derived from
+    /// its file path: see [`CrateRef::from_path`] for the rules and their
+    /// limits. Computed on each call, from the path alone; `None` when the caller
+    /// is unknown or its path follows none of the known layouts.
+    pub fn caller_crate(&self) -> Option<CrateRef> {
+        CrateRef::from_path(self.caller?.file())
     }
 
     /// The arguments as `(name, value)` pairs, in declaration order.
@@ -181,7 +258,7 @@ mod tests {
     );
 
     fn shown(values: &[Value<'_>]) -> (String, String, String) {
-        let event = Event::new(&SITE, values);
+        let event = Event::new(&SITE, values, None);
         (
             event.to_string(),
             event.to_owned().to_string(),

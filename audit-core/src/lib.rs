@@ -94,7 +94,7 @@ pub use audit_macros::audited;
 pub use callsite::Callsite;
 pub use catalogue::catalogue;
 pub use error::{audit_error, AuditError, AuditErrorKind};
-pub use event::Event;
+pub use event::{CrateRef, CrateSource, Event};
 pub use hook::{named, Hook, Interest, Named};
 pub use hook_fn::HookFn;
 pub use outcome::{note, Note, NoteKind, Outcome};

@@ -29,6 +29,37 @@
 /// With the `off` feature the macro evaluates nothing and is `Ok(())`; the
 /// arguments are still type-checked.
 ///
+/// # The caller
+///
+/// The event records where it was raised from ([`Event::caller`](crate::Event::caller)):
+/// `Location::caller()` as the enclosing function sees it, which is the
+/// `audit!` line itself, or, when that function is `#[track_caller]`, the
+/// line that called it. A wrapper whose audit point sits in a closure or in
+/// a helper that is not `#[track_caller]` passes its own caller explicitly,
+/// taken in the `#[track_caller]` function itself:
+///
+/// ```
+/// use audit_core::audit;
+/// use std::panic::Location;
+///
+/// #[track_caller]
+/// fn remove_all(paths: &[&str]) -> std::io::Result<()> {
+///     let caller = Location::caller();
+///     paths.iter().try_for_each(|path| {
+///         audit!(@caller caller, "app.remove", path)?;
+///         Ok(())
+///     })
+/// }
+///
+/// let (_, events) = audit_core::testing::capture(|| remove_all(&["a", "b"]));
+/// # if audit_core::ENABLED {
+/// assert_eq!(events[1].caller().unwrap().line(), line!() - 2);
+/// # }
+/// ```
+///
+/// The expression after `@caller` (a `&'static Location<'static>`) is
+/// evaluated only when some hook will see the event, before the arguments.
+///
 /// ```
 /// use audit_core::audit;
 /// use std::path::Path;
@@ -43,11 +74,17 @@
 /// ```
 #[macro_export]
 macro_rules! audit {
+    (@caller $caller:expr, $name:expr $(,)?) => {
+        $crate::__audit_args!(@done ($caller) $name; [])
+    };
+    (@caller $caller:expr, $name:expr, $($args:tt)+) => {
+        $crate::__audit_args!(@munch ($caller) $name; []; $($args)+)
+    };
     ($name:expr $(,)?) => {
-        $crate::__audit_args!(@done $name; [])
+        $crate::__audit_args!(@done ($crate::__private::Location::caller()) $name; [])
     };
     ($name:expr, $($args:tt)+) => {
-        $crate::__audit_args!(@munch $name; []; $($args)+)
+        $crate::__audit_args!(@munch ($crate::__private::Location::caller()) $name; []; $($args)+)
     };
 }
 
@@ -55,17 +92,17 @@ macro_rules! audit {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __audit_args {
-    (@munch $name:expr; [$($acc:tt)*]; $key:ident = $value:expr $(, $($rest:tt)*)?) => {
-        $crate::__audit_args!(@munch $name; [$($acc)* ($key, $value)]; $($($rest)*)?)
+    (@munch $caller:tt $name:expr; [$($acc:tt)*]; $key:ident = $value:expr $(, $($rest:tt)*)?) => {
+        $crate::__audit_args!(@munch $caller $name; [$($acc)* ($key, $value)]; $($($rest)*)?)
     };
-    (@munch $name:expr; [$($acc:tt)*]; $key:ident $(, $($rest:tt)*)?) => {
-        $crate::__audit_args!(@munch $name; [$($acc)* ($key, $key)]; $($($rest)*)?)
+    (@munch $caller:tt $name:expr; [$($acc:tt)*]; $key:ident $(, $($rest:tt)*)?) => {
+        $crate::__audit_args!(@munch $caller $name; [$($acc)* ($key, $key)]; $($($rest)*)?)
     };
-    (@munch $name:expr; [$($acc:tt)*];) => {
-        $crate::__audit_args!(@done $name; [$($acc)*])
+    (@munch $caller:tt $name:expr; [$($acc:tt)*];) => {
+        $crate::__audit_args!(@done $caller $name; [$($acc)*])
     };
-    (@done $name:expr; [$(($key:ident, $value:expr))*]) => {
-        $crate::__audit_expand!($name; $(($key, $value))*)
+    (@done ($caller:expr) $name:expr; [$(($key:ident, $value:expr))*]) => {
+        $crate::__audit_expand!(($caller) $name; $(($key, $value))*)
     };
 }
 
@@ -73,7 +110,7 @@ macro_rules! __audit_args {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __audit_expand {
-    ($name:expr; $(($key:ident, $value:expr))*) => {{
+    (($caller:expr) $name:expr; $(($key:ident, $value:expr))*) => {{
         #[$crate::__private::linkme::distributed_slice($crate::__private::CALLSITES)]
         #[linkme(crate = $crate::__private::linkme)]
         static __AUDIT_CALLSITE: $crate::Callsite = $crate::Callsite::new(
@@ -90,7 +127,12 @@ macro_rules! __audit_expand {
                 // `begin` looked. Audited operations in the arguments raise
                 // their own events, before this one's hooks run.
                 $crate::__private::Some(__audit_delivery) => {
-                    $crate::__private::in_closure(|| __audit_delivery.deliver(&[$($crate::__private::value(&$value)),*]))
+                    // Here, in the audit point's own function and not in the
+                    // closure (which would be a frame of its own), so that in
+                    // a `#[track_caller]` function it names that function's
+                    // caller; on the cold path only.
+                    let __audit_caller: &'static $crate::__private::Location<'static> = $caller;
+                    $crate::__private::in_closure(|| __audit_delivery.deliver(__audit_caller, &[$($crate::__private::value(&$value)),*]))
                 }
                 $crate::__private::None => $crate::__private::Ok(()),
             }
@@ -104,12 +146,13 @@ macro_rules! __audit_expand {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __audit_expand {
-    ($name:expr; $(($key:ident, $value:expr))*) => {{
+    (($caller:expr) $name:expr; $(($key:ident, $value:expr))*) => {{
         // Type-checked, never evaluated: the optimiser drops the block. The
         // arguments sit in a closure, as when compiled in, so that both modes
         // accept the same code (`?` refers to the closure, `.await` is refused).
         if false {
             let _: &'static $crate::__private::str = $name;
+            let _: &'static $crate::__private::Location<'static> = $caller;
             let _ = || -> $crate::__private::Result<(), $crate::AuditError> {
                 $(let _ = $crate::__private::value(&$value);)*
                 $crate::__private::Ok(())

@@ -3,10 +3,11 @@
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
+use std::panic::Location;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::{Callsite, Event, Value};
+use crate::{Callsite, CrateRef, Event, Value};
 
 /// An owned copy of a [`Value`].
 ///
@@ -191,7 +192,7 @@ impl fmt::Debug for OwnedValue {
     }
 }
 
-/// An owned copy of an [`Event`]: its callsite and its arguments.
+/// An owned copy of an [`Event`]: its callsite, its caller and its arguments.
 ///
 /// ```
 /// let (_, events) = audit_core::testing::capture(|| {
@@ -206,6 +207,7 @@ impl fmt::Debug for OwnedValue {
 pub struct OwnedEvent {
     callsite: &'static Callsite,
     values: Vec<OwnedValue>,
+    caller: Option<&'static Location<'static>>,
 }
 
 impl OwnedEvent {
@@ -217,6 +219,16 @@ impl OwnedEvent {
     /// The audit point that raised the event.
     pub fn callsite(&self) -> &'static Callsite {
         self.callsite
+    }
+
+    /// The code that asked for the audited operation: see [`Event::caller`].
+    pub fn caller(&self) -> Option<&'static Location<'static>> {
+        self.caller
+    }
+
+    /// The crate that holds the caller: see [`Event::caller_crate`].
+    pub fn caller_crate(&self) -> Option<CrateRef> {
+        CrateRef::from_path(self.caller?.file())
     }
 
     /// The arguments as `(name, value)` pairs, in declaration order.
@@ -235,6 +247,7 @@ impl From<&Event<'_>> for OwnedEvent {
         OwnedEvent {
             callsite: event.callsite(),
             values: event.args().map(|(_, v)| v.into()).collect(),
+            caller: event.caller(),
         }
     }
 }

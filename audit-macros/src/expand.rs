@@ -112,7 +112,30 @@ pub(crate) fn audited(args: TokenStream, item: TokenStream) -> syn::Result<Token
             function.block.stmts.push(Stmt::Expr(expr, None));
         }
     }
+    if tracks_caller(&function) {
+        function.attrs.push(syn::parse_quote!(#[track_caller]));
+    }
     Ok(function.to_token_stream())
+}
+
+/// Whether the function can be made `#[track_caller]`, so that its event
+/// names its caller: not when it already is, nor where Rust refuses the
+/// attribute or ignores it (an `async fn`, a foreign ABI, `#[naked]`), nor on
+/// an exported symbol (`#[no_mangle]`, `#[export_name]`), which other code may
+/// call without the hidden location argument, nor on `main`.
+fn tracks_caller(function: &syn::ItemFn) -> bool {
+    let sig = &function.sig;
+    let rust_abi = match &sig.abi {
+        None => true,
+        Some(abi) => abi.name.as_ref().is_some_and(|name| name.value() == "Rust"),
+    };
+    let refused = function.attrs.iter().any(|attr| {
+        let text = attr.meta.to_token_stream().to_string();
+        ["track_caller", "no_mangle", "export_name", "naked"]
+            .iter()
+            .any(|word| text.contains(word))
+    });
+    sig.asyncness.is_none() && rust_abi && !refused && sig.ident != "main"
 }
 
 /// The expression that records the value `reference` points to, spanned on

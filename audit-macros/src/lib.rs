@@ -140,8 +140,8 @@ use proc_macro::TokenStream;
 ///   `on_veto = err`.
 /// - Any other function must choose `on_veto = panic`, or it does not
 ///   compile. The panic's message is the veto's (`audit event `x` denied:
-///   reason`) and its location is the function's (its caller's, under
-///   `#[track_caller]`). In an `extern "C" fn`, the panic aborts the process.
+///   reason`) and its location is the caller's (the function's own where it cannot be
+///   `#[track_caller]`, see below). In an `extern "C" fn`, the panic aborts the process.
 ///
 /// # Function shapes
 ///
@@ -162,8 +162,15 @@ use proc_macro::TokenStream;
 ///   (still `Send` if the body's is, but never `Unpin`). A function returning
 ///   a named future type (`Pin<Box<dyn Future ..>>`) is like any non-`Result`
 ///   function.
-/// - **`#[track_caller]`** is kept: `Location::caller()` in the body is still
-///   the caller's.
+/// - **`#[track_caller]`** is added, so that the event names the function's
+///   caller (`audit_core::Event::caller`), as Rust defines it: the nearest
+///   frame that is not `#[track_caller]`. One consequence: a panic in the
+///   body (an `unwrap`) is also reported at the caller's line. Not added to
+///   an `async fn` (Rust ignores it there on stable: the event names the
+///   function itself), a function with a foreign ABI, `#[no_mangle]`,
+///   `#[export_name]` or `#[naked]`, nor `main`. A function that is
+///   already `#[track_caller]` keeps it: `Location::caller()` in the body is
+///   still the caller's.
 /// - **`const fn`** is rejected: hooks run at run time.
 ///
 /// Doc comments and other attributes are kept, and the body is kept token for
@@ -191,7 +198,10 @@ use proc_macro::TokenStream;
 /// calls and the compiler need not save registers for it in the function's
 /// prologue: a small leaf function gains the check and one stack adjustment
 /// (5 instructions), a function with a frame of its own only the check (3);
-/// see the workspace's `BENCHMARKS.md`. (A parameter that is moved this way
+/// see the workspace's `BENCHMARKS.md`. Being `#[track_caller]` adds one
+/// instruction per call that is not inlined: the caller passes its location
+/// (a `lea`), or, through a function pointer, a shim jumps to the function;
+/// the location itself is only read on the cold path. (A parameter that is moved this way
 /// is rebound under the same name, with the same `mut`, and values drop in
 /// the same order, so the body sees no difference.) In a method, `self`
 /// cannot be rebound and stays live across the cold path; so do the

@@ -24,6 +24,7 @@ pub use std::env::*;
 /// Raises [`events::fs::SET_CURRENT_DIR`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::env::set_current_dir`].
+#[track_caller]
 pub fn set_current_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit!(events::fs::SET_CURRENT_DIR, path)?;

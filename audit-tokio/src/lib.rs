@@ -49,6 +49,13 @@
 //! A veto therefore leaves nothing behind: no blocking job, no socket, no
 //! child.
 //!
+//! **Who asked.** The event's [`caller`](audit_core::Event::caller) is the
+//! line that called the wrapper, taken at the call, not the `.await` nor a
+//! line of this crate: the wrappers that raise are `#[track_caller]`
+//! functions returning `impl Future` rather than `async fn`s (which cannot
+//! track their caller on stable Rust). Call sites are unchanged:
+//! `fs::read(p).await` compiles as it did.
+//!
 //! **Hooks stay synchronous.** They run on the runtime's worker threads,
 //! inside the poll of the audited future, so a hook that blocks (on a lock
 //! held for long, on I/O, on a network call to an authorisation service)
@@ -94,3 +101,12 @@ pub mod fs;
 pub mod net;
 pub mod process;
 pub mod testing;
+
+/// Says that a wrapper's `-> impl Future` captures the lifetime `'a`, as the
+/// `async fn` it replaces did. The wrappers are `#[track_caller]` functions
+/// returning a future (an `async fn` cannot track its caller), and an
+/// `impl Trait` return type in edition 2021 captures no lifetime unless told.
+#[doc(hidden)]
+pub trait Captures<'a> {}
+
+impl<T: ?Sized> Captures<'_> for T {}

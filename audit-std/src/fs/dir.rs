@@ -74,6 +74,7 @@ impl DirEntry {
     /// = false)` before the call.
     ///
     /// Wrapper for [`std::fs::DirEntry::metadata`].
+    #[track_caller]
     pub fn metadata(&self) -> io::Result<Metadata> {
         audit!(
             events::fs::METADATA,
@@ -137,6 +138,7 @@ pub(crate) const DEFAULT_DIR_MODE: u32 = 0o777;
 
 /// Raises `fs.create_dir`: the single audit point for every directory creation.
 #[inline]
+#[track_caller]
 pub(crate) fn audit_create_dir(path: &Path, recursive: bool, mode: u32) -> io::Result<()> {
     audit!(events::fs::CREATE_DIR, path, recursive, mode)?;
     Ok(())
@@ -173,6 +175,7 @@ impl DirBuilder {
     /// the call.
     ///
     /// Wrapper for [`std::fs::DirBuilder::create`].
+    #[track_caller]
     pub fn create<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
         let path = path.as_ref();
         audit_create_dir(path, self.recursive, self.mode)?;

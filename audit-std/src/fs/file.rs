@@ -47,6 +47,7 @@ impl File {
     /// being true.
     ///
     /// Wrapper for [`std::fs::File::open`].
+    #[track_caller]
     pub fn open<P: AsRef<Path>>(path: P) -> io::Result<File> {
         OpenOptions::new().read(true).open(path)
     }
@@ -58,6 +59,7 @@ impl File {
     /// before the call.
     ///
     /// Wrapper for [`std::fs::File::create`].
+    #[track_caller]
     pub fn create<P: AsRef<Path>>(path: P) -> io::Result<File> {
         OpenOptions::new()
             .write(true)
@@ -72,6 +74,7 @@ impl File {
     /// `create_new` true before the call.
     ///
     /// Wrapper for [`std::fs::File::create_new`].
+    #[track_caller]
     pub fn create_new<P: AsRef<Path>>(path: P) -> io::Result<File> {
         OpenOptions::new()
             .read(true)
@@ -114,6 +117,7 @@ impl File {
     /// before the call.
     ///
     /// Wrapper for [`std::fs::File::lock`].
+    #[track_caller]
     pub fn lock(&self) -> io::Result<()> {
         audit!(
             events::fs::LOCK,
@@ -131,6 +135,7 @@ impl File {
     /// before the call.
     ///
     /// Wrapper for [`std::fs::File::lock_shared`].
+    #[track_caller]
     pub fn lock_shared(&self) -> io::Result<()> {
         audit!(
             events::fs::LOCK,
@@ -149,6 +154,7 @@ impl File {
     /// `PermissionDenied` error.
     ///
     /// Wrapper for [`std::fs::File::try_lock`].
+    #[track_caller]
     pub fn try_lock(&self) -> Result<(), TryLockError> {
         audit!(
             events::fs::LOCK,
@@ -168,6 +174,7 @@ impl File {
     /// `PermissionDenied` error.
     ///
     /// Wrapper for [`std::fs::File::try_lock_shared`].
+    #[track_caller]
     pub fn try_lock_shared(&self) -> Result<(), TryLockError> {
         audit!(
             events::fs::LOCK,
@@ -185,6 +192,7 @@ impl File {
     /// Raises [`events::fs::UNLOCK`] with `(path, fd)` before the call.
     ///
     /// Wrapper for [`std::fs::File::unlock`].
+    #[track_caller]
     pub fn unlock(&self) -> io::Result<()> {
         audit!(
             events::fs::UNLOCK,
@@ -199,6 +207,7 @@ impl File {
     /// Raises [`events::fs::SET_LEN`] with `(path, fd, len)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_len`].
+    #[track_caller]
     pub fn set_len(&self, size: u64) -> io::Result<()> {
         audit!(
             events::fs::SET_LEN,
@@ -215,6 +224,7 @@ impl File {
     /// true)` before the call.
     ///
     /// Wrapper for [`std::fs::File::metadata`].
+    #[track_caller]
     pub fn metadata(&self) -> io::Result<Metadata> {
         super::audit_metadata(self.target(), true)?;
         self.inner.metadata()
@@ -236,6 +246,7 @@ impl File {
     /// readonly)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_permissions`].
+    #[track_caller]
     pub fn set_permissions(&self, perm: Permissions) -> io::Result<()> {
         super::audit_set_permissions(self.target(), &perm)?;
         self.inner.set_permissions(perm)
@@ -246,6 +257,7 @@ impl File {
     /// Raises [`events::fs::SET_TIMES`] with `(path, fd, times)` before the call.
     ///
     /// Wrapper for [`std::fs::File::set_times`].
+    #[track_caller]
     pub fn set_times(&self, times: FileTimes) -> io::Result<()> {
         audit!(
             events::fs::SET_TIMES,
@@ -262,6 +274,7 @@ impl File {
     /// as `std` implements it with [`set_times`](Self::set_times).
     ///
     /// Wrapper for [`std::fs::File::set_modified`].
+    #[track_caller]
     pub fn set_modified(&self, time: SystemTime) -> io::Result<()> {
         self.set_times(FileTimes::new().set_modified(time))
     }

@@ -232,6 +232,10 @@ pub(crate) mod open_options;
 pub use dir::{DirBuilder, DirEntry, ReadDir};
 pub use file::File;
 pub use open_options::OpenOptions;
+// For audit-tokio, whose futures raise `fs.open` when first polled: the
+// companion of `events::raise_open` that takes the caller explicitly.
+#[doc(hidden)]
+pub use open_options::raise_open_from;
 pub use std::fs::{FileTimes, FileType, Metadata, Permissions, TryLockError};
 
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
@@ -369,6 +373,7 @@ pub(crate) fn open_file_path<F: ?Sized>(_file: &F) -> Option<PathBuf> {
 
 /// Raises `fs.metadata` for a path or an open file.
 #[inline]
+#[track_caller]
 pub(crate) fn audit_metadata(target: Target<'_>, follow_symlinks: bool) -> io::Result<()> {
     audit!(
         events::fs::METADATA,
@@ -381,6 +386,7 @@ pub(crate) fn audit_metadata(target: Target<'_>, follow_symlinks: bool) -> io::R
 
 /// Raises `fs.set_permissions` for a path or an open file.
 #[inline]
+#[track_caller]
 pub(crate) fn audit_set_permissions(target: Target<'_>, perm: &Permissions) -> io::Result<()> {
     audit!(
         events::fs::SET_PERMISSIONS,
@@ -398,6 +404,7 @@ pub(crate) fn audit_set_permissions(target: Target<'_>, perm: &Permissions) -> i
 /// "Compound operations" above).
 ///
 /// Wrapper for [`std::fs::read`].
+#[track_caller]
 pub fn read<P: AsRef<Path>>(path: P) -> io::Result<Vec<u8>> {
     let path = path.as_ref();
     raise_open(path, &OpenFlags::READ)?;
@@ -409,6 +416,7 @@ pub fn read<P: AsRef<Path>>(path: P) -> io::Result<Vec<u8>> {
 /// Raises [`events::fs::OPEN`] with `read` alone true before the call.
 ///
 /// Wrapper for [`std::fs::read_to_string`].
+#[track_caller]
 pub fn read_to_string<P: AsRef<Path>>(path: P) -> io::Result<String> {
     let path = path.as_ref();
     raise_open(path, &OpenFlags::READ)?;
@@ -421,6 +429,7 @@ pub fn read_to_string<P: AsRef<Path>>(path: P) -> io::Result<String> {
 /// before the call.
 ///
 /// Wrapper for [`std::fs::write`].
+#[track_caller]
 pub fn write<P: AsRef<Path>, C: AsRef<[u8]>>(path: P, contents: C) -> io::Result<()> {
     let path = path.as_ref();
     raise_open(path, &OpenFlags::CREATE)?;
@@ -432,6 +441,7 @@ pub fn write<P: AsRef<Path>, C: AsRef<[u8]>>(path: P, contents: C) -> io::Result
 /// Raises [`events::fs::COPY`] with `(from, to)` before the call.
 ///
 /// Wrapper for [`std::fs::copy`].
+#[track_caller]
 pub fn copy<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Result<u64> {
     let (from, to) = (from.as_ref(), to.as_ref());
     audit!(events::fs::COPY, from, to)?;
@@ -444,6 +454,7 @@ pub fn copy<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Result<u64> {
 /// Raises [`events::fs::RENAME`] with `(from, to)` before the call.
 ///
 /// Wrapper for [`std::fs::rename`].
+#[track_caller]
 pub fn rename<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Result<()> {
     let (from, to) = (from.as_ref(), to.as_ref());
     audit!(events::fs::RENAME, from, to)?;
@@ -455,6 +466,7 @@ pub fn rename<P: AsRef<Path>, Q: AsRef<Path>>(from: P, to: Q) -> io::Result<()> 
 /// Raises [`events::fs::REMOVE_FILE`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::fs::remove_file`].
+#[track_caller]
 pub fn remove_file<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit!(events::fs::REMOVE_FILE, path)?;
@@ -466,6 +478,7 @@ pub fn remove_file<P: AsRef<Path>>(path: P) -> io::Result<()> {
 /// Raises [`events::fs::REMOVE_DIR`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::fs::remove_dir`].
+#[track_caller]
 pub fn remove_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit!(events::fs::REMOVE_DIR, path)?;
@@ -477,6 +490,7 @@ pub fn remove_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
 /// Raises [`events::fs::REMOVE_DIR_ALL`] with `(path)` once, before the call.
 ///
 /// Wrapper for [`std::fs::remove_dir_all`].
+#[track_caller]
 pub fn remove_dir_all<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit!(events::fs::REMOVE_DIR_ALL, path)?;
@@ -489,6 +503,7 @@ pub fn remove_dir_all<P: AsRef<Path>>(path: P) -> io::Result<()> {
 /// 0o777)` before the call.
 ///
 /// Wrapper for [`std::fs::create_dir`].
+#[track_caller]
 pub fn create_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit_create_dir(path, false, DEFAULT_DIR_MODE)?;
@@ -502,6 +517,7 @@ pub fn create_dir<P: AsRef<Path>>(path: P) -> io::Result<()> {
 /// 0o777)` once, before the call.
 ///
 /// Wrapper for [`std::fs::create_dir_all`].
+#[track_caller]
 pub fn create_dir_all<P: AsRef<Path>>(path: P) -> io::Result<()> {
     let path = path.as_ref();
     audit_create_dir(path, true, DEFAULT_DIR_MODE)?;
@@ -514,6 +530,7 @@ pub fn create_dir_all<P: AsRef<Path>>(path: P) -> io::Result<()> {
 /// raises nothing.
 ///
 /// Wrapper for [`std::fs::read_dir`].
+#[track_caller]
 pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
     let path = path.as_ref();
     audit!(events::fs::READ_DIR, path)?;
@@ -526,6 +543,7 @@ pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
 /// true)` before the call.
 ///
 /// Wrapper for [`std::fs::metadata`].
+#[track_caller]
 pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
     let path = path.as_ref();
     audit_metadata(Target::Path(path), true)?;
@@ -538,6 +556,7 @@ pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
 /// false)` before the call.
 ///
 /// Wrapper for [`std::fs::symlink_metadata`].
+#[track_caller]
 pub fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
     let path = path.as_ref();
     audit_metadata(Target::Path(path), false)?;
@@ -550,6 +569,7 @@ pub fn symlink_metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
 /// true)` before the call; a veto is an `Err`, never `Ok(false)`.
 ///
 /// Wrapper for [`std::fs::exists`].
+#[track_caller]
 pub fn exists<P: AsRef<Path>>(path: P) -> io::Result<bool> {
     let path = path.as_ref();
     audit_metadata(Target::Path(path), true)?;
@@ -562,6 +582,7 @@ pub fn exists<P: AsRef<Path>>(path: P) -> io::Result<bool> {
 /// Raises [`events::fs::CANONICALIZE`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::fs::canonicalize`].
+#[track_caller]
 pub fn canonicalize<P: AsRef<Path>>(path: P) -> io::Result<PathBuf> {
     let path = path.as_ref();
     audit!(events::fs::CANONICALIZE, path)?;
@@ -573,6 +594,7 @@ pub fn canonicalize<P: AsRef<Path>>(path: P) -> io::Result<PathBuf> {
 /// Raises [`events::fs::READ_LINK`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::fs::read_link`].
+#[track_caller]
 pub fn read_link<P: AsRef<Path>>(path: P) -> io::Result<PathBuf> {
     let path = path.as_ref();
     audit!(events::fs::READ_LINK, path)?;
@@ -584,6 +606,7 @@ pub fn read_link<P: AsRef<Path>>(path: P) -> io::Result<PathBuf> {
 /// Raises [`events::fs::HARD_LINK`] with `(original, link)` before the call.
 ///
 /// Wrapper for [`std::fs::hard_link`].
+#[track_caller]
 pub fn hard_link<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Result<()> {
     let (original, link) = (original.as_ref(), link.as_ref());
     audit!(events::fs::HARD_LINK, original, link)?;
@@ -599,6 +622,7 @@ pub fn hard_link<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Re
     since = "1.1.0",
     note = "replaced with std::os::unix::fs::symlink and std::os::windows::fs::{symlink_file, symlink_dir}"
 )]
+#[track_caller]
 pub fn soft_link<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Result<()> {
     let (original, link) = (original.as_ref(), link.as_ref());
     audit_symlink(original, link)?;
@@ -608,6 +632,7 @@ pub fn soft_link<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Re
 
 /// Raises `fs.symlink`: shared by [`soft_link`] and the Unix `symlink`.
 #[inline]
+#[track_caller]
 pub(crate) fn audit_symlink(original: &Path, link: &Path) -> io::Result<()> {
     audit!(events::fs::SYMLINK, original, link)?;
     Ok(())
@@ -619,6 +644,7 @@ pub(crate) fn audit_symlink(original: &Path, link: &Path) -> io::Result<()> {
 /// readonly)` before the call.
 ///
 /// Wrapper for [`std::fs::set_permissions`].
+#[track_caller]
 pub fn set_permissions<P: AsRef<Path>>(path: P, perm: Permissions) -> io::Result<()> {
     let path = path.as_ref();
     audit_set_permissions(Target::Path(path), &perm)?;

@@ -227,11 +227,25 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
 /// `audit_std` and in wrappers of other libraries' files. A refusal is an
 /// [`io::Error`] of kind `PermissionDenied`.
 #[inline]
+#[track_caller]
 pub fn raise_open(path: &Path, flags: &OpenFlags) -> io::Result<()> {
+    raise_open_from(std::panic::Location::caller(), path, flags)
+}
+
+/// [`raise_open`] for the code at `caller`: for a wrapper whose audit point
+/// runs where `#[track_caller]` cannot reach (in a future, when it is first
+/// polled), which takes its caller's location when it is called.
+#[inline]
+pub fn raise_open_from(
+    caller: &'static std::panic::Location<'static>,
+    path: &Path,
+    flags: &OpenFlags,
+) -> io::Result<()> {
     // `effective()` is called once per argument: it is a few bit operations
     // the optimiser merges, and an argument expression is the only place
     // that runs only when a hook will see the event.
     audit!(
+        @caller caller,
         events::fs::OPEN,
         path,
         read = flags.effective().read,
@@ -319,6 +333,7 @@ impl OpenOptions {
     /// create, create_new, mode, custom_flags)` before the call.
     ///
     /// Wrapper for [`std::fs::OpenOptions::open`].
+    #[track_caller]
     pub fn open<P: AsRef<Path>>(&self, path: P) -> io::Result<File> {
         let path = path.as_ref();
         raise_open(path, &self.flags)?;

@@ -44,6 +44,10 @@ pub trait ToSocketAddrs {
     /// a host name; nothing for a literal address.
     ///
     /// Mirror of [`std::net::ToSocketAddrs::to_socket_addrs`].
+    ///
+    /// `#[track_caller]`, in every implementation: a name lookup raises
+    /// `net.resolve` for the code that asked for the connection.
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter>;
 }
 
@@ -56,6 +60,7 @@ impl ToSocketAddrs for SocketAddr {
 
 impl ToSocketAddrs for SocketAddrV4 {
     type Iter = option::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         SocketAddr::V4(*self).to_socket_addrs()
     }
@@ -63,6 +68,7 @@ impl ToSocketAddrs for SocketAddrV4 {
 
 impl ToSocketAddrs for SocketAddrV6 {
     type Iter = option::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         SocketAddr::V6(*self).to_socket_addrs()
     }
@@ -70,6 +76,7 @@ impl ToSocketAddrs for SocketAddrV6 {
 
 impl ToSocketAddrs for (IpAddr, u16) {
     type Iter = option::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         SocketAddr::new(self.0, self.1).to_socket_addrs()
     }
@@ -77,6 +84,7 @@ impl ToSocketAddrs for (IpAddr, u16) {
 
 impl ToSocketAddrs for (Ipv4Addr, u16) {
     type Iter = option::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         SocketAddrV4::new(self.0, self.1).to_socket_addrs()
     }
@@ -84,6 +92,7 @@ impl ToSocketAddrs for (Ipv4Addr, u16) {
 
 impl ToSocketAddrs for (Ipv6Addr, u16) {
     type Iter = option::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         SocketAddrV6::new(self.0, self.1, 0, 0).to_socket_addrs()
     }
@@ -91,6 +100,7 @@ impl ToSocketAddrs for (Ipv6Addr, u16) {
 
 impl ToSocketAddrs for (&str, u16) {
     type Iter = vec::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         resolve(self.0, self.1)
     }
@@ -98,6 +108,7 @@ impl ToSocketAddrs for (&str, u16) {
 
 impl ToSocketAddrs for (String, u16) {
     type Iter = vec::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         resolve(&self.0, self.1)
     }
@@ -105,6 +116,7 @@ impl ToSocketAddrs for (String, u16) {
 
 impl ToSocketAddrs for str {
     type Iter = vec::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         // Compiled out, std's own code, so the binary is what std's would be.
         if !audit_core::ENABLED {
@@ -121,6 +133,7 @@ impl ToSocketAddrs for str {
 
 impl ToSocketAddrs for String {
     type Iter = vec::IntoIter<SocketAddr>;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<Self::Iter> {
         self.as_str().to_socket_addrs()
     }
@@ -135,6 +148,7 @@ impl<'a> ToSocketAddrs for &'a [SocketAddr] {
 
 impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
     type Iter = T::Iter;
+    #[track_caller]
     fn to_socket_addrs(&self) -> io::Result<T::Iter> {
         (**self).to_socket_addrs()
     }
@@ -158,6 +172,7 @@ fn split_host_port(s: &str) -> io::Result<(&str, u16)> {
 /// Resolves `(host, port)` as std's `(&str, u16)` does, raising
 /// [`events::net::RESOLVE`] first when `host` is a name rather than a literal
 /// IP address.
+#[track_caller]
 fn resolve(host: &str, port: u16) -> io::Result<vec::IntoIter<SocketAddr>> {
     if !audit_core::ENABLED {
         return std::net::ToSocketAddrs::to_socket_addrs(&(host, port));
@@ -194,6 +209,7 @@ impl Protocol {
 /// veto if any address was vetoed (a refusal is never hidden behind a later
 /// network error), otherwise the last error, as std does; with no address at
 /// all, std's `InvalidInput` error.
+#[track_caller]
 pub(crate) fn each_addr<A: ToSocketAddrs, T>(
     addr: A,
     mut attempt: impl FnMut(&SocketAddr) -> io::Result<T>,

@@ -47,9 +47,12 @@ impl TcpListener {
     /// vetoed address is skipped, and if none binds the veto is returned.
     ///
     /// Wrapper for [`std::net::TcpListener::bind`].
+    #[track_caller]
     pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
+        // The audit point is in the closure: the caller is taken here.
+        let caller = std::panic::Location::caller();
         each_addr(addr, |address| {
-            audit!(events::net::BIND, address, protocol = Protocol::Tcp.name())?;
+            audit!(@caller caller, events::net::BIND, address, protocol = Protocol::Tcp.name())?;
             std::net::TcpListener::bind(address).map(TcpListener)
         })
     }
@@ -80,6 +83,7 @@ impl TcpListener {
     /// per-connection failure and keep accepting.
     ///
     /// Wrapper for [`std::net::TcpListener::accept`].
+    #[track_caller]
     pub fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
         let (stream, peer) = self.0.accept()?;
         // The kernel has completed the handshake already; the earliest point
@@ -175,6 +179,7 @@ pub struct Incoming<'a> {
 
 impl Iterator for Incoming<'_> {
     type Item = io::Result<TcpStream>;
+    #[track_caller]
     fn next(&mut self) -> Option<io::Result<TcpStream>> {
         Some(self.listener.accept().map(|(stream, _)| stream))
     }

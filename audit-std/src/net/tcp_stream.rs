@@ -43,9 +43,12 @@ impl TcpStream {
     /// `PermissionDenied`), otherwise the last error, as std does.
     ///
     /// Wrapper for [`std::net::TcpStream::connect`].
+    #[track_caller]
     pub fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
+        // The audit point is in the closure: the caller is taken here.
+        let caller = std::panic::Location::caller();
         each_addr(addr, |address| {
-            audit!(
+            audit!(@caller caller,
                 events::net::CONNECT,
                 address,
                 protocol = Protocol::Tcp.name()
@@ -60,6 +63,7 @@ impl TcpStream {
     /// attempt.
     ///
     /// Wrapper for [`std::net::TcpStream::connect_timeout`].
+    #[track_caller]
     pub fn connect_timeout(addr: &SocketAddr, timeout: Duration) -> io::Result<TcpStream> {
         audit!(
             events::net::CONNECT,

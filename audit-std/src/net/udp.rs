@@ -42,9 +42,12 @@ impl UdpSocket {
     /// vetoed address is skipped, and if none binds the veto is returned.
     ///
     /// Wrapper for [`std::net::UdpSocket::bind`].
+    #[track_caller]
     pub fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
+        // The audit point is in the closure: the caller is taken here.
+        let caller = std::panic::Location::caller();
         each_addr(addr, |address| {
-            audit!(events::net::BIND, address, protocol = Protocol::Udp.name())?;
+            audit!(@caller caller, events::net::BIND, address, protocol = Protocol::Udp.name())?;
             std::net::UdpSocket::bind(address).map(UdpSocket)
         })
     }
@@ -70,6 +73,7 @@ impl UdpSocket {
     /// address (the only one std sends to). A vetoed send sends nothing.
     ///
     /// Wrapper for [`std::net::UdpSocket::send_to`].
+    #[track_caller]
     pub fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], addr: A) -> io::Result<usize> {
         match addr.to_socket_addrs()?.next() {
             Some(address) => {
@@ -182,6 +186,7 @@ impl UdpSocket {
     /// (the interface's IPv4 address) before joining.
     ///
     /// Wrapper for [`std::net::UdpSocket::join_multicast_v4`].
+    #[track_caller]
     pub fn join_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> io::Result<()> {
         audit!(events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
         self.0.join_multicast_v4(multiaddr, interface)
@@ -193,6 +198,7 @@ impl UdpSocket {
     /// (the interface index, `0` for any) before joining.
     ///
     /// Wrapper for [`std::net::UdpSocket::join_multicast_v6`].
+    #[track_caller]
     pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
         audit!(events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
         self.0.join_multicast_v6(multiaddr, interface)
@@ -222,9 +228,12 @@ impl UdpSocket {
     /// connect leaves the socket as it was.
     ///
     /// Wrapper for [`std::net::UdpSocket::connect`].
+    #[track_caller]
     pub fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
+        // The audit point is in the closure: the caller is taken here.
+        let caller = std::panic::Location::caller();
         each_addr(addr, |address| {
-            audit!(
+            audit!(@caller caller,
                 events::net::CONNECT,
                 address,
                 protocol = Protocol::Udp.name()

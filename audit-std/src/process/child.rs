@@ -45,6 +45,7 @@ impl Child {
     /// sends no signal.
     ///
     /// Wrapper for [`std::process::Child::kill`].
+    #[track_caller]
     pub fn kill(&mut self) -> io::Result<()> {
         audit!(events::process::KILL, pid = self.inner.id())?;
         self.inner.kill()

@@ -156,6 +156,7 @@ impl Command {
     /// nothing.
     ///
     /// Wrapper for [`std::process::Command::spawn`].
+    #[track_caller]
     pub fn spawn(&mut self) -> io::Result<Child> {
         self.audit_spawn()?;
         self.inner.spawn().map(Child::from_std)
@@ -169,6 +170,7 @@ impl Command {
     /// nothing.
     ///
     /// Wrapper for [`std::process::Command::output`].
+    #[track_caller]
     pub fn output(&mut self) -> io::Result<Output> {
         self.audit_spawn()?;
         self.inner.output()
@@ -182,6 +184,7 @@ impl Command {
     /// nothing.
     ///
     /// Wrapper for [`std::process::Command::status`].
+    #[track_caller]
     pub fn status(&mut self) -> io::Result<ExitStatus> {
         self.audit_spawn()?;
         self.inner.status()
@@ -217,6 +220,7 @@ impl Command {
     }
 
     /// The one `process.spawn` audit point, shared by `spawn`, `output` and `status`.
+    #[track_caller]
     fn audit_spawn(&self) -> Result<(), AuditError> {
         // The argument expressions only run when a hook will see the event,
         // so the lists below are never built on the fast path.
@@ -232,6 +236,7 @@ impl Command {
 
     /// The `process.exec` audit point.
     #[cfg(unix)]
+    #[track_caller]
     fn audit_exec(&self) -> Result<(), AuditError> {
         audit!(
             events::process::EXEC,
@@ -388,6 +393,7 @@ impl Command {
     /// process's working directory changed, as with `std`.)
     ///
     /// Wrapper for [`std::os::unix::process::CommandExt::exec`].
+    #[track_caller]
     pub fn exec(&mut self) -> io::Error {
         if let Err(refused) = self.audit_exec() {
             return refused.into();
@@ -445,6 +451,7 @@ mod unix {
             unsafe { Command::pre_exec(self, f) }
         }
 
+        #[track_caller]
         fn exec(&mut self) -> io::Error {
             Command::exec(self)
         }

@@ -90,6 +90,7 @@ use crate::events;
 /// ```no_run
 /// audit_std::process::exit(0);
 /// ```
+#[track_caller]
 pub fn exit(code: i32) -> ! {
     // The result is ignored on purpose: `exit` has no way to report a refusal.
     let _ = audit_core::audit!(events::process::EXIT, code);
@@ -107,6 +108,7 @@ pub fn exit(code: i32) -> ! {
 /// ```no_run
 /// audit_std::process::abort();
 /// ```
+#[track_caller]
 pub fn abort() -> ! {
     // The result is ignored on purpose: `abort` has no way to report a refusal.
     let _ = audit_core::audit!(events::process::ABORT);

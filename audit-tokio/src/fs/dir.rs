@@ -85,14 +85,20 @@ impl DirEntry {
     /// = false)` first, as `audit_std::fs::DirEntry::metadata` does.
     ///
     /// Wrapper for [`tokio::fs::DirEntry::metadata`].
-    pub async fn metadata(&self) -> io::Result<Metadata> {
-        audit!(
-            events::fs::METADATA,
-            path = Some(self.inner.path()),
-            fd = None::<i64>,
-            follow_symlinks = false
-        )?;
-        self.inner.metadata().await
+    #[track_caller]
+    pub fn metadata<'__a0>(
+        &'__a0 self,
+    ) -> impl std::future::Future<Output = io::Result<Metadata>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::METADATA,
+                path = Some(self.inner.path()),
+                fd = None::<i64>,
+                follow_symlinks = false
+            )?;
+            self.inner.metadata().await
+        }
     }
 
     /// Returns the file type for the file that this entry points at.
@@ -146,8 +152,13 @@ pub(crate) const DEFAULT_DIR_MODE: u32 = 0o777;
 
 /// Raises `fs.create_dir`: the single audit point for every directory creation.
 #[inline]
-pub(crate) fn audit_create_dir(path: &Path, recursive: bool, mode: u32) -> io::Result<()> {
-    audit!(events::fs::CREATE_DIR, path, recursive, mode)?;
+pub(crate) fn audit_create_dir(
+    caller: &'static std::panic::Location<'static>,
+    path: &Path,
+    recursive: bool,
+    mode: u32,
+) -> io::Result<()> {
+    audit!(@caller caller, events::fs::CREATE_DIR, path, recursive, mode)?;
     Ok(())
 }
 
@@ -180,10 +191,17 @@ impl DirBuilder {
     /// Raises [`events::fs::CREATE_DIR`] with `(path, recursive, mode)` first.
     ///
     /// Wrapper for [`tokio::fs::DirBuilder::create`].
-    pub async fn create(&self, path: impl AsRef<Path>) -> io::Result<()> {
-        let path = path.as_ref();
-        audit_create_dir(path, self.recursive, self.mode)?;
-        self.inner.create(path).await
+    #[track_caller]
+    pub fn create<'__a0>(
+        &'__a0 self,
+        path: impl AsRef<Path>,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            audit_create_dir(caller, path, self.recursive, self.mode)?;
+            self.inner.create(path).await
+        }
     }
 
     /// Sets the mode to create new directories with; reported as the `mode`

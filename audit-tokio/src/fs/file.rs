@@ -51,10 +51,14 @@ impl File {
     /// Raises [`events::fs::OPEN`] with `read` alone true first.
     ///
     /// Wrapper for [`tokio::fs::File::open`].
-    pub async fn open(path: impl AsRef<Path>) -> io::Result<File> {
-        let path = path.as_ref();
-        audit_open(path, &OpenFlags::READ)?;
-        tokio::fs::File::open(path).await.map(File::from_tokio)
+    #[track_caller]
+    pub fn open(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<File>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            audit_open(caller, path, &OpenFlags::READ)?;
+            tokio::fs::File::open(path).await.map(File::from_tokio)
+        }
     }
 
     /// Opens a file in write-only mode, creating it or truncating it.
@@ -63,10 +67,14 @@ impl File {
     /// first.
     ///
     /// Wrapper for [`tokio::fs::File::create`].
-    pub async fn create(path: impl AsRef<Path>) -> io::Result<File> {
-        let path = path.as_ref();
-        audit_open(path, &OpenFlags::CREATE)?;
-        tokio::fs::File::create(path).await.map(File::from_tokio)
+    #[track_caller]
+    pub fn create(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<File>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            audit_open(caller, path, &OpenFlags::CREATE)?;
+            tokio::fs::File::create(path).await.map(File::from_tokio)
+        }
     }
 
     /// Opens a file in read-write mode, failing if it already exists.
@@ -75,12 +83,18 @@ impl File {
     /// `create_new` true first.
     ///
     /// Wrapper for [`tokio::fs::File::create_new`].
-    pub async fn create_new<P: AsRef<Path>>(path: P) -> io::Result<File> {
-        let path = path.as_ref();
-        audit_open(path, &OpenFlags::CREATE_NEW)?;
-        tokio::fs::File::create_new(path)
-            .await
-            .map(File::from_tokio)
+    #[track_caller]
+    pub fn create_new<P: AsRef<Path>>(
+        path: P,
+    ) -> impl std::future::Future<Output = io::Result<File>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            audit_open(caller, path, &OpenFlags::CREATE_NEW)?;
+            tokio::fs::File::create_new(path)
+                .await
+                .map(File::from_tokio)
+        }
     }
 
     /// Returns a new [`OpenOptions`] object.
@@ -111,14 +125,21 @@ impl File {
     /// being the file's (see [`audit_std::events::open_file_path`]).
     ///
     /// Wrapper for [`tokio::fs::File::set_len`].
-    pub async fn set_len(&self, size: u64) -> io::Result<()> {
-        audit!(
-            events::fs::SET_LEN,
-            path = file_path(&self.inner),
-            fd = raw_handle(&self.inner),
-            len = size
-        )?;
-        self.inner.set_len(size).await
+    #[track_caller]
+    pub fn set_len<'__a0>(
+        &'__a0 self,
+        size: u64,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::SET_LEN,
+                path = file_path(&self.inner),
+                fd = raw_handle(&self.inner),
+                len = size
+            )?;
+            self.inner.set_len(size).await
+        }
     }
 
     /// Queries metadata about the underlying file.
@@ -127,14 +148,20 @@ impl File {
     /// true)` first, `path` being the file's.
     ///
     /// Wrapper for [`tokio::fs::File::metadata`].
-    pub async fn metadata(&self) -> io::Result<Metadata> {
-        audit!(
-            events::fs::METADATA,
-            path = file_path(&self.inner),
-            fd = Some(raw_handle(&self.inner)),
-            follow_symlinks = true
-        )?;
-        self.inner.metadata().await
+    #[track_caller]
+    pub fn metadata<'__a0>(
+        &'__a0 self,
+    ) -> impl std::future::Future<Output = io::Result<Metadata>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::METADATA,
+                path = file_path(&self.inner),
+                fd = Some(raw_handle(&self.inner)),
+                follow_symlinks = true
+            )?;
+            self.inner.metadata().await
+        }
     }
 
     /// Creates a new `File` instance that shares the same underlying file
@@ -151,15 +178,22 @@ impl File {
     /// readonly)` first, `path` being the file's.
     ///
     /// Wrapper for [`tokio::fs::File::set_permissions`].
-    pub async fn set_permissions(&self, perm: Permissions) -> io::Result<()> {
-        audit!(
-            events::fs::SET_PERMISSIONS,
-            path = file_path(&self.inner),
-            fd = Some(raw_handle(&self.inner)),
-            mode = permissions_mode(&perm),
-            readonly = perm.readonly()
-        )?;
-        self.inner.set_permissions(perm).await
+    #[track_caller]
+    pub fn set_permissions<'__a0>(
+        &'__a0 self,
+        perm: Permissions,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::SET_PERMISSIONS,
+                path = file_path(&self.inner),
+                fd = Some(raw_handle(&self.inner)),
+                mode = permissions_mode(&perm),
+                readonly = perm.readonly()
+            )?;
+            self.inner.set_permissions(perm).await
+        }
     }
 
     /// Changes the timestamps of the underlying file.
@@ -170,14 +204,21 @@ impl File {
     /// `std`'s.
     ///
     /// Wrapper for [`tokio::fs::File::set_times`].
-    pub async fn set_times(&self, times: FileTimes) -> io::Result<()> {
-        audit!(
-            events::fs::SET_TIMES,
-            path = file_path(&self.inner),
-            fd = raw_handle(&self.inner),
-            times = audit_core::debug(&times)
-        )?;
-        self.inner.set_times(times).await
+    #[track_caller]
+    pub fn set_times<'__a0>(
+        &'__a0 self,
+        times: FileTimes,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::SET_TIMES,
+                path = file_path(&self.inner),
+                fd = raw_handle(&self.inner),
+                times = audit_core::debug(&times)
+            )?;
+            self.inner.set_times(times).await
+        }
     }
 
     /// Changes the modification time of the underlying file.
@@ -187,14 +228,21 @@ impl File {
     /// as `audit_std::fs::File::set_modified` reports it.
     ///
     /// Wrapper for [`tokio::fs::File::set_modified`].
-    pub async fn set_modified(&self, time: SystemTime) -> io::Result<()> {
-        audit!(
-            events::fs::SET_TIMES,
-            path = file_path(&self.inner),
-            fd = raw_handle(&self.inner),
-            times = audit_core::debug(&std::fs::FileTimes::new().set_modified(time))
-        )?;
-        self.inner.set_modified(time).await
+    #[track_caller]
+    pub fn set_modified<'__a0>(
+        &'__a0 self,
+        time: SystemTime,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller,
+                events::fs::SET_TIMES,
+                path = file_path(&self.inner),
+                fd = raw_handle(&self.inner),
+                times = audit_core::debug(&std::fs::FileTimes::new().set_modified(time))
+            )?;
+            self.inner.set_modified(time).await
+        }
     }
 
     /// Sets the buffer size used by reads and writes. No event.

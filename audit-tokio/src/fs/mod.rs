@@ -142,22 +142,24 @@ pub(crate) fn permissions_mode(perm: &Permissions) -> Option<u32> {
 /// Raises `fs.metadata` for a path or an open file.
 #[inline]
 pub(crate) fn audit_metadata(
+    caller: &'static std::panic::Location<'static>,
     path: Option<&Path>,
     fd: Option<i64>,
     follow_symlinks: bool,
 ) -> io::Result<()> {
-    audit!(events::fs::METADATA, path, fd, follow_symlinks)?;
+    audit!(@caller caller, events::fs::METADATA, path, fd, follow_symlinks)?;
     Ok(())
 }
 
 /// Raises `fs.set_permissions` for a path or an open file.
 #[inline]
 pub(crate) fn audit_set_permissions(
+    caller: &'static std::panic::Location<'static>,
     path: Option<&Path>,
     fd: Option<i64>,
     perm: &Permissions,
 ) -> io::Result<()> {
-    audit!(
+    audit!(@caller caller,
         events::fs::SET_PERMISSIONS,
         path,
         fd,
@@ -173,10 +175,14 @@ pub(crate) fn audit_set_permissions(
 /// handed to a blocking thread.
 ///
 /// Wrapper for [`tokio::fs::read`].
-pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
-    let path = path.as_ref();
-    audit_open(path, &OpenFlags::READ)?;
-    tokio::fs::read(path).await
+#[track_caller]
+pub fn read(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<Vec<u8>>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_open(caller, path, &OpenFlags::READ)?;
+        tokio::fs::read(path).await
+    }
 }
 
 /// Reads the entire contents of a file into a string.
@@ -184,10 +190,16 @@ pub async fn read(path: impl AsRef<Path>) -> io::Result<Vec<u8>> {
 /// Raises [`events::fs::OPEN`] with `read` alone true first.
 ///
 /// Wrapper for [`tokio::fs::read_to_string`].
-pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
-    let path = path.as_ref();
-    audit_open(path, &OpenFlags::READ)?;
-    tokio::fs::read_to_string(path).await
+#[track_caller]
+pub fn read_to_string(
+    path: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<String>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_open(caller, path, &OpenFlags::READ)?;
+        tokio::fs::read_to_string(path).await
+    }
 }
 
 /// Creates a future that will open a file for writing and write the entire
@@ -197,10 +209,17 @@ pub async fn read_to_string(path: impl AsRef<Path>) -> io::Result<String> {
 /// first.
 ///
 /// Wrapper for [`tokio::fs::write`].
-pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit_open(path, &OpenFlags::CREATE)?;
-    tokio::fs::write(path, contents).await
+#[track_caller]
+pub fn write(
+    path: impl AsRef<Path>,
+    contents: impl AsRef<[u8]>,
+) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_open(caller, path, &OpenFlags::CREATE)?;
+        tokio::fs::write(path, contents).await
+    }
 }
 
 /// Copies the contents of one file to another, and its permission bits.
@@ -208,10 +227,17 @@ pub async fn write(path: impl AsRef<Path>, contents: impl AsRef<[u8]>) -> io::Re
 /// Raises [`events::fs::COPY`] with `(from, to)` first.
 ///
 /// Wrapper for [`tokio::fs::copy`].
-pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<u64, io::Error> {
-    let (from, to) = (from.as_ref(), to.as_ref());
-    audit!(events::fs::COPY, from, to)?;
-    tokio::fs::copy(from, to).await
+#[track_caller]
+pub fn copy(
+    from: impl AsRef<Path>,
+    to: impl AsRef<Path>,
+) -> impl std::future::Future<Output = Result<u64, io::Error>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let (from, to) = (from.as_ref(), to.as_ref());
+        audit!(@caller caller, events::fs::COPY, from, to)?;
+        tokio::fs::copy(from, to).await
+    }
 }
 
 /// Renames a file or directory to a new name, replacing the original file if
@@ -220,10 +246,17 @@ pub async fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<u64, i
 /// Raises [`events::fs::RENAME`] with `(from, to)` first.
 ///
 /// Wrapper for [`tokio::fs::rename`].
-pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<()> {
-    let (from, to) = (from.as_ref(), to.as_ref());
-    audit!(events::fs::RENAME, from, to)?;
-    tokio::fs::rename(from, to).await
+#[track_caller]
+pub fn rename(
+    from: impl AsRef<Path>,
+    to: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let (from, to) = (from.as_ref(), to.as_ref());
+        audit!(@caller caller, events::fs::RENAME, from, to)?;
+        tokio::fs::rename(from, to).await
+    }
 }
 
 /// Removes a file from the filesystem.
@@ -231,10 +264,14 @@ pub async fn rename(from: impl AsRef<Path>, to: impl AsRef<Path>) -> io::Result<
 /// Raises [`events::fs::REMOVE_FILE`] with `(path)` first.
 ///
 /// Wrapper for [`tokio::fs::remove_file`].
-pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit!(events::fs::REMOVE_FILE, path)?;
-    tokio::fs::remove_file(path).await
+#[track_caller]
+pub fn remove_file(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::REMOVE_FILE, path)?;
+        tokio::fs::remove_file(path).await
+    }
 }
 
 /// Removes an existing, empty directory.
@@ -242,10 +279,14 @@ pub async fn remove_file(path: impl AsRef<Path>) -> io::Result<()> {
 /// Raises [`events::fs::REMOVE_DIR`] with `(path)` first.
 ///
 /// Wrapper for [`tokio::fs::remove_dir`].
-pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit!(events::fs::REMOVE_DIR, path)?;
-    tokio::fs::remove_dir(path).await
+#[track_caller]
+pub fn remove_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::REMOVE_DIR, path)?;
+        tokio::fs::remove_dir(path).await
+    }
 }
 
 /// Removes a directory at this path, after removing all its contents.
@@ -253,10 +294,14 @@ pub async fn remove_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// Raises [`events::fs::REMOVE_DIR_ALL`] with `(path)` once, first.
 ///
 /// Wrapper for [`tokio::fs::remove_dir_all`].
-pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit!(events::fs::REMOVE_DIR_ALL, path)?;
-    tokio::fs::remove_dir_all(path).await
+#[track_caller]
+pub fn remove_dir_all(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::REMOVE_DIR_ALL, path)?;
+        tokio::fs::remove_dir_all(path).await
+    }
 }
 
 /// Creates a new, empty directory at the provided path.
@@ -265,10 +310,14 @@ pub async fn remove_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// 0o777)` first.
 ///
 /// Wrapper for [`tokio::fs::create_dir`].
-pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit_create_dir(path, false, DEFAULT_DIR_MODE)?;
-    tokio::fs::create_dir(path).await
+#[track_caller]
+pub fn create_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_create_dir(caller, path, false, DEFAULT_DIR_MODE)?;
+        tokio::fs::create_dir(path).await
+    }
 }
 
 /// Recursively creates a directory and all of its parent components if they
@@ -278,10 +327,14 @@ pub async fn create_dir(path: impl AsRef<Path>) -> io::Result<()> {
 /// 0o777)` once, first.
 ///
 /// Wrapper for [`tokio::fs::create_dir_all`].
-pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
-    let path = path.as_ref();
-    audit_create_dir(path, true, DEFAULT_DIR_MODE)?;
-    tokio::fs::create_dir_all(path).await
+#[track_caller]
+pub fn create_dir_all(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_create_dir(caller, path, true, DEFAULT_DIR_MODE)?;
+        tokio::fs::create_dir_all(path).await
+    }
 }
 
 /// Returns a stream over the entries within a directory.
@@ -290,10 +343,14 @@ pub async fn create_dir_all(path: impl AsRef<Path>) -> io::Result<()> {
 /// nothing.
 ///
 /// Wrapper for [`tokio::fs::read_dir`].
-pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
-    let path = path.as_ref();
-    audit!(events::fs::READ_DIR, path)?;
-    tokio::fs::read_dir(path).await.map(ReadDir::from_tokio)
+#[track_caller]
+pub fn read_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<ReadDir>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::READ_DIR, path)?;
+        tokio::fs::read_dir(path).await.map(ReadDir::from_tokio)
+    }
 }
 
 /// Given a path, queries the file system to get information about a file,
@@ -303,10 +360,14 @@ pub async fn read_dir(path: impl AsRef<Path>) -> io::Result<ReadDir> {
 /// true)` first.
 ///
 /// Wrapper for [`tokio::fs::metadata`].
-pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    let path = path.as_ref();
-    audit_metadata(Some(path), None, true)?;
-    tokio::fs::metadata(path).await
+#[track_caller]
+pub fn metadata(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<Metadata>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_metadata(caller, Some(path), None, true)?;
+        tokio::fs::metadata(path).await
+    }
 }
 
 /// Queries the file system metadata for a path, without following symbolic
@@ -316,10 +377,16 @@ pub async fn metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// false)` first.
 ///
 /// Wrapper for [`tokio::fs::symlink_metadata`].
-pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
-    let path = path.as_ref();
-    audit_metadata(Some(path), None, false)?;
-    tokio::fs::symlink_metadata(path).await
+#[track_caller]
+pub fn symlink_metadata(
+    path: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<Metadata>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_metadata(caller, Some(path), None, false)?;
+        tokio::fs::symlink_metadata(path).await
+    }
 }
 
 /// Returns `Ok(true)` if the path points at an existing entity.
@@ -329,10 +396,14 @@ pub async fn symlink_metadata(path: impl AsRef<Path>) -> io::Result<Metadata> {
 /// `Ok(false)`.
 ///
 /// Wrapper for [`tokio::fs::try_exists`].
-pub async fn try_exists(path: impl AsRef<Path>) -> io::Result<bool> {
-    let path = path.as_ref();
-    audit_metadata(Some(path), None, true)?;
-    tokio::fs::try_exists(path).await
+#[track_caller]
+pub fn try_exists(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<bool>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_metadata(caller, Some(path), None, true)?;
+        tokio::fs::try_exists(path).await
+    }
 }
 
 /// Returns the canonical, absolute form of a path with all intermediate
@@ -341,10 +412,16 @@ pub async fn try_exists(path: impl AsRef<Path>) -> io::Result<bool> {
 /// Raises [`events::fs::CANONICALIZE`] with `(path)` first.
 ///
 /// Wrapper for [`tokio::fs::canonicalize`].
-pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
-    let path = path.as_ref();
-    audit!(events::fs::CANONICALIZE, path)?;
-    tokio::fs::canonicalize(path).await
+#[track_caller]
+pub fn canonicalize(
+    path: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<PathBuf>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::CANONICALIZE, path)?;
+        tokio::fs::canonicalize(path).await
+    }
 }
 
 /// Reads a symbolic link, returning the file that the link points to.
@@ -352,10 +429,14 @@ pub async fn canonicalize(path: impl AsRef<Path>) -> io::Result<PathBuf> {
 /// Raises [`events::fs::READ_LINK`] with `(path)` first.
 ///
 /// Wrapper for [`tokio::fs::read_link`].
-pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
-    let path = path.as_ref();
-    audit!(events::fs::READ_LINK, path)?;
-    tokio::fs::read_link(path).await
+#[track_caller]
+pub fn read_link(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Result<PathBuf>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit!(@caller caller, events::fs::READ_LINK, path)?;
+        tokio::fs::read_link(path).await
+    }
 }
 
 /// Creates a new hard link on the filesystem.
@@ -363,10 +444,17 @@ pub async fn read_link(path: impl AsRef<Path>) -> io::Result<PathBuf> {
 /// Raises [`events::fs::HARD_LINK`] with `(original, link)` first.
 ///
 /// Wrapper for [`tokio::fs::hard_link`].
-pub async fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io::Result<()> {
-    let (original, link) = (original.as_ref(), link.as_ref());
-    audit!(events::fs::HARD_LINK, original, link)?;
-    tokio::fs::hard_link(original, link).await
+#[track_caller]
+pub fn hard_link(
+    original: impl AsRef<Path>,
+    link: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let (original, link) = (original.as_ref(), link.as_ref());
+        audit!(@caller caller, events::fs::HARD_LINK, original, link)?;
+        tokio::fs::hard_link(original, link).await
+    }
 }
 
 /// Creates a new symbolic link on the filesystem.
@@ -376,10 +464,17 @@ pub async fn hard_link(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io
 ///
 /// Wrapper for [`tokio::fs::symlink`].
 #[cfg(unix)]
-pub async fn symlink(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io::Result<()> {
-    let (original, link) = (original.as_ref(), link.as_ref());
-    audit!(events::fs::SYMLINK, original, link)?;
-    tokio::fs::symlink(original, link).await
+#[track_caller]
+pub fn symlink(
+    original: impl AsRef<Path>,
+    link: impl AsRef<Path>,
+) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let (original, link) = (original.as_ref(), link.as_ref());
+        audit!(@caller caller, events::fs::SYMLINK, original, link)?;
+        tokio::fs::symlink(original, link).await
+    }
 }
 
 /// Changes the permissions found on a file or a directory.
@@ -388,8 +483,15 @@ pub async fn symlink(original: impl AsRef<Path>, link: impl AsRef<Path>) -> io::
 /// readonly)` first.
 ///
 /// Wrapper for [`tokio::fs::set_permissions`].
-pub async fn set_permissions(path: impl AsRef<Path>, perm: Permissions) -> io::Result<()> {
-    let path = path.as_ref();
-    audit_set_permissions(Some(path), None, &perm)?;
-    tokio::fs::set_permissions(path, perm).await
+#[track_caller]
+pub fn set_permissions(
+    path: impl AsRef<Path>,
+    perm: Permissions,
+) -> impl std::future::Future<Output = io::Result<()>> {
+    let caller = std::panic::Location::caller();
+    async move {
+        let path = path.as_ref();
+        audit_set_permissions(caller, Some(path), None, &perm)?;
+        tokio::fs::set_permissions(path, perm).await
+    }
 }

@@ -32,10 +32,10 @@ pub struct OpenOptions {
     flags: OpenFlags,
 }
 
+pub(crate) use audit_std::events::OpenFlags;
 /// Raises `fs.open` exactly as `audit_std` does: one rule for what an open
 /// with these flags really does (custom flags folded in).
-pub(crate) use audit_std::events::raise_open as audit_open;
-pub(crate) use audit_std::events::OpenFlags;
+pub(crate) use audit_std::fs::raise_open_from as audit_open;
 
 impl OpenOptions {
     /// Creates a blank new set of options ready for configuration.
@@ -110,10 +110,17 @@ impl OpenOptions {
     /// blocking thread.
     ///
     /// Wrapper for [`tokio::fs::OpenOptions::open`].
-    pub async fn open(&self, path: impl AsRef<Path>) -> io::Result<File> {
-        let path = path.as_ref();
-        audit_open(path, &self.flags)?;
-        self.inner.open(path).await.map(File::from_tokio)
+    #[track_caller]
+    pub fn open<'__a0>(
+        &'__a0 self,
+        path: impl AsRef<Path>,
+    ) -> impl std::future::Future<Output = io::Result<File>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            audit_open(caller, path, &self.flags)?;
+            self.inner.open(path).await.map(File::from_tokio)
+        }
     }
 }
 

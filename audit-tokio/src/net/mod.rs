@@ -270,12 +270,15 @@ impl Iterator for AddrIter {
 }
 
 /// The addresses `addr` stands for, raising `net.resolve` before a lookup.
-pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<AddrIter> {
+pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(
+    caller: &'static std::panic::Location<'static>,
+    addr: &A,
+) -> io::Result<AddrIter> {
     match addr.to_addrs()? {
         Addrs::One(addr) => Ok(AddrIter::One(Some(addr).into_iter())),
         Addrs::Many(addrs) => Ok(AddrIter::Many(addrs.into_iter())),
         Addrs::Name(host, port) => {
-            audit!(events::net::RESOLVE, host = host.as_str(), port)?;
+            audit!(@caller caller, events::net::RESOLVE, host = host.as_str(), port)?;
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
                 .await?
                 .collect();
@@ -299,11 +302,15 @@ pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(addr: &A) -> io::Result<A
 /// # })?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-pub async fn lookup_host<T>(host: T) -> io::Result<impl Iterator<Item = SocketAddr>>
+#[track_caller]
+pub fn lookup_host<T>(
+    host: T,
+) -> impl std::future::Future<Output = io::Result<impl Iterator<Item = SocketAddr>>>
 where
     T: ToSocketAddrs,
 {
-    resolve(&host).await
+    let caller = std::panic::Location::caller();
+    async move { resolve(caller, &host).await }
 }
 
 /// The protocol an address is tried for, as the `protocol` argument says it.
@@ -318,7 +325,11 @@ pub(crate) const UDP: &str = "udp";
 /// veto if any address was vetoed (a refusal is never hidden behind a later
 /// network error), otherwise the last error, as tokio does; with no address
 /// at all, tokio's `InvalidInput` error.
-pub(crate) async fn each_addr<A, T, F, Fut>(addr: A, mut attempt: F) -> io::Result<T>
+pub(crate) async fn each_addr<A, T, F, Fut>(
+    caller: &'static std::panic::Location<'static>,
+    addr: A,
+    mut attempt: F,
+) -> io::Result<T>
 where
     A: ToSocketAddrs,
     F: FnMut(SocketAddr) -> Fut,
@@ -326,7 +337,7 @@ where
 {
     let mut veto = None;
     let mut last = None;
-    for addr in resolve(&addr).await? {
+    for addr in resolve(caller, &addr).await? {
         match attempt(addr).await {
             Ok(done) => return Ok(done),
             Err(err) if audit_core::ENABLED && audit_core::audit_error(&err).is_some() => {

@@ -26,12 +26,13 @@ socket_common!(TcpListener, tokio::net::TcpListener);
 
 /// The audit point of an accepted connection: a veto drops (closes) it.
 fn audit_accept(
+    caller: &'static std::panic::Location<'static>,
     stream: tokio::net::TcpStream,
     peer: SocketAddr,
 ) -> io::Result<(TcpStream, SocketAddr)> {
     // The kernel has completed the handshake already; the earliest point
     // the peer can be refused is here, and refusing means closing.
-    audit!(events::net::ACCEPT, peer, local = stream.local_addr().ok())?;
+    audit!(@caller caller, events::net::ACCEPT, peer, local = stream.local_addr().ok())?;
     Ok((TcpStream::from(stream), peer))
 }
 
@@ -43,14 +44,20 @@ impl TcpListener {
     /// tried, as tokio tries them; a veto binds nothing.
     ///
     /// Wrapper for [`tokio::net::TcpListener::bind`].
-    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
-        each_addr(addr, |address| async move {
-            audit!(events::net::BIND, address, protocol = TCP)?;
-            tokio::net::TcpListener::bind(address)
-                .await
-                .map(TcpListener)
-        })
-        .await
+    #[track_caller]
+    pub fn bind<A: ToSocketAddrs>(
+        addr: A,
+    ) -> impl std::future::Future<Output = io::Result<TcpListener>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            each_addr(caller, addr, |address| async move {
+                audit!(@caller caller, events::net::BIND, address, protocol = TCP)?;
+                tokio::net::TcpListener::bind(address)
+                    .await
+                    .map(TcpListener)
+            })
+            .await
+        }
     }
 
     /// Accepts a new incoming connection from this listener.
@@ -60,9 +67,16 @@ impl TcpListener {
     /// and the veto returned.
     ///
     /// Wrapper for [`tokio::net::TcpListener::accept`].
-    pub async fn accept(&self) -> io::Result<(TcpStream, SocketAddr)> {
-        let (stream, peer) = self.0.accept().await?;
-        audit_accept(stream, peer)
+    #[track_caller]
+    pub fn accept<'__a0>(
+        &'__a0 self,
+    ) -> impl std::future::Future<Output = io::Result<(TcpStream, SocketAddr)>> + crate::Captures<'__a0>
+    {
+        let caller = std::panic::Location::caller();
+        async move {
+            let (stream, peer) = self.0.accept().await?;
+            audit_accept(caller, stream, peer)
+        }
     }
 
     /// Polls to accept a new incoming connection to this listener.
@@ -71,9 +85,11 @@ impl TcpListener {
     /// is ready, as [`accept`](TcpListener::accept) does.
     ///
     /// Wrapper for [`tokio::net::TcpListener::poll_accept`].
+    #[track_caller]
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        let caller = std::panic::Location::caller();
         let (stream, peer) = ready!(self.0.poll_accept(cx))?;
-        Poll::Ready(audit_accept(stream, peer))
+        Poll::Ready(audit_accept(caller, stream, peer))
     }
 
     /// Returns the local address that this listener is bound to.

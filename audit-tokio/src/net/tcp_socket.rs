@@ -47,8 +47,10 @@ impl TcpSocket {
     /// Raises [`events::net::BIND`] with `(address, "tcp")` first.
     ///
     /// Wrapper for [`tokio::net::TcpSocket::bind`].
+    #[track_caller]
     pub fn bind(&self, addr: SocketAddr) -> io::Result<()> {
-        audit!(events::net::BIND, address = addr, protocol = TCP)?;
+        let caller = std::panic::Location::caller();
+        audit!(@caller caller, events::net::BIND, address = addr, protocol = TCP)?;
         self.0.bind(addr)
     }
 
@@ -58,9 +60,16 @@ impl TcpSocket {
     /// drops (closes) the socket without connecting.
     ///
     /// Wrapper for [`tokio::net::TcpSocket::connect`].
-    pub async fn connect(self, addr: SocketAddr) -> io::Result<TcpStream> {
-        audit!(events::net::CONNECT, address = addr, protocol = TCP)?;
-        self.0.connect(addr).await.map(TcpStream::from)
+    #[track_caller]
+    pub fn connect(
+        self,
+        addr: SocketAddr,
+    ) -> impl std::future::Future<Output = io::Result<TcpStream>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            audit!(@caller caller, events::net::CONNECT, address = addr, protocol = TCP)?;
+            self.0.connect(addr).await.map(TcpStream::from)
+        }
     }
 
     /// Converts the socket into a [`TcpListener`]. No event.

@@ -38,17 +38,23 @@ impl TcpStream {
     /// `PermissionDenied`), otherwise the last error.
     ///
     /// Wrapper for [`tokio::net::TcpStream::connect`].
-    pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
-        // One literal address, the common case: no loop, no allocation.
-        if let Addrs::One(address) = addr.to_addrs()? {
-            audit!(events::net::CONNECT, address, protocol = TCP)?;
-            return tokio::net::TcpStream::connect(address).await.map(TcpStream);
+    #[track_caller]
+    pub fn connect<A: ToSocketAddrs>(
+        addr: A,
+    ) -> impl std::future::Future<Output = io::Result<TcpStream>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            // One literal address, the common case: no loop, no allocation.
+            if let Addrs::One(address) = addr.to_addrs()? {
+                audit!(@caller caller, events::net::CONNECT, address, protocol = TCP)?;
+                return tokio::net::TcpStream::connect(address).await.map(TcpStream);
+            }
+            each_addr(caller, addr, |address| async move {
+                audit!(@caller caller, events::net::CONNECT, address, protocol = TCP)?;
+                tokio::net::TcpStream::connect(address).await.map(TcpStream)
+            })
+            .await
         }
-        each_addr(addr, |address| async move {
-            audit!(events::net::CONNECT, address, protocol = TCP)?;
-            tokio::net::TcpStream::connect(address).await.map(TcpStream)
-        })
-        .await
     }
 
     /// Returns the local address that this stream is bound to.

@@ -34,12 +34,18 @@ impl UdpSocket {
     /// tried.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::bind`].
-    pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
-        each_addr(addr, |address| async move {
-            audit!(events::net::BIND, address, protocol = UDP)?;
-            tokio::net::UdpSocket::bind(address).await.map(UdpSocket)
-        })
-        .await
+    #[track_caller]
+    pub fn bind<A: ToSocketAddrs>(
+        addr: A,
+    ) -> impl std::future::Future<Output = io::Result<UdpSocket>> {
+        let caller = std::panic::Location::caller();
+        async move {
+            each_addr(caller, addr, |address| async move {
+                audit!(@caller caller, events::net::BIND, address, protocol = UDP)?;
+                tokio::net::UdpSocket::bind(address).await.map(UdpSocket)
+            })
+            .await
+        }
     }
 
     /// Connects the socket to a remote address, so that `send` and `recv`
@@ -50,12 +56,19 @@ impl UdpSocket {
     /// is tried; a vetoed connect leaves the socket as it was.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::connect`].
-    pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
-        each_addr(addr, |address| async move {
-            audit!(events::net::CONNECT, address, protocol = UDP)?;
-            self.0.connect(address).await
-        })
-        .await
+    #[track_caller]
+    pub fn connect<'__a0, A: ToSocketAddrs>(
+        &'__a0 self,
+        addr: A,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            each_addr(caller, addr, |address| async move {
+                audit!(@caller caller, events::net::CONNECT, address, protocol = UDP)?;
+                self.0.connect(address).await
+            })
+            .await
+        }
     }
 
     /// Sends data to the given address, the first one `target` resolves to.
@@ -64,16 +77,26 @@ impl UdpSocket {
     /// [`events::net::SEND_TO`] with `(address)` first; a veto sends nothing.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::send_to`].
-    pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
-        match resolve(&target).await?.next() {
-            Some(address) => {
-                audit!(events::net::SEND_TO, address)?;
-                self.0.send_to(buf, address).await
+    #[track_caller]
+    pub fn send_to<'__a0, '__a1, A: ToSocketAddrs>(
+        &'__a0 self,
+        buf: &'__a1 [u8],
+        target: A,
+    ) -> impl std::future::Future<Output = io::Result<usize>>
+           + crate::Captures<'__a0>
+           + crate::Captures<'__a1> {
+        let caller = std::panic::Location::caller();
+        async move {
+            match resolve(caller, &target).await?.next() {
+                Some(address) => {
+                    audit!(@caller caller, events::net::SEND_TO, address)?;
+                    self.0.send_to(buf, address).await
+                }
+                None => Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "no addresses to send data to",
+                )),
             }
-            None => Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                "no addresses to send data to",
-            )),
         }
     }
 
@@ -82,8 +105,10 @@ impl UdpSocket {
     /// Raises [`events::net::SEND_TO`] with `(address)` at each call.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::try_send_to`].
+    #[track_caller]
     pub fn try_send_to(&self, buf: &[u8], target: SocketAddr) -> io::Result<usize> {
-        audit!(events::net::SEND_TO, address = target)?;
+        let caller = std::panic::Location::caller();
+        audit!(@caller caller, events::net::SEND_TO, address = target)?;
         self.0.try_send_to(buf, target)
     }
 
@@ -93,13 +118,15 @@ impl UdpSocket {
     /// poll is an attempt); a veto is `Ready(Err)`.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::poll_send_to`].
+    #[track_caller]
     pub fn poll_send_to(
         &self,
         cx: &mut Context<'_>,
         buf: &[u8],
         target: SocketAddr,
     ) -> Poll<io::Result<usize>> {
-        if let Err(veto) = audit!(events::net::SEND_TO, address = target) {
+        let caller = std::panic::Location::caller();
+        if let Err(veto) = audit!(@caller caller, events::net::SEND_TO, address = target) {
             return Poll::Ready(Err(veto.into()));
         }
         self.0.poll_send_to(cx, buf, target)
@@ -110,8 +137,10 @@ impl UdpSocket {
     /// Raises [`events::net::JOIN_MULTICAST`] with `(group, interface)` first.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::join_multicast_v4`].
+    #[track_caller]
     pub fn join_multicast_v4(&self, multiaddr: Ipv4Addr, interface: Ipv4Addr) -> io::Result<()> {
-        audit!(events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
+        let caller = std::panic::Location::caller();
+        audit!(@caller caller, events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
         self.0.join_multicast_v4(multiaddr, interface)
     }
 
@@ -120,8 +149,10 @@ impl UdpSocket {
     /// Raises [`events::net::JOIN_MULTICAST`] with `(group, interface)` first.
     ///
     /// Wrapper for [`tokio::net::UdpSocket::join_multicast_v6`].
+    #[track_caller]
     pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> io::Result<()> {
-        audit!(events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
+        let caller = std::panic::Location::caller();
+        audit!(@caller caller, events::net::JOIN_MULTICAST, group = multiaddr, interface)?;
         self.0.join_multicast_v6(multiaddr, interface)
     }
 

@@ -33,12 +33,14 @@ impl UnixDatagram {
     /// Raises [`events::net::UNIX_BIND`] with `(path, None)` first.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::bind`].
+    #[track_caller]
     pub fn bind<P>(path: P) -> io::Result<UnixDatagram>
     where
         P: AsRef<Path>,
     {
+        let caller = std::panic::Location::caller();
         let path = path.as_ref();
-        audit!(events::net::UNIX_BIND, path, abstract_name = None::<&[u8]>)?;
+        audit!(@caller caller, events::net::UNIX_BIND, path, abstract_name = None::<&[u8]>)?;
         tokio::net::UnixDatagram::bind(path).map(UnixDatagram)
     }
 
@@ -62,9 +64,11 @@ impl UnixDatagram {
     /// Raises [`events::net::UNIX_CONNECT`] with `(path, None)` first.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::connect`].
+    #[track_caller]
     pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
+        let caller = std::panic::Location::caller();
         let path = path.as_ref();
-        audit!(
+        audit!(@caller caller,
             events::net::UNIX_CONNECT,
             path,
             abstract_name = None::<&[u8]>
@@ -78,17 +82,27 @@ impl UnixDatagram {
     /// sends nothing.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::send_to`].
-    pub async fn send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
+    #[track_caller]
+    pub fn send_to<'__a0, '__a1, P>(
+        &'__a0 self,
+        buf: &'__a1 [u8],
+        target: P,
+    ) -> impl std::future::Future<Output = io::Result<usize>>
+           + crate::Captures<'__a0>
+           + crate::Captures<'__a1>
     where
         P: AsRef<Path>,
     {
-        let path = target.as_ref();
-        audit!(
-            events::net::UNIX_SEND_TO,
-            path,
-            abstract_name = None::<&[u8]>
-        )?;
-        self.0.send_to(buf, path).await
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = target.as_ref();
+            audit!(@caller caller,
+                events::net::UNIX_SEND_TO,
+                path,
+                abstract_name = None::<&[u8]>
+            )?;
+            self.0.send_to(buf, path).await
+        }
     }
 
     /// Tries to send data to the specified path, without waiting.
@@ -96,12 +110,14 @@ impl UnixDatagram {
     /// Raises [`events::net::UNIX_SEND_TO`] with `(path, None)` at each call.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::try_send_to`].
+    #[track_caller]
     pub fn try_send_to<P>(&self, buf: &[u8], target: P) -> io::Result<usize>
     where
         P: AsRef<Path>,
     {
+        let caller = std::panic::Location::caller();
         let path = target.as_ref();
-        audit!(
+        audit!(@caller caller,
             events::net::UNIX_SEND_TO,
             path,
             abstract_name = None::<&[u8]>
@@ -115,6 +131,7 @@ impl UnixDatagram {
     /// (each poll is an attempt); a veto is `Ready(Err)`.
     ///
     /// Wrapper for [`tokio::net::UnixDatagram::poll_send_to`].
+    #[track_caller]
     pub fn poll_send_to<P>(
         &self,
         cx: &mut Context<'_>,
@@ -124,8 +141,9 @@ impl UnixDatagram {
     where
         P: AsRef<Path>,
     {
+        let caller = std::panic::Location::caller();
         let path = target.as_ref();
-        if let Err(veto) = audit!(
+        if let Err(veto) = audit!(@caller caller,
             events::net::UNIX_SEND_TO,
             path,
             abstract_name = None::<&[u8]>

@@ -27,10 +27,11 @@ socket_common!(UnixListener, tokio::net::UnixListener);
 
 /// The audit point of an accepted connection: a veto drops (closes) it.
 fn audit_accept(
+    caller: &'static std::panic::Location<'static>,
     stream: tokio::net::UnixStream,
     peer: SocketAddr,
 ) -> io::Result<(UnixStream, SocketAddr)> {
-    audit!(
+    audit!(@caller caller,
         events::net::UNIX_ACCEPT,
         peer = peer.as_pathname(),
         local = stream
@@ -52,13 +53,15 @@ impl UnixListener {
     /// abstract_name)`.
     ///
     /// Wrapper for [`tokio::net::UnixListener::bind`].
+    #[track_caller]
     pub fn bind<P>(path: P) -> io::Result<UnixListener>
     where
         P: AsRef<Path>,
     {
+        let caller = std::panic::Location::caller();
         let path = path.as_ref();
         let (pathname, abstract_name) = path_target(path);
-        audit!(events::net::UNIX_BIND, path = pathname, abstract_name)?;
+        audit!(@caller caller, events::net::UNIX_BIND, path = pathname, abstract_name)?;
         tokio::net::UnixListener::bind(path).map(UnixListener)
     }
 
@@ -67,9 +70,11 @@ impl UnixListener {
     /// Raises [`events::net::UNIX_BIND`] with `(path, abstract_name)` first.
     ///
     /// Wrapper for [`tokio::net::UnixListener::bind_addr`].
+    #[track_caller]
     pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixListener> {
+        let caller = std::panic::Location::caller();
         let std_addr: std::os::unix::net::SocketAddr = socket_addr.clone().into();
-        audit!(
+        audit!(@caller caller,
             events::net::UNIX_BIND,
             path = std_addr.as_pathname(),
             abstract_name = abstract_name(&std_addr)
@@ -84,9 +89,16 @@ impl UnixListener {
     /// returned.
     ///
     /// Wrapper for [`tokio::net::UnixListener::accept`].
-    pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
-        let (stream, peer) = self.0.accept().await?;
-        audit_accept(stream, peer)
+    #[track_caller]
+    pub fn accept<'__a0>(
+        &'__a0 self,
+    ) -> impl std::future::Future<Output = io::Result<(UnixStream, SocketAddr)>> + crate::Captures<'__a0>
+    {
+        let caller = std::panic::Location::caller();
+        async move {
+            let (stream, peer) = self.0.accept().await?;
+            audit_accept(caller, stream, peer)
+        }
     }
 
     /// Polls to accept a new incoming connection to this listener.
@@ -94,9 +106,11 @@ impl UnixListener {
     /// Raises [`events::net::UNIX_ACCEPT`] as [`accept`](Self::accept) does.
     ///
     /// Wrapper for [`tokio::net::UnixListener::poll_accept`].
+    #[track_caller]
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
+        let caller = std::panic::Location::caller();
         let (stream, peer) = ready!(self.0.poll_accept(cx))?;
-        Poll::Ready(audit_accept(stream, peer))
+        Poll::Ready(audit_accept(caller, stream, peer))
     }
 
     /// Returns the local socket address of this listener.

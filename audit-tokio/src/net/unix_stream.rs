@@ -45,14 +45,18 @@ impl UnixStream {
     /// abstract_name)`.
     ///
     /// Wrapper for [`tokio::net::UnixStream::connect`].
-    pub async fn connect<P>(path: P) -> io::Result<UnixStream>
+    #[track_caller]
+    pub fn connect<P>(path: P) -> impl std::future::Future<Output = io::Result<UnixStream>>
     where
         P: AsRef<Path>,
     {
-        let path = path.as_ref();
-        let (pathname, abstract_name) = path_target(path);
-        audit!(events::net::UNIX_CONNECT, path = pathname, abstract_name)?;
-        tokio::net::UnixStream::connect(path).await.map(UnixStream)
+        let caller = std::panic::Location::caller();
+        async move {
+            let path = path.as_ref();
+            let (pathname, abstract_name) = path_target(path);
+            audit!(@caller caller, events::net::UNIX_CONNECT, path = pathname, abstract_name)?;
+            tokio::net::UnixStream::connect(path).await.map(UnixStream)
+        }
     }
 
     /// Creates an unnamed pair of connected sockets. No event: it reaches no

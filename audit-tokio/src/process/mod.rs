@@ -232,8 +232,10 @@ impl Command {
     /// env_clear)` first; a veto starts nothing.
     ///
     /// Wrapper for [`tokio::process::Command::spawn`].
+    #[track_caller]
     pub fn spawn(&mut self) -> io::Result<Child> {
-        self.audit_spawn()?;
+        let caller = std::panic::Location::caller();
+        self.audit_spawn(caller)?;
         self.inner.spawn().map(Child::from_tokio)
     }
 
@@ -245,8 +247,10 @@ impl Command {
     /// and the future resolves to the veto.
     ///
     /// Wrapper for [`tokio::process::Command::status`].
+    #[track_caller]
     pub fn status(&mut self) -> impl Future<Output = io::Result<ExitStatus>> {
-        let started = self.audit_spawn().map(|()| self.inner.status());
+        let caller = std::panic::Location::caller();
+        let started = self.audit_spawn(caller).map(|()| self.inner.status());
         async move { started?.await }
     }
 
@@ -257,8 +261,10 @@ impl Command {
     /// [`status`](Command::status) does.
     ///
     /// Wrapper for [`tokio::process::Command::output`].
+    #[track_caller]
     pub fn output(&mut self) -> impl Future<Output = io::Result<Output>> {
-        let started = self.audit_spawn().map(|()| self.inner.output());
+        let caller = std::panic::Location::caller();
+        let started = self.audit_spawn(caller).map(|()| self.inner.output());
         async move { started?.await }
     }
 
@@ -300,9 +306,12 @@ impl Command {
     }
 
     /// The one `process.spawn` audit point, with `audit_std`'s arguments.
-    fn audit_spawn(&self) -> Result<(), AuditError> {
+    fn audit_spawn(
+        &self,
+        caller: &'static std::panic::Location<'static>,
+    ) -> Result<(), AuditError> {
         let std = self.inner.as_std();
-        audit!(
+        audit!(@caller caller,
             events::process::SPAWN,
             program = Path::new(std.get_program()),
             args = std.get_args().map(Value::OsStr).collect::<Vec<_>>(),
@@ -442,9 +451,9 @@ impl Child {
     /// Raises `process.kill` for a child that can still be signalled. Once
     /// it has been reaped (no pid), tokio sends nothing and returns an
     /// error, so there is nothing to audit.
-    fn audit_kill(&self) -> io::Result<()> {
+    fn audit_kill(&self, caller: &'static std::panic::Location<'static>) -> io::Result<()> {
         if let Some(pid) = self.inner.id() {
-            audit!(events::process::KILL, pid)?;
+            audit!(@caller caller, events::process::KILL, pid)?;
         }
         Ok(())
     }
@@ -455,8 +464,10 @@ impl Child {
     /// signal.
     ///
     /// Wrapper for [`tokio::process::Child::start_kill`].
+    #[track_caller]
     pub fn start_kill(&mut self) -> io::Result<()> {
-        self.audit_kill()?;
+        let caller = std::panic::Location::caller();
+        self.audit_kill(caller)?;
         self.inner.start_kill()
     }
 
@@ -466,12 +477,18 @@ impl Child {
     /// signal and waits for nothing.
     ///
     /// Wrapper for [`tokio::process::Child::kill`].
-    pub async fn kill(&mut self) -> io::Result<()> {
-        self.audit_kill()?;
-        // tokio's `kill` closes stdin while waiting: do it on our field.
-        self.inner.start_kill()?;
-        self.wait().await?;
-        Ok(())
+    #[track_caller]
+    pub fn kill<'__a0>(
+        &'__a0 mut self,
+    ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
+        let caller = std::panic::Location::caller();
+        async move {
+            self.audit_kill(caller)?;
+            // tokio's `kill` closes stdin while waiting: do it on our field.
+            self.inner.start_kill()?;
+            self.wait().await?;
+            Ok(())
+        }
     }
 
     /// Waits for the child to exit completely, closing its stdin first (as

@@ -34,6 +34,7 @@ pub use std::os::unix::fs::{
 /// Raises [`events::fs::SYMLINK`] with `(original, link)` before the call.
 ///
 /// Wrapper for [`std::os::unix::fs::symlink`].
+#[track_caller]
 pub fn symlink<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Result<()> {
     let (original, link) = (original.as_ref(), link.as_ref());
     crate::fs::audit_symlink(original, link)?;
@@ -42,6 +43,7 @@ pub fn symlink<P: AsRef<Path>, Q: AsRef<Path>>(original: P, link: Q) -> io::Resu
 
 /// Raises `fs.chown`: shared by the three `chown` variants.
 #[inline]
+#[track_caller]
 fn audit_chown(
     target: Target<'_>,
     uid: Option<u32>,
@@ -65,6 +67,7 @@ fn audit_chown(
 /// follow_symlinks = true)` before the call.
 ///
 /// Wrapper for [`std::os::unix::fs::chown`].
+#[track_caller]
 pub fn chown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
     let path = dir.as_ref();
     audit_chown(Target::Path(path), uid, gid, true)?;
@@ -78,6 +81,7 @@ pub fn chown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::
 /// known (see [`events::fs`](crate::events::fs#argument-conventions)).
 ///
 /// Wrapper for [`std::os::unix::fs::fchown`].
+#[track_caller]
 pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
     audit_chown(Target::Fd(fd.as_fd()), uid, gid, true)?;
     std::os::unix::fs::fchown(fd, uid, gid)
@@ -90,6 +94,7 @@ pub fn fchown<F: AsFd>(fd: F, uid: Option<u32>, gid: Option<u32>) -> io::Result<
 /// follow_symlinks = false)` before the call.
 ///
 /// Wrapper for [`std::os::unix::fs::lchown`].
+#[track_caller]
 pub fn lchown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io::Result<()> {
     let path = dir.as_ref();
     audit_chown(Target::Path(path), uid, gid, false)?;
@@ -101,6 +106,7 @@ pub fn lchown<P: AsRef<Path>>(dir: P, uid: Option<u32>, gid: Option<u32>) -> io:
 /// Raises [`events::fs::CHROOT`] with `(path)` before the call.
 ///
 /// Wrapper for [`std::os::unix::fs::chroot`].
+#[track_caller]
 pub fn chroot<P: AsRef<Path>>(dir: P) -> io::Result<()> {
     let path = dir.as_ref();
     audit!(events::fs::CHROOT, path)?;

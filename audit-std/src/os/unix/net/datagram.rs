@@ -39,6 +39,7 @@ impl UnixDatagram {
     /// a vetoed bind creates no socket file.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::bind`].
+    #[track_caller]
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixDatagram> {
         let path = path.as_ref();
         audit!(events::net::UNIX_BIND, path, abstract_name = None::<&[u8]>)?;
@@ -51,6 +52,7 @@ impl UnixDatagram {
     /// binding.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::bind_addr`].
+    #[track_caller]
     pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixDatagram> {
         audit!(
             events::net::UNIX_BIND,
@@ -83,6 +85,7 @@ impl UnixDatagram {
     /// connecting.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::connect`].
+    #[track_caller]
     pub fn connect<P: AsRef<Path>>(&self, path: P) -> io::Result<()> {
         let path = path.as_ref();
         audit!(
@@ -99,6 +102,7 @@ impl UnixDatagram {
     /// before connecting.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::connect_addr`].
+    #[track_caller]
     pub fn connect_addr(&self, socket_addr: &SocketAddr) -> io::Result<()> {
         audit!(
             events::net::UNIX_CONNECT,
@@ -149,6 +153,7 @@ impl UnixDatagram {
     /// sending; a vetoed send sends nothing.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::send_to`].
+    #[track_caller]
     pub fn send_to<P: AsRef<Path>>(&self, buf: &[u8], path: P) -> io::Result<usize> {
         let path = path.as_ref();
         audit!(
@@ -165,6 +170,7 @@ impl UnixDatagram {
     /// before sending; a vetoed send sends nothing.
     ///
     /// Wrapper for [`std::os::unix::net::UnixDatagram::send_to_addr`].
+    #[track_caller]
     pub fn send_to_addr(&self, buf: &[u8], socket_addr: &SocketAddr) -> io::Result<usize> {
         audit!(
             events::net::UNIX_SEND_TO,

@@ -44,6 +44,7 @@ impl UnixListener {
     /// a vetoed bind creates no socket file.
     ///
     /// Wrapper for [`std::os::unix::net::UnixListener::bind`].
+    #[track_caller]
     pub fn bind<P: AsRef<Path>>(path: P) -> io::Result<UnixListener> {
         let path = path.as_ref();
         audit!(events::net::UNIX_BIND, path, abstract_name = None::<&[u8]>)?;
@@ -56,6 +57,7 @@ impl UnixListener {
     /// binding.
     ///
     /// Wrapper for [`std::os::unix::net::UnixListener::bind_addr`].
+    #[track_caller]
     pub fn bind_addr(socket_addr: &SocketAddr) -> io::Result<UnixListener> {
         audit!(
             events::net::UNIX_BIND,
@@ -74,6 +76,7 @@ impl UnixListener {
     /// [`crate::net::TcpListener::accept`] does.
     ///
     /// Wrapper for [`std::os::unix::net::UnixListener::accept`].
+    #[track_caller]
     pub fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         let (stream, peer) = self.0.accept()?;
         audit!(
@@ -160,6 +163,7 @@ pub struct Incoming<'a> {
 impl Iterator for Incoming<'_> {
     type Item = io::Result<UnixStream>;
 
+    #[track_caller]
     fn next(&mut self) -> Option<io::Result<UnixStream>> {
         Some(self.listener.accept().map(|(stream, _)| stream))
     }

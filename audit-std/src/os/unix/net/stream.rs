@@ -37,6 +37,7 @@ impl UnixStream {
     /// connecting.
     ///
     /// Wrapper for [`std::os::unix::net::UnixStream::connect`].
+    #[track_caller]
     pub fn connect<P: AsRef<Path>>(path: P) -> io::Result<UnixStream> {
         let path = path.as_ref();
         audit!(
@@ -53,6 +54,7 @@ impl UnixStream {
     /// before connecting.
     ///
     /// Wrapper for [`std::os::unix::net::UnixStream::connect_addr`].
+    #[track_caller]
     pub fn connect_addr(socket_addr: &SocketAddr) -> io::Result<UnixStream> {
         audit!(
             events::net::UNIX_CONNECT,
