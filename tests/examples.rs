@@ -256,7 +256,7 @@ fn json_log_writes_one_parsable_object_per_event() {
     );
     let mut names: Vec<&str> = events
         .iter()
-        .map(|e| e["event"].as_str().unwrap())
+        .map(|e| e["event.action"].as_str().unwrap())
         .collect();
     names.sort_unstable();
     // data.txt written and read, the loopback exchange, the child, and the
@@ -276,35 +276,38 @@ fn json_log_writes_one_parsable_object_per_event() {
         "{stdout}"
     );
     for event in &events {
-        assert!(event["time"].as_str().unwrap().ends_with('Z'), "{event}");
-        assert!(event["thread"]["id"].is_u64(), "{event}");
-        assert!(event["callsite"]["line"].is_u64(), "{event}");
+        assert!(
+            event["@timestamp"].as_str().unwrap().ends_with('Z'),
+            "{event}"
+        );
+        assert!(event["thread.id"].is_u64(), "{event}");
+        assert!(event["code.lineno"].is_u64(), "{event}");
     }
     let (lock, last_open) = (&events[events.len() - 1], &events[events.len() - 2]);
-    assert_eq!(lock["event"], "fs.lock");
-    assert_eq!(lock["args"]["shared"], true);
-    assert!(last_open["args"]["path"]
+    assert_eq!(lock["event.action"], "fs.lock");
+    assert_eq!(lock["audit.args"]["shared"], true);
+    assert!(last_open["audit.args"]["path"]
         .as_str()
         .unwrap()
         .ends_with("/audit.jsonl"));
-    assert_eq!(last_open["args"]["write"], false);
+    assert_eq!(last_open["audit.args"]["write"], false);
     let open = &events[0];
-    assert_eq!(open["event"], "fs.open");
-    assert!(open["args"]["path"]
+    assert_eq!(open["event.action"], "fs.open");
+    assert!(open["audit.args"]["path"]
         .as_str()
         .unwrap()
         .ends_with("/data.txt"));
-    assert_eq!(open["args"]["write"], true);
-    assert_eq!(open["args"]["mode"], 0o666);
-    let by_name = |name: &str| events.iter().find(|e| e["event"] == name).unwrap();
-    assert!(by_name("net.connect")["args"]["address"]
+    assert_eq!(open["audit.args"]["write"], true);
+    assert_eq!(open["audit.args"]["mode"], 0o666);
+    let by_name = |name: &str| events.iter().find(|e| e["event.action"] == name).unwrap();
+    assert!(by_name("net.connect")["audit.args"]["address"]
         .as_str()
         .unwrap()
         .starts_with("127.0.0.1:"));
-    assert_eq!(by_name("net.accept")["thread"]["name"], "server");
-    assert_eq!(by_name("process.spawn")["args"]["program"], "echo");
+    assert_eq!(by_name("net.accept")["thread.name"], "server");
+    assert_eq!(by_name("process.spawn")["audit.args"]["program"], "echo");
     assert_eq!(
-        by_name("process.spawn")["args"]["args"],
+        by_name("process.spawn")["audit.args"]["args"],
         serde_json::json!(["hi"])
     );
 }

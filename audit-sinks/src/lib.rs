@@ -9,6 +9,7 @@
 //! | feature | sink | for |
 //! |---|---|---|
 //! | `json` | [`JsonLines`] | an append-only audit trail: one JSON object per event, written to any `Write` (a file, stderr, a socket) with serde_json |
+//! | `json` | [`NonBlocking`] | the same records, formatted and written by a background thread: the audited thread only copies the event onto a bounded queue ([`WhenFull`]: block, refuse, or drop and count) |
 //! | `tracing` | [`TracingBridge`] | programs that already use `tracing`: each audit event becomes a tracing event (target `audit`, one field per argument) and reaches whatever subscriber is installed, from a log file to an OpenTelemetry collector |
 //!
 //! # JSON lines
@@ -21,13 +22,17 @@
 //!     audit_core::audit!("app.open", path = std::path::Path::new("/tmp/data.csv"), write = false)
 //! });
 //! // stderr, when auditing is enabled:
-//! // {"time":"2025-01-01T12:00:00.000000Z","event":"app.open","args":{"path":"/tmp/data.csv","write":false},
-//! //  "thread":{"id":1,"name":"main"},"callsite":{"module":"app","file":"src/main.rs","line":5}}
+//! // {"sequence":1,"schema":1,"@timestamp":"2026-01-01T12:00:00.000000Z","event.action":"app.open",
+//! //  "event.outcome":"allowed","event.reason":null,"audit.args":{"path":"/tmp/data.csv","write":false},
+//! //  "file.path":"/tmp/data.csv","process.pid":4242,"process.executable":"/usr/bin/app",
+//! //  "thread.id":1,"thread.name":"main","code.filepath":"src/main.rs","code.lineno":5,"code.namespace":"app"}
 //! # }
 //! ```
 //!
-//! [`JsonEvent`] documents every field and how each kind of argument is
-//! written (paths that are not UTF-8 included, losslessly). Write failures
+//! The [`schema`] documents every field (ECS / OpenTelemetry names, a
+//! `schema` version, a `sequence` number that shows any loss) and how each
+//! kind of argument is written (paths that are not UTF-8 included,
+//! losslessly). Write failures
 //! never panic: by default they are counted and the event allowed;
 //! [`OnWriteError::Veto`] fails closed instead. Either way a record cut short
 //! stays alone on its line, and every later record parses (see
@@ -65,10 +70,23 @@
 
 #[cfg(feature = "json")]
 mod json;
+#[cfg(feature = "json")]
+mod nonblocking;
+#[cfg(feature = "json")]
+mod record;
+
+/// The JSON record: every field, and how to prove nothing was lost.
+#[cfg(feature = "json")]
+#[doc = include_str!("../SCHEMA.md")]
+pub mod schema {}
 #[cfg(feature = "tracing")]
 mod trace;
 
 #[cfg(feature = "json")]
 pub use json::{ErrorCount, JsonEvent, JsonLines, OnWriteError, BYTES_PREVIEW};
+#[cfg(feature = "json")]
+pub use nonblocking::{NonBlocking, NonBlockingBuilder, WhenFull, WriterGuard};
+#[cfg(feature = "json")]
+pub use record::{LOST_ACTION, SCHEMA_VERSION};
 #[cfg(feature = "tracing")]
 pub use trace::{TracingBridge, TRACING_TARGET};
