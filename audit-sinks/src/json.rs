@@ -183,14 +183,16 @@ impl<W: Write + Send + 'static> JsonLines<W> {
 /// 20 digits + 1). See [`frame`].
 const HEAD: usize = 40;
 
-/// `record` as compact JSON, after [`HEAD`] spare bytes and followed by a
+/// The JSON object `record` writes, after [`HEAD`] spare bytes and followed by a
 /// newline, with U+0085, U+2028 and U+2029 escaped (see
 /// [`escape_line_separators`]). [`frame`] adds the sequence number once it
 /// is allocated, without copying.
-pub(crate) fn to_body<T: Serialize>(record: &T) -> serde_json::Result<Vec<u8>> {
+pub(crate) fn to_body(
+    record: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> serde_json::Result<Vec<u8>> {
     let mut line = Vec::with_capacity(512);
     line.resize(HEAD, b' ');
-    serde_json::to_writer(&mut line, record)?;
+    record(&mut line)?;
     line.push(b'\n');
     Ok(escape_line_separators(line))
 }
@@ -331,7 +333,7 @@ impl<W: Write + Send + 'static> Hook for JsonLines<W> {
             thread: &thread,
         };
         // Serialise before taking the lock, so threads only queue for the write.
-        match self.write_record(to_body(&record)) {
+        match self.write_record(to_body(|out| record.write_json(out))) {
             Ok(()) => Ok(()),
             Err(err) => {
                 self.errors.fetch_add(1, Ordering::Relaxed);

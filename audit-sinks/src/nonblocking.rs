@@ -518,15 +518,21 @@ impl<W: Write> Writer<W> {
                 event,
                 outcome,
                 thread,
-            } => to_body(&Record {
-                time: *time,
-                event: EventRef::Owned(event),
-                outcome: Some(outcome.as_ref()),
-                thread,
+            } => to_body(|out| {
+                Record {
+                    time: *time,
+                    event: EventRef::Owned(event),
+                    outcome: Some(outcome.as_ref()),
+                    thread,
+                }
+                .write_json(out)
             }),
-            Item::Lost { count } => to_body(&LostRecord {
-                time: SystemTime::now(),
-                lost: *count,
+            Item::Lost { count } => to_body(|out| {
+                let record = LostRecord {
+                    time: SystemTime::now(),
+                    lost: *count,
+                };
+                serde_json::to_writer(out, &record)
             }),
         };
         match body {

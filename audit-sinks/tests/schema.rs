@@ -261,3 +261,51 @@ fn a_hostile_argument_cannot_forge_the_sequence_or_other_fields() {
     assert_eq!(records[1]["file.path"], forged);
     assert_eq!(records[1]["audit.args"]["path"], forged);
 }
+
+/// Writes each event both ways: through `JsonEvent` (serde) and `JsonLines`.
+struct Both(JsonLines<SharedBuf>, Arc<Mutex<Vec<Json>>>);
+
+impl Hook for Both {
+    fn on_event(&self, _: &Event<'_>) -> Result<(), AuditError> {
+        Ok(())
+    }
+    fn observes_outcome(&self) -> bool {
+        true
+    }
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
+        let json = serde_json::to_value(audit_sinks::JsonEvent::new(event).with_outcome(outcome))
+            .expect("serialises");
+        self.1.lock().unwrap().push(json);
+        self.0.on_outcome(event, outcome)
+    }
+}
+
+#[test]
+fn json_event_writes_the_same_record_as_the_sinks() {
+    let buf = SharedBuf::default();
+    let embedded = Arc::new(Mutex::new(Vec::new()));
+    let peer: SocketAddr = "[::1]:443".parse().unwrap();
+    let odd = std::ffi::OsStr::new("caf\u{e9}\u{2028}\"\\");
+    testing::capture_with_hook(
+        Noting(Both(JsonLines::new(buf.clone()), Arc::clone(&embedded))),
+        || {
+            let _ = audit!("fs.open", path = Path::new(odd), list = &[1u8, 2][..]);
+            let _ = audit!("net.connect", address = peer, protocol = "tcp");
+            let _ = audit!("app.noted", bytes = b"\x00\xff".as_slice());
+        },
+    );
+    let written = buf.records();
+    let embedded = embedded.lock().unwrap();
+    assert_eq!(written.len(), embedded.len());
+    for (line, json) in written.iter().zip(embedded.iter()) {
+        let mut line = line.clone();
+        let mut json = json.as_object().unwrap().clone();
+        assert!(line.remove("sequence").is_some());
+        // Stamped a moment apart.
+        line.remove("@timestamp");
+        json.remove("@timestamp");
+        assert_eq!(line, json);
+        // Same fields, same order.
+        assert!(line.keys().eq(json.keys()));
+    }
+}
