@@ -27,7 +27,14 @@ use audit_sinks::{JsonLines, NonBlocking, WhenFull};
 
 #[inline(never)]
 fn open(path: &Path, i: u64) -> Result<(), AuditError> {
-    audit!("fs.open", path, write = true, create = true, mode = 0o644u32, i)
+    audit!(
+        "fs.open",
+        path,
+        write = true,
+        create = true,
+        mode = 0o644u32,
+        i
+    )
 }
 
 #[inline(never)]

@@ -190,7 +190,8 @@ const HEAD: usize = 40;
 pub(crate) fn to_body(
     record: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
 ) -> serde_json::Result<Vec<u8>> {
-    let mut line = Vec::with_capacity(512);
+    // Most records fit: one allocation, no growing.
+    let mut line = Vec::with_capacity(1024);
     line.resize(HEAD, b' ');
     record(&mut line)?;
     line.push(b'\n');
