@@ -22,7 +22,14 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 #[inline(never)]
 fn open(path: &Path, i: u64) -> Result<(), AuditError> {
-    audit!("fs.open", path, write = true, create = true, mode = 0o644u32, i)
+    audit!(
+        "fs.open",
+        path,
+        write = true,
+        create = true,
+        mode = 0o644u32,
+        i
+    )
 }
 
 #[inline(never)]
