@@ -40,6 +40,28 @@
 //! be an audited file: events raised inside a hook are not dispatched again,
 //! so the sink does not recurse.
 //!
+//! # Rotation
+//!
+//! Both JSON sinks take any `Write`, so a rotating writer needs no feature
+//! here: `tracing-appender`'s `RollingFileAppender` rotates by time
+//! (minutely, hourly, daily) and keeps the last N files:
+//!
+//! ```text
+//! let log = tracing_appender::rolling::RollingFileAppender::builder()
+//!     .rotation(tracing_appender::rolling::Rotation::DAILY)
+//!     .filename_prefix("audit").filename_suffix("jsonl").max_log_files(30)
+//!     .build("/var/log/app")?;
+//! let (sink, guard) = audit_sinks::NonBlocking::builder(log).spawn()?;
+//! ```
+//!
+//! The appender decides to roll over at the start of a `write` call, and a
+//! sink hands each record to one `write_all`, so a record lands whole in
+//! one file unless the file takes it in several calls (a short write). The
+//! `sequence` numbers carry on from file to file, so a reader of the rotated
+//! set still sees any gap. Rotation by size is not offered by a well-kept
+//! crate that fits this shape (a `Write` with a bounded set of files), so
+//! this crate does not offer it either.
+//!
 //! # Tracing bridge
 //!
 //! ```
