@@ -74,7 +74,7 @@
 //!     audit_core::audit!("app.connect", addr = "127.0.0.1:8080".parse::<std::net::SocketAddr>().unwrap())
 //! });
 //! // With the fmt subscriber:
-//! //   INFO audit: app.connect addr=127.0.0.1:8080
+//! //   INFO audit: app.connect addr=127.0.0.1:8080 event.outcome="allowed"
 //! # }
 //! ```
 //!
@@ -82,14 +82,17 @@
 //! so the arguments are genuine tracing fields; see [`TracingBridge`] for
 //! how, and for the trade-off against a fixed set of fields.
 //!
-//! # Order matters
+//! # Order does not matter
 //!
-//! Hooks run in the order they were added and the first veto stops the
-//! dispatch. Add a logging sink *before* a policy hook to log every attempt,
-//! including refused ones; add it after to log only what was allowed.
+//! Every sink here writes once the event is decided
+//! ([`Hook::on_outcome`](audit_core::Hook::on_outcome)), so it records every
+//! attempt with its outcome, refused ones included, whether it was added
+//! before or after a policy hook.
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+#[cfg(any(feature = "json", feature = "tracing"))]
+mod decision;
 #[cfg(feature = "json")]
 mod json;
 #[cfg(feature = "json")]

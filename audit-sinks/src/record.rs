@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::SystemTime;
 
-use audit_core::{Callsite, Event, Note, NoteKind, Outcome, OwnedEvent, OwnedValue, Value};
+use audit_core::{Callsite, Event, Note, Outcome, OwnedEvent, OwnedValue, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use crate::json::BYTES_PREVIEW;
@@ -223,8 +223,8 @@ pub(crate) struct OutcomeRef<'r> {
 impl<'r> OutcomeRef<'r> {
     pub(crate) fn new(outcome: &Outcome<'r>) -> Self {
         OutcomeRef {
-            word: outcome_word(outcome),
-            reason: outcome_reason(outcome),
+            word: crate::decision::word(outcome),
+            reason: crate::decision::reason(outcome),
             notes: outcome.notes(),
         }
     }
@@ -241,8 +241,8 @@ pub(crate) struct OwnedOutcome {
 impl OwnedOutcome {
     pub(crate) fn new(outcome: &Outcome<'_>) -> Self {
         OwnedOutcome {
-            word: outcome_word(outcome),
-            reason: outcome_reason(outcome).map(str::to_owned),
+            word: crate::decision::word(outcome),
+            reason: crate::decision::reason(outcome).map(str::to_owned),
             notes: outcome.notes().to_vec(),
         }
     }
@@ -253,31 +253,6 @@ impl OwnedOutcome {
             reason: self.reason.as_deref(),
             notes: &self.notes,
         }
-    }
-}
-
-/// The `event.outcome` field: `denied` when a hook refused the event,
-/// `would-deny` when it went ahead but a hook in report mode would have
-/// refused it, `allowed` otherwise.
-fn outcome_word(outcome: &Outcome<'_>) -> &'static str {
-    if !outcome.is_allowed() {
-        "denied"
-    } else if outcome.notes_of(NoteKind::WouldDeny).next().is_some() {
-        "would-deny"
-    } else {
-        "allowed"
-    }
-}
-
-/// The `event.reason` field: the refusal's reason, or the first would-be
-/// refusal's; `null` for an event allowed without remark.
-fn outcome_reason<'o>(outcome: &Outcome<'o>) -> Option<&'o str> {
-    match outcome.refusal() {
-        Some(refusal) => Some(refusal.reason()),
-        None => outcome
-            .notes_of(NoteKind::WouldDeny)
-            .next()
-            .map(|n| n.text()),
     }
 }
 
