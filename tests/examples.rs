@@ -132,6 +132,57 @@ fn quickstart_shows_events_and_refusals() {
 }
 
 #[test]
+fn otel_exports_audit_events_as_log_records() {
+    let stdout = run("otel", &[]);
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "remove refused: ",
+                "log record: fs.open path=\"",
+                "report.csv\" read=false write=true",
+                "event.outcome=\"allowed\"",
+                "log record: fs.remove_file path=\"",
+                "event.outcome=\"denied\" event.reason=\"",
+                "deletes are not allowed here",
+            ],
+        );
+    } else {
+        assert!(
+            stdout.contains("audit events will not be exported: "),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("log record: "), "{stdout}");
+    }
+}
+
+#[test]
+fn sink_instructions_workload_runs() {
+    let modes: &[&str] = if audit_core::ENABLED {
+        &[
+            "none",
+            "json",
+            "nonblocking",
+            "tracing-json",
+            "tracing-nonblocking",
+        ]
+    } else {
+        &["none", "tracing-json"]
+    };
+    for mode in modes {
+        let out = Command::new(example("sink_instructions"))
+            .args([mode, "100"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn instructions_workload_runs() {
     for mode in ["plain", "audited"] {
         let out = Command::new(example("instructions"))
