@@ -33,6 +33,9 @@ impl Hook for NoDeletes {
     }
 }
 
+/// An exported record: event name, body, attributes as text.
+type Exported<'a> = (&'a str, Option<String>, HashMap<String, Option<String>>);
+
 fn text(value: Option<&AnyValue>) -> Option<String> {
     match value? {
         AnyValue::String(s) => Some(s.as_str().to_owned()),
@@ -74,7 +77,7 @@ fn audit_events_become_open_telemetry_log_records() {
         return;
     }
     assert_eq!(logs.len(), 3, "{logs:#?}");
-    let records: Vec<(&str, Option<String>, HashMap<String, Option<String>>)> = logs
+    let records: Vec<Exported<'_>> = logs
         .iter()
         .map(|log| {
             let attributes = log
