@@ -11,7 +11,7 @@ use serde::ser::{Serialize, Serializer};
 
 use crate::record::{EventRef, OutcomeRef, Record, ThreadFields};
 
-/// How many bytes of a [`Value::Bytes`] argument are kept in its `preview`.
+/// How many bytes of a [`Value::Bytes`](audit_core::Value::Bytes) argument are kept in its `preview`.
 pub const BYTES_PREVIEW: usize = 64;
 
 /// What [`JsonLines`] does when its writer fails.
