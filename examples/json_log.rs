@@ -1,5 +1,6 @@
 //! An audit trail as JSON lines: the `JsonLines` sink writes one JSON object
-//! per event (name, typed arguments, time, thread, source location) to a log
+//! per event (sequence number, time, name, outcome, typed arguments,
+//! process, thread, source location: see `audit_sinks::schema`) to a log
 //! file that is itself opened and written through `audit_std`. The program
 //! then does a little file, network and process work and prints the log.
 //!

@@ -132,6 +132,57 @@ fn quickstart_shows_events_and_refusals() {
 }
 
 #[test]
+fn otel_exports_audit_events_as_log_records() {
+    let stdout = run("otel", &[]);
+    if audit_core::ENABLED {
+        assert_lines(
+            &stdout,
+            &[
+                "remove refused: ",
+                "log record: fs.open path=\"",
+                "report.csv\" read=false write=true",
+                "event.outcome=\"allowed\"",
+                "log record: fs.remove_file path=\"",
+                "event.outcome=\"denied\" event.reason=\"",
+                "deletes are not allowed here",
+            ],
+        );
+    } else {
+        assert!(
+            stdout.contains("audit events will not be exported: "),
+            "{stdout}"
+        );
+        assert!(!stdout.contains("log record: "), "{stdout}");
+    }
+}
+
+#[test]
+fn sink_instructions_workload_runs() {
+    let modes: &[&str] = if audit_core::ENABLED {
+        &[
+            "none",
+            "json",
+            "nonblocking",
+            "tracing-json",
+            "tracing-nonblocking",
+        ]
+    } else {
+        &["none", "tracing-json"]
+    };
+    for mode in modes {
+        let out = Command::new(example("sink_instructions"))
+            .args([mode, "100"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn instructions_workload_runs() {
     for mode in ["plain", "audited"] {
         let out = Command::new(example("instructions"))
@@ -256,7 +307,7 @@ fn json_log_writes_one_parsable_object_per_event() {
     );
     let mut names: Vec<&str> = events
         .iter()
-        .map(|e| e["event"].as_str().unwrap())
+        .map(|e| e["event.action"].as_str().unwrap())
         .collect();
     names.sort_unstable();
     // data.txt written and read, the loopback exchange, the child, and the
@@ -276,35 +327,38 @@ fn json_log_writes_one_parsable_object_per_event() {
         "{stdout}"
     );
     for event in &events {
-        assert!(event["time"].as_str().unwrap().ends_with('Z'), "{event}");
-        assert!(event["thread"]["id"].is_u64(), "{event}");
-        assert!(event["callsite"]["line"].is_u64(), "{event}");
+        assert!(
+            event["@timestamp"].as_str().unwrap().ends_with('Z'),
+            "{event}"
+        );
+        assert!(event["thread.id"].is_u64(), "{event}");
+        assert!(event["code.lineno"].is_u64(), "{event}");
     }
     let (lock, last_open) = (&events[events.len() - 1], &events[events.len() - 2]);
-    assert_eq!(lock["event"], "fs.lock");
-    assert_eq!(lock["args"]["shared"], true);
-    assert!(last_open["args"]["path"]
+    assert_eq!(lock["event.action"], "fs.lock");
+    assert_eq!(lock["audit.args"]["shared"], true);
+    assert!(last_open["audit.args"]["path"]
         .as_str()
         .unwrap()
         .ends_with("/audit.jsonl"));
-    assert_eq!(last_open["args"]["write"], false);
+    assert_eq!(last_open["audit.args"]["write"], false);
     let open = &events[0];
-    assert_eq!(open["event"], "fs.open");
-    assert!(open["args"]["path"]
+    assert_eq!(open["event.action"], "fs.open");
+    assert!(open["audit.args"]["path"]
         .as_str()
         .unwrap()
         .ends_with("/data.txt"));
-    assert_eq!(open["args"]["write"], true);
-    assert_eq!(open["args"]["mode"], 0o666);
-    let by_name = |name: &str| events.iter().find(|e| e["event"] == name).unwrap();
-    assert!(by_name("net.connect")["args"]["address"]
+    assert_eq!(open["audit.args"]["write"], true);
+    assert_eq!(open["audit.args"]["mode"], 0o666);
+    let by_name = |name: &str| events.iter().find(|e| e["event.action"] == name).unwrap();
+    assert!(by_name("net.connect")["audit.args"]["address"]
         .as_str()
         .unwrap()
         .starts_with("127.0.0.1:"));
-    assert_eq!(by_name("net.accept")["thread"]["name"], "server");
-    assert_eq!(by_name("process.spawn")["args"]["program"], "echo");
+    assert_eq!(by_name("net.accept")["thread.name"], "server");
+    assert_eq!(by_name("process.spawn")["audit.args"]["program"], "echo");
     assert_eq!(
-        by_name("process.spawn")["args"]["args"],
+        by_name("process.spawn")["audit.args"]["args"],
         serde_json::json!(["hi"])
     );
 }

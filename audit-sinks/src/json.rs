@@ -1,17 +1,17 @@
 //! JSON lines: one JSON object per audit event, written to any [`Write`].
 
-use std::ffi::OsStr;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::thread::{self, Thread};
 use std::time::SystemTime;
 
-use audit_core::{AuditError, Event, Hook, Note, NoteKind, Outcome, Value};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use audit_core::{AuditError, Event, Hook, Outcome};
+use serde::ser::{Serialize, Serializer};
 
-/// How many bytes of a [`Value::Bytes`] argument are kept in its `preview`.
+use crate::record::{EventRef, OutcomeRef, Record, ThreadFields};
+
+/// How many bytes of a [`Value::Bytes`](audit_core::Value::Bytes) argument are kept in its `preview`.
 pub const BYTES_PREVIEW: usize = 64;
 
 /// What [`JsonLines`] does when its writer fails.
@@ -33,7 +33,7 @@ pub enum OnWriteError {
 
 /// A hook that writes each audit event as one line of JSON.
 ///
-/// Each line is a JSON object (see [`JsonEvent`] for its fields), written
+/// Each line is a JSON object (see the [schema](crate::schema) for its fields), written
 /// with a single `write_all` while holding the sink's lock, so lines from
 /// concurrent threads never interleave. Every character inside a string
 /// that some reader takes for a line break is escaped: control characters,
@@ -104,10 +104,7 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     /// (but counting) write failures.
     pub fn new(writer: W) -> Self {
         JsonLines {
-            writer: Mutex::new(Output {
-                writer,
-                open_line: false,
-            }),
+            writer: Mutex::new(Output::new(writer)),
             on_error: OnWriteError::Ignore,
             flush: true,
             errors: Arc::new(AtomicU64::new(0)),
@@ -161,13 +158,19 @@ impl<W: Write + Send + 'static> JsonLines<W> {
             .writer
     }
 
-    /// Writes `line` (from [`to_line`]) as a line of its own.
-    fn write_line(&self, line: &[u8]) -> io::Result<()> {
+    /// Numbers and writes one record (`body` from [`to_body`], or the
+    /// serialisation error that kept it from being made).
+    fn write_record(&self, body: serde_json::Result<Vec<u8>>) -> io::Result<()> {
         // A writer that panicked mid-line leaves the lock poisoned; keep
         // logging rather than failing every later event. `open_line` was
         // set before that write, so the next record starts a fresh line.
         let mut out = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        out.write_line(line)?;
+        // Allocated under the lock, so that numbers follow the order of the
+        // lines; taken even when the record cannot be written, so that the
+        // gap shows the loss.
+        let sequence = out.allocate();
+        let mut body = body.map_err(io::Error::from)?;
+        out.write_record(sequence, &mut body)?;
         if self.flush {
             out.writer.flush()?;
         }
@@ -175,16 +178,55 @@ impl<W: Write + Send + 'static> JsonLines<W> {
     }
 }
 
-/// `value` as compact JSON between two newlines, with U+0085, U+2028 and
-/// U+2029 escaped (see [`escape_line_separators`]). The first newline is
-/// written only after an unfinished line (see [`Output::write_line`]);
-/// reserving it here saves a copy later.
-fn to_line<T: Serialize>(value: &T) -> serde_json::Result<Vec<u8>> {
-    let mut line = Vec::with_capacity(256);
-    line.push(b'\n');
-    serde_json::to_writer(&mut line, value)?;
+/// Bytes kept free at the start of a serialised record for its framing:
+/// the newline that may end a fragment, and `{"sequence":N,` (at most 13 +
+/// 20 digits + 1). See [`frame`].
+const HEAD: usize = 40;
+
+/// The JSON object `record` writes, after [`HEAD`] spare bytes and followed by a
+/// newline, with U+0085, U+2028 and U+2029 escaped (see
+/// [`escape_line_separators`]). [`frame`] adds the sequence number once it
+/// is allocated, without copying.
+pub(crate) fn to_body(
+    record: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> serde_json::Result<Vec<u8>> {
+    // Most records fit: one allocation, no growing.
+    let mut line = Vec::with_capacity(1024);
+    line.resize(HEAD, b' ');
+    record(&mut line)?;
     line.push(b'\n');
     Ok(escape_line_separators(line))
+}
+
+/// Puts `{"sequence":N,` in front of the fields of a body from [`to_body`],
+/// preceded by a newline when the previous record may be unfinished, and
+/// returns the line to write.
+///
+/// The object serde wrote opens with `{` at `HEAD`: it becomes the comma
+/// after the sequence number, so `sequence` is always the first field.
+pub(crate) fn frame(sequence: u64, body: &mut [u8], after_fragment: bool) -> &[u8] {
+    let mut digits = [0u8; 20];
+    let mut n = sequence;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let number = &digits[at..];
+    let lead: &[u8] = if after_fragment { b"\n{" } else { b"{" };
+    let key: &[u8] = b"\"sequence\":";
+    let len = lead.len() + key.len() + number.len() + 1;
+    let start = HEAD + 1 - len;
+    let mut cursor = start;
+    for part in [lead, key, number, b",".as_slice()] {
+        body[cursor..cursor + part.len()].copy_from_slice(part);
+        cursor += part.len();
+    }
+    &body[start..]
 }
 
 /// Escapes U+0085, U+2028 and U+2029 in a line of JSON.
@@ -223,30 +265,48 @@ fn escape_line_separators(line: Vec<u8>) -> Vec<u8> {
     out
 }
 
-/// The writer, and whether the stream may end in an unfinished line.
-struct Output<W> {
-    writer: W,
+/// The writer, the next sequence number, and whether the stream may end in
+/// an unfinished line.
+pub(crate) struct Output<W> {
+    pub(crate) writer: W,
     /// The last write failed (or panicked): the writer may have taken part
     /// of its line, leaving a fragment with no newline at the end.
     open_line: bool,
+    /// The number the next record gets (the first is 1).
+    next_sequence: u64,
 }
 
 impl<W: Write> Output<W> {
-    /// Writes `line` (`"\n" + record + "\n"`, from [`to_line`]) with one
-    /// `write_all`, leaving out the first newline unless the previous line
-    /// may be unfinished: then it ends the fragment, which stays a line of
+    pub(crate) fn new(writer: W) -> Self {
+        Output {
+            writer,
+            open_line: false,
+            next_sequence: 1,
+        }
+    }
+
+    /// Allocates the next sequence number: every record the sink is given
+    /// takes one, whether or not it is then written in full.
+    pub(crate) fn allocate(&mut self) -> u64 {
+        let n = self.next_sequence;
+        self.next_sequence = n.saturating_add(1);
+        n
+    }
+
+    /// Writes `body` (from [`to_body`]) as record number `sequence`, with
+    /// one `write_all`, on a line of its own: after a failed write it
+    /// starts with a newline that ends the fragment, which stays a line of
     /// its own, and this record still parses.
     ///
     /// One `write_all` per record, as the sink documents: a writer may rely
     /// on it (to lock a shared file around each line). Since `write_all`
     /// does not say how much it wrote before failing, any failure counts as
     /// a possible fragment.
-    fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
-        let start = usize::from(!self.open_line);
+    pub(crate) fn write_record(&mut self, sequence: u64, body: &mut [u8]) -> io::Result<()> {
+        let line = frame(sequence, body, self.open_line);
         // Set first, so that a writer panicking part-way leaves it set.
         self.open_line = true;
-        self.writer
-            .write_all(line.get(start..).unwrap_or_default())?;
+        self.writer.write_all(line)?;
         self.open_line = false;
         Ok(())
     }
@@ -266,11 +326,15 @@ impl<W: Write + Send + 'static> Hook for JsonLines<W> {
     /// Writes the event's record with what became of it, whichever hook
     /// decided and whenever this sink was installed relative to it.
     fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
+        let thread = ThreadFields::current();
+        let record = Record {
+            time: SystemTime::now(),
+            event: EventRef::Borrowed(event),
+            outcome: Some(OutcomeRef::new(outcome)),
+            thread: &thread,
+        };
         // Serialise before taking the lock, so threads only queue for the write.
-        let result = to_line(&JsonEvent::new(event).with_outcome(outcome))
-            .map_err(io::Error::from)
-            .and_then(|line| self.write_line(&line));
-        match result {
+        match self.write_record(to_body(|out| record.write_json(out))) {
             Ok(()) => Ok(()),
             Err(err) => {
                 self.errors.fetch_add(1, Ordering::Relaxed);
@@ -295,11 +359,15 @@ impl<W> fmt::Debug for JsonLines<W> {
     }
 }
 
-/// A shared read-only view of a [`JsonLines`] sink's failure count.
+/// A shared read-only view of a [`JsonLines`] or [`NonBlocking`](crate::NonBlocking) sink's failure count.
 #[derive(Clone, Debug)]
 pub struct ErrorCount(Arc<AtomicU64>);
 
 impl ErrorCount {
+    pub(crate) fn new(count: Arc<AtomicU64>) -> Self {
+        ErrorCount(count)
+    }
+
     /// How many lines failed to be written so far.
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
@@ -308,53 +376,9 @@ impl ErrorCount {
 
 /// One audit event as a JSON object, with the time and thread it was raised on.
 ///
-/// [`JsonLines`] writes these; use it directly to embed events in your own
-/// serde output. The object has these fields:
-///
-/// | field | JSON | content |
-/// |---|---|---|
-/// | `time` | string | RFC 3339 timestamp in UTC, microseconds (`2024-05-01T12:00:00.123456Z`) |
-/// | `event` | string | the event name (`fs.open`) |
-/// | `args` | object | one member per argument, in declaration order (see below) |
-/// | `outcome` | string | written by [`JsonLines`]: `allowed`, `denied` (a hook refused the operation) or `would-deny` (it went ahead, but a hook in report mode, such as a policy rule with `mode = "report"`, would have refused it) |
-/// | `reason` | string or `null` | the refusal's reason (`policy rule #2: writes only inside the work directory`), or the would-be refusal's; `null` when allowed without remark |
-/// | `notes` | array of strings | only when hooks [noted](audit_core::note) something: each note (`would deny: ...`) |
-/// | `thread` | object | `id` (the number of Rust's `ThreadId`) and `name` (`null` if unnamed) |
-/// | `callsite` | object | `module`, `file`, `line` of the audit point |
-///
-/// Arguments keep their type:
-///
-/// | [`Value`] | JSON |
-/// |---|---|
-/// | `Path`, `OsStr` | string when the path is valid UTF-8 (`"/tmp/a.txt"`); otherwise an object `{"lossy": "...", "hex": "..."}` (see below) |
-/// | `Str` | string |
-/// | `Int`, `Uint` | number |
-/// | `Float` | number (`null` for NaN and infinities, which JSON lacks) |
-/// | `Bool` | `true` / `false` |
-/// | `SocketAddr`, `Ip` | string (`127.0.0.1:8080`, `[::1]:80`, `10.0.0.1`) |
-/// | `Duration` | number of seconds (`1.5`) |
-/// | `None` | `null` |
-/// | `List` | array |
-/// | `Bytes` | object `{"len": N, "preview": "..."}`: the length, and the first [`BYTES_PREVIEW`] bytes with non-printable and non-ASCII bytes escaped as in Rust (`\n`, `\xff`) |
-/// | `Debug` (and future kinds) | string: the `Debug` / `Display` rendering |
-///
-/// A path or platform string that is not valid UTF-8 cannot be a JSON
-/// string without losing bytes (`name-\xff` and `name-\xfe` would both read
-/// `name-\u{fffd}`), so it is written as an object with two members:
-///
-/// - `lossy`: the readable form, each invalid sequence replaced with U+FFFD;
-/// - `hex`: the exact value in lower-case hex, two digits per byte on Unix
-///   (`"6e616d652dff"` for `name-\xff`: decode with `bytes.fromhex` or
-///   `hex::decode` to get the name back); on Windows four digits per UTF-16
-///   code unit, as `encode_wide` gives them.
-///
-/// A reader that needs the exact file name checks whether the value is a
-/// string (the name itself) or an object (take `hex`). Which form a value
-/// takes depends only on the value, so the same path always logs the same way.
-///
-/// Bytes are not written in full because a write or send argument is the
-/// payload itself: logging it whole would copy every file written into the
-/// audit log. The escaped preview is unambiguous and stays valid UTF-8.
+/// [`JsonLines`] and [`NonBlocking`](crate::NonBlocking) write these, with
+/// a `sequence` number in front; use it directly to embed events in your
+/// own serde output. The [record schema](crate::schema) lists every field.
 ///
 /// ```
 /// use audit_sinks::JsonEvent;
@@ -362,9 +386,9 @@ impl ErrorCount {
 /// let (_, events) = audit_core::testing::capture_with(
 ///     |event: &audit_core::Event<'_>| {
 ///         let json = serde_json::to_value(JsonEvent::new(event)).unwrap();
-///         assert_eq!(json["event"], "app.send");
-///         assert_eq!(json["args"]["port"], 8080);
-///         assert_eq!(json["args"]["data"]["len"], 5);
+///         assert_eq!(json["event.action"], "app.send");
+///         assert_eq!(json["audit.args"]["port"], 8080);
+///         assert_eq!(json["audit.args"]["data"]["len"], 5);
 ///         Ok(())
 ///     },
 ///     || audit_core::audit!("app.send", port = 8080u16, data = b"hello".as_slice()),
@@ -374,7 +398,7 @@ impl ErrorCount {
 pub struct JsonEvent<'e, 'a> {
     event: &'e Event<'a>,
     time: SystemTime,
-    thread: Thread,
+    thread: Arc<ThreadFields>,
     outcome: Option<&'e Outcome<'e>>,
 }
 
@@ -384,75 +408,28 @@ impl<'e, 'a> JsonEvent<'e, 'a> {
         JsonEvent {
             event,
             time: SystemTime::now(),
-            thread: thread::current(),
+            thread: ThreadFields::current(),
             outcome: None,
         }
     }
 
-    /// Adds what became of the event (the `outcome`, `reason` and `notes`
-    /// fields).
+    /// Adds what became of the event (the `event.outcome`, `event.reason`
+    /// and `audit.notes` fields).
     pub fn with_outcome(mut self, outcome: &'e Outcome<'e>) -> Self {
         self.outcome = Some(outcome);
         self
     }
 }
 
-/// The `outcome` field: `denied` when a hook refused the event,
-/// `would-deny` when it went ahead but a hook in report mode would have
-/// refused it, `allowed` otherwise.
-fn outcome_word(outcome: &Outcome<'_>) -> &'static str {
-    if !outcome.is_allowed() {
-        "denied"
-    } else if outcome.notes_of(NoteKind::WouldDeny).next().is_some() {
-        "would-deny"
-    } else {
-        "allowed"
-    }
-}
-
-/// The `reason` field: the refusal's reason, or the first would-be
-/// refusal's; `null` for an event allowed without remark.
-fn outcome_reason<'o>(outcome: &Outcome<'o>) -> Option<&'o str> {
-    match outcome.refusal() {
-        Some(refusal) => Some(refusal.reason()),
-        None => outcome
-            .notes_of(NoteKind::WouldDeny)
-            .next()
-            .map(|n| n.text()),
-    }
-}
-
-struct Notes<'o>(&'o [Note]);
-
-impl Serialize for Notes<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for note in self.0 {
-            seq.serialize_element(&note.to_string())?;
-        }
-        seq.end()
-    }
-}
-
 impl Serialize for JsonEvent<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry(
-            "time",
-            &humantime::format_rfc3339_micros(self.time).to_string(),
-        )?;
-        map.serialize_entry("event", self.event.name())?;
-        map.serialize_entry("args", &Args(self.event))?;
-        if let Some(outcome) = self.outcome {
-            map.serialize_entry("outcome", outcome_word(outcome))?;
-            map.serialize_entry("reason", &outcome_reason(outcome))?;
-            if !outcome.notes().is_empty() {
-                map.serialize_entry("notes", &Notes(outcome.notes()))?;
-            }
+        Record {
+            time: self.time,
+            event: EventRef::Borrowed(self.event),
+            outcome: self.outcome.map(OutcomeRef::new),
+            thread: &self.thread,
         }
-        map.serialize_entry("thread", &ThreadInfo(&self.thread))?;
-        map.serialize_entry("callsite", &CallsiteInfo(self.event))?;
-        map.end()
+        .serialize(serializer)
     }
 }
 
@@ -461,138 +438,7 @@ impl fmt::Debug for JsonEvent<'_, '_> {
         f.debug_struct("JsonEvent")
             .field("event", self.event)
             .field("time", &self.time)
-            .field("thread", &self.thread.id())
+            .field("thread", &self.thread)
             .finish()
-    }
-}
-
-struct Args<'e, 'a>(&'e Event<'a>);
-
-impl Serialize for Args<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.args().len()))?;
-        for (name, value) in self.0.args() {
-            map.serialize_entry(name, &JsonValue(value))?;
-        }
-        map.end()
-    }
-}
-
-struct ThreadInfo<'t>(&'t Thread);
-
-impl Serialize for ThreadInfo<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
-        // `ThreadId::as_u64` is unstable; its `Debug` form is `ThreadId(N)`.
-        let debug = format!("{:?}", self.0.id());
-        let digits: String = debug.chars().filter(char::is_ascii_digit).collect();
-        match digits.parse::<u64>() {
-            Ok(n) => map.serialize_entry("id", &n)?,
-            Err(_) => map.serialize_entry("id", &debug)?,
-        }
-        map.serialize_entry("name", &self.0.name())?;
-        map.end()
-    }
-}
-
-struct CallsiteInfo<'e, 'a>(&'e Event<'a>);
-
-impl Serialize for CallsiteInfo<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let site = self.0.callsite();
-        let mut map = serializer.serialize_map(Some(3))?;
-        map.serialize_entry("module", site.module_path())?;
-        map.serialize_entry("file", site.file())?;
-        map.serialize_entry("line", &site.line())?;
-        map.end()
-    }
-}
-
-struct JsonValue<'a>(Value<'a>);
-
-impl Serialize for JsonValue<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Path(p) => serialize_os_str(p.as_os_str(), serializer),
-            Value::OsStr(s) => serialize_os_str(s, serializer),
-            Value::Str(s) => serializer.serialize_str(s),
-            Value::Bytes(b) => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("len", &b.len())?;
-                let shown = &b[..b.len().min(BYTES_PREVIEW)];
-                map.serialize_entry("preview", &shown.escape_ascii().to_string())?;
-                map.end()
-            }
-            Value::Int(i) => serializer.serialize_i64(i),
-            Value::Uint(u) => serializer.serialize_u64(u),
-            Value::Float(x) => serializer.serialize_f64(x),
-            Value::Bool(b) => serializer.serialize_bool(b),
-            Value::SocketAddr(a) => serializer.collect_str(&a),
-            Value::Ip(ip) => serializer.collect_str(&ip),
-            Value::Duration(d) => serializer.serialize_f64(d.as_secs_f64()),
-            Value::None => serializer.serialize_none(),
-            Value::List(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(&JsonValue(*item))?;
-                }
-                seq.end()
-            }
-            // `Debug`, and kinds added to the non-exhaustive enum later.
-            other => serializer.collect_str(&other),
-        }
-    }
-}
-
-/// A path or platform string: a plain string when it is UTF-8, else an
-/// object with a readable lossy form and the exact bytes in hex.
-fn serialize_os_str<S: Serializer>(s: &OsStr, serializer: S) -> Result<S::Ok, S::Error> {
-    if let Some(text) = s.to_str() {
-        return serializer.serialize_str(text);
-    }
-    let mut map = serializer.serialize_map(Some(2))?;
-    map.serialize_entry("lossy", &s.to_string_lossy())?;
-    map.serialize_entry("hex", &os_hex(s))?;
-    map.end()
-}
-
-/// The platform string's units in lower-case hex: bytes on Unix.
-#[cfg(unix)]
-fn os_hex(s: &OsStr) -> String {
-    use std::os::unix::ffi::OsStrExt;
-    let mut hex = String::with_capacity(s.len() * 2);
-    for byte in s.as_bytes() {
-        push_hex(&mut hex, u32::from(*byte), 2);
-    }
-    hex
-}
-
-/// The platform string's units in lower-case hex: UTF-16 code units, four
-/// digits each, on Windows.
-#[cfg(windows)]
-fn os_hex(s: &OsStr) -> String {
-    use std::os::windows::ffi::OsStrExt;
-    let mut hex = String::with_capacity(s.len() * 4);
-    for unit in s.encode_wide() {
-        push_hex(&mut hex, u32::from(unit), 4);
-    }
-    hex
-}
-
-/// Elsewhere, Rust's own encoding of the platform string, byte by byte.
-#[cfg(not(any(unix, windows)))]
-fn os_hex(s: &OsStr) -> String {
-    let mut hex = String::with_capacity(s.len() * 2);
-    for byte in s.as_encoded_bytes() {
-        push_hex(&mut hex, u32::from(*byte), 2);
-    }
-    hex
-}
-
-fn push_hex(out: &mut String, unit: u32, digits: u32) {
-    for shift in (0..digits).rev() {
-        let nibble = (unit >> (shift * 4)) & 0xf;
-        // A nibble is always a valid digit; '0' keeps this panic-free.
-        out.push(char::from_digit(nibble, 16).unwrap_or('0'));
     }
 }

@@ -9,6 +9,7 @@
 //! | feature | sink | for |
 //! |---|---|---|
 //! | `json` | [`JsonLines`] | an append-only audit trail: one JSON object per event, written to any `Write` (a file, stderr, a socket) with serde_json |
+//! | `json` | [`NonBlocking`] | the same records, formatted and written by a background thread: the audited thread only copies the event onto a bounded queue ([`WhenFull`]: block, refuse, or drop and count) |
 //! | `tracing` | [`TracingBridge`] | programs that already use `tracing`: each audit event becomes a tracing event (target `audit`, one field per argument) and reaches whatever subscriber is installed, from a log file to an OpenTelemetry collector |
 //!
 //! # JSON lines
@@ -21,19 +22,45 @@
 //!     audit_core::audit!("app.open", path = std::path::Path::new("/tmp/data.csv"), write = false)
 //! });
 //! // stderr, when auditing is enabled:
-//! // {"time":"2025-01-01T12:00:00.000000Z","event":"app.open","args":{"path":"/tmp/data.csv","write":false},
-//! //  "thread":{"id":1,"name":"main"},"callsite":{"module":"app","file":"src/main.rs","line":5}}
+//! // {"sequence":1,"schema":1,"@timestamp":"2026-01-01T12:00:00.000000Z","event.action":"app.open",
+//! //  "event.outcome":"allowed","event.reason":null,"audit.args":{"path":"/tmp/data.csv","write":false},
+//! //  "file.path":"/tmp/data.csv","process.pid":4242,"process.executable":"/usr/bin/app",
+//! //  "thread.id":1,"thread.name":"main","code.filepath":"src/main.rs","code.lineno":5,"code.namespace":"app"}
 //! # }
 //! ```
 //!
-//! [`JsonEvent`] documents every field and how each kind of argument is
-//! written (paths that are not UTF-8 included, losslessly). Write failures
+//! The [`schema`] documents every field (ECS / OpenTelemetry names, a
+//! `schema` version, a `sequence` number that shows any loss) and how each
+//! kind of argument is written (paths that are not UTF-8 included,
+//! losslessly). Write failures
 //! never panic: by default they are counted and the event allowed;
 //! [`OnWriteError::Veto`] fails closed instead. Either way a record cut short
 //! stays alone on its line, and every later record parses (see
 //! [`JsonLines`] for what a reader sees). The writer may
 //! be an audited file: events raised inside a hook are not dispatched again,
 //! so the sink does not recurse.
+//!
+//! # Rotation
+//!
+//! Both JSON sinks take any `Write`, so a rotating writer needs no feature
+//! here: `tracing-appender`'s `RollingFileAppender` rotates by time
+//! (minutely, hourly, daily) and keeps the last N files:
+//!
+//! ```text
+//! let log = tracing_appender::rolling::RollingFileAppender::builder()
+//!     .rotation(tracing_appender::rolling::Rotation::DAILY)
+//!     .filename_prefix("audit").filename_suffix("jsonl").max_log_files(30)
+//!     .build("/var/log/app")?;
+//! let (sink, guard) = audit_sinks::NonBlocking::builder(log).spawn()?;
+//! ```
+//!
+//! The appender decides to roll over at the start of a `write` call, and a
+//! sink hands each record to one `write_all`, so a record lands whole in
+//! one file unless the file takes it in several calls (a short write). The
+//! `sequence` numbers carry on from file to file, so a reader of the rotated
+//! set still sees any gap. Rotation by size is not offered by a well-kept
+//! crate that fits this shape (a `Write` with a bounded set of files), so
+//! this crate does not offer it either.
 //!
 //! # Tracing bridge
 //!
@@ -47,7 +74,7 @@
 //!     audit_core::audit!("app.connect", addr = "127.0.0.1:8080".parse::<std::net::SocketAddr>().unwrap())
 //! });
 //! // With the fmt subscriber:
-//! //   INFO audit: app.connect addr=127.0.0.1:8080
+//! //   INFO audit: app.connect addr=127.0.0.1:8080 event.outcome="allowed"
 //! # }
 //! ```
 //!
@@ -55,20 +82,36 @@
 //! so the arguments are genuine tracing fields; see [`TracingBridge`] for
 //! how, and for the trade-off against a fixed set of fields.
 //!
-//! # Order matters
+//! # Order does not matter
 //!
-//! Hooks run in the order they were added and the first veto stops the
-//! dispatch. Add a logging sink *before* a policy hook to log every attempt,
-//! including refused ones; add it after to log only what was allowed.
+//! Every sink here writes once the event is decided
+//! ([`Hook::on_outcome`](audit_core::Hook::on_outcome)), so it records every
+//! attempt with its outcome, refused ones included, whether it was added
+//! before or after a policy hook.
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+#[cfg(any(feature = "json", feature = "tracing"))]
+mod decision;
 #[cfg(feature = "json")]
 mod json;
+#[cfg(feature = "json")]
+mod nonblocking;
+#[cfg(feature = "json")]
+mod record;
+
+/// The JSON record: every field, and how to prove nothing was lost.
+#[cfg(feature = "json")]
+#[doc = include_str!("../SCHEMA.md")]
+pub mod schema {}
 #[cfg(feature = "tracing")]
 mod trace;
 
 #[cfg(feature = "json")]
 pub use json::{ErrorCount, JsonEvent, JsonLines, OnWriteError, BYTES_PREVIEW};
+#[cfg(feature = "json")]
+pub use nonblocking::{NonBlocking, NonBlockingBuilder, WhenFull, WriterGuard};
+#[cfg(feature = "json")]
+pub use record::{LOST_ACTION, SCHEMA_VERSION};
 #[cfg(feature = "tracing")]
 pub use trace::{TracingBridge, TRACING_TARGET};

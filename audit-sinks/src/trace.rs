@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{OnceLock, PoisonError, RwLock};
 
-use audit_core::{AuditError, Callsite, Event, Hook, Value};
+use audit_core::{AuditError, Callsite, Event, Hook, Outcome, Value};
 use tracing::callsite::{self as tracing_callsite, Identifier};
 use tracing::field::{display, DisplayValue, FieldSet, Value as TracingValue};
 use tracing::level_filters::LevelFilter;
@@ -33,7 +33,12 @@ pub const TRACING_TARGET: &str = "audit";
 ///   platform strings that are valid UTF-8 as strings too, every other kind
 ///   (addresses, lists, bytes, durations, other paths) through audit-core's
 ///   quoted one-line `Display` form (`{:#}`, see [`Value`]), and absent
-///   optional values (`None`) left unrecorded.
+///   optional values (`None`) left unrecorded;
+/// - the decision, after every hook has had its say (the bridge emits from
+///   [`Hook::on_outcome`], so it records refused events too, wherever it
+///   stands in the hook order): `event.outcome` (`allowed`, `denied` or
+///   `would-deny`) and `event.reason` (the refusal's or would-be refusal's
+///   reason; unrecorded when allowed without remark).
 ///
 /// Text subscribers such as `tracing_subscriber::fmt` quote and escape
 /// strings but print `Display` values as they are; since no value reaches
@@ -98,8 +103,21 @@ impl Default for TracingBridge {
 }
 
 impl Hook for TracingBridge {
-    fn on_event(&self, event: &Event<'_>) -> Result<(), AuditError> {
-        // Cheapest check first: the global maximum level, as tracing's macros do.
+    /// Nothing: the tracing event is emitted once the audit event is
+    /// decided, by [`on_outcome`](Self::on_outcome).
+    fn on_event(&self, _event: &Event<'_>) -> Result<(), AuditError> {
+        Ok(())
+    }
+
+    fn observes_outcome(&self) -> bool {
+        true
+    }
+
+    /// Emits the tracing event, with the decision in two more fields:
+    /// `event.outcome` (`allowed`, `denied` or `would-deny`) and
+    /// `event.reason` (absent when allowed without remark), as in the JSON
+    /// records.
+    fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
         if self.level > LevelFilter::current() {
             return Ok(());
         }
@@ -113,12 +131,16 @@ impl Hook for TracingBridge {
         if !enabled {
             return Ok(());
         }
+        let reason = crate::decision::reason(outcome);
         let values: Vec<FieldValue<'_>> = std::iter::once(FieldValue::Str(event.name()))
             .chain(event.args().map(|(_, v)| FieldValue::from(v)))
+            .chain([
+                FieldValue::Str(crate::decision::word(outcome)),
+                reason.map_or(FieldValue::Absent, FieldValue::Str),
+            ])
             .collect();
         let dyn_values: Vec<Option<&dyn TracingValue>> =
             values.iter().map(FieldValue::as_tracing).collect();
-        // One value per field, in field order: the contract of `value_set_all`.
         let value_set = meta.fields().value_set_all(&dyn_values);
         tracing::Event::dispatch(meta, &value_set);
         Ok(())
@@ -241,6 +263,7 @@ impl BridgeCallsite {
         let names: &'static [&'static str] = Box::leak(
             std::iter::once(first)
                 .chain(args.iter().copied())
+                .chain(["event.outcome", "event.reason"])
                 .collect::<Vec<_>>()
                 .into_boxed_slice(),
         );

@@ -123,15 +123,15 @@ fn one_line_per_event_with_typed_arguments() {
     assert_eq!(lines.len(), 3, "{lines:#?}");
 
     let open = &lines[0];
-    assert_eq!(open["event"], "fs.open");
-    assert_eq!(open["args"]["path"], "/tmp/a.txt");
-    assert_eq!(open["args"]["read"], true);
-    assert_eq!(open["args"]["write"], false);
-    assert_eq!(open["args"]["mode"], 0o644);
-    assert_eq!(open["args"]["delta"], -3);
-    assert_eq!(open["args"]["ratio"], 0.5);
+    assert_eq!(open["event.action"], "fs.open");
+    assert_eq!(open["audit.args"]["path"], "/tmp/a.txt");
+    assert_eq!(open["audit.args"]["read"], true);
+    assert_eq!(open["audit.args"]["write"], false);
+    assert_eq!(open["audit.args"]["mode"], 0o644);
+    assert_eq!(open["audit.args"]["delta"], -3);
+    assert_eq!(open["audit.args"]["ratio"], 0.5);
     // Argument order is kept.
-    let keys: Vec<&str> = open["args"]
+    let keys: Vec<&str> = open["audit.args"]
         .as_object()
         .unwrap()
         .keys()
@@ -140,37 +140,34 @@ fn one_line_per_event_with_typed_arguments() {
     assert_eq!(keys.len(), 6);
 
     let spawn = &lines[1];
-    assert_eq!(spawn["args"]["program"], "/bin/ls");
-    assert_eq!(spawn["args"]["args"], serde_json::json!(["-l", "x"]));
-    assert_eq!(spawn["args"]["cwd"], Json::Null);
+    assert_eq!(spawn["audit.args"]["program"], "/bin/ls");
+    assert_eq!(spawn["audit.args"]["args"], serde_json::json!(["-l", "x"]));
+    assert_eq!(spawn["audit.args"]["cwd"], Json::Null);
 
     let connect = &lines[2];
-    assert_eq!(connect["args"]["addr"], "127.0.0.1:8080");
-    assert_eq!(connect["args"]["ip"], "::1");
-    assert_eq!(connect["args"]["timeout"], 1.5);
+    assert_eq!(connect["audit.args"]["addr"], "127.0.0.1:8080");
+    assert_eq!(connect["audit.args"]["ip"], "::1");
+    assert_eq!(connect["audit.args"]["timeout"], 1.5);
     assert_eq!(
-        connect["args"]["data"],
+        connect["audit.args"]["data"],
         serde_json::json!({"len": 4, "preview": "hi\\n\\xff"})
     );
 
     for line in &lines {
-        let time = line["time"].as_str().expect("time is a string");
+        let time = line["@timestamp"].as_str().expect("@timestamp is a string");
         let parsed = humantime::parse_rfc3339(time).expect("time is RFC 3339");
         assert!(
             parsed + Duration::from_secs(1) >= before,
             "{time} is about now"
         );
-        assert!(line["thread"]["id"].is_u64(), "{line}");
+        assert!(line["thread.id"].is_u64(), "{line}");
         assert_eq!(
-            line["thread"]["name"],
+            line["thread.name"],
             "one_line_per_event_with_typed_arguments"
         );
-        assert_eq!(line["callsite"]["module"], "json");
-        assert!(line["callsite"]["file"]
-            .as_str()
-            .unwrap()
-            .ends_with("json.rs"));
-        assert!(line["callsite"]["line"].as_u64().unwrap() > 40);
+        assert_eq!(line["code.namespace"], "json");
+        assert!(line["code.filepath"].as_str().unwrap().ends_with("json.rs"));
+        assert!(line["code.lineno"].as_u64().unwrap() > 40);
     }
 }
 
@@ -184,9 +181,12 @@ fn long_byte_arguments_are_cut_but_their_length_kept() {
     assert!(result.is_ok());
     let lines = buf.lines();
     if audit_core::ENABLED {
-        assert_eq!(lines[0]["args"]["data"]["len"], 10_000);
+        assert_eq!(lines[0]["audit.args"]["data"]["len"], 10_000);
         assert_eq!(
-            lines[0]["args"]["data"]["preview"].as_str().unwrap().len(),
+            lines[0]["audit.args"]["data"]["preview"]
+                .as_str()
+                .unwrap()
+                .len(),
             audit_sinks::BYTES_PREVIEW
         );
     } else {
@@ -253,8 +253,8 @@ fn non_utf8_paths_keep_a_readable_and_a_lossless_form() {
     }
     let logged: Vec<&Json> = lines
         .iter()
-        .filter(|l| l["event"] == "fs.open")
-        .map(|l| &l["args"]["path"])
+        .filter(|l| l["event.action"] == "fs.open")
+        .map(|l| &l["audit.args"]["path"])
         .collect();
     assert_eq!(logged.len(), paths.len(), "{lines:?}");
     for (i, (value, path)) in logged.iter().zip(&paths).enumerate() {
@@ -302,9 +302,9 @@ fn non_utf8_program_arguments_are_lossless_too() {
     }
     let spawn = lines
         .iter()
-        .find(|l| l["event"] == "process.spawn")
+        .find(|l| l["event.action"] == "process.spawn")
         .expect("process.spawn logged");
-    let logged = spawn["args"]["args"].as_array().expect("a list");
+    let logged = spawn["audit.args"]["args"].as_array().expect("a list");
     let bytes: Vec<Vec<u8>> = logged.iter().map(logged_bytes).collect();
     let expected: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
     assert_eq!(bytes, expected, "{spawn}");
@@ -369,8 +369,8 @@ fn an_audited_writer_does_not_recurse() {
         assert_eq!(lines.len(), 3);
         assert!(probe.writes.load(Ordering::SeqCst) >= 3);
         for (i, line) in lines.iter().enumerate() {
-            assert_eq!(line["event"], "fs.open");
-            assert_eq!(line["args"]["i"], i);
+            assert_eq!(line["event.action"], "fs.open");
+            assert_eq!(line["audit.args"]["i"], i);
         }
     } else {
         assert!(events.is_empty() && lines.is_empty());
@@ -469,8 +469,8 @@ fn a_shared_sink_keeps_lines_whole_across_threads() {
             .iter()
             .map(|l| {
                 (
-                    l["args"]["t"].as_u64().unwrap(),
-                    l["args"]["i"].as_u64().unwrap(),
+                    l["audit.args"]["t"].as_u64().unwrap(),
+                    l["audit.args"]["i"].as_u64().unwrap(),
                 )
             })
             .collect();
@@ -521,7 +521,7 @@ fn a_panicking_writer_refuses_that_event_and_the_sink_recovers() {
         let read = probe.buf.read();
         assert_eq!((read.empty, read.broken.len()), (1, 0), "{read:?}");
         assert_eq!(read.records.len(), 1);
-        assert_eq!(read.records[0]["event"], "app.second");
+        assert_eq!(read.records[0]["event.action"], "app.second");
     } else {
         assert!(results.iter().all(Result::is_ok) && probe.buf.lines().is_empty());
     }
@@ -622,8 +622,8 @@ fn a_record_after_a_partial_write_starts_its_own_line_and_parses() {
                 let after: Vec<_> = read
                     .records
                     .iter()
-                    .filter(|r| r["event"] == "app.after")
-                    .map(|r| r["args"]["i"].as_u64().unwrap())
+                    .filter(|r| r["event.action"] == "app.after")
+                    .map(|r| r["audit.args"]["i"].as_u64().unwrap())
                     .collect();
                 assert_eq!(after, [0, 1, 2], "{context}");
                 assert!(results[1..].iter().all(Result::is_ok), "{context}");
@@ -655,7 +655,7 @@ fn a_record_after_a_partial_write_starts_its_own_line_and_parses() {
                     // Everything but the newline: the record stands whole
                     // (the attempt), though the operation was counted failed.
                     assert_eq!(read.records.len(), 4, "{context}");
-                    assert_eq!(read.records[0]["event"], "app.cut", "{context}");
+                    assert_eq!(read.records[0]["event.action"], "app.cut", "{context}");
                     assert!(read.broken.is_empty(), "{context}");
                 } else {
                     // One broken line: exactly the fragment, nothing glued on.
@@ -693,7 +693,7 @@ fn repeated_failures_never_glue_records_together() {
     assert!(results[..4].iter().all(Result::is_err), "{results:?}");
     assert!(results[4].is_ok());
     assert_eq!(read.records.len(), 1, "{read:?}");
-    assert_eq!(read.records[0]["event"], "app.ok");
+    assert_eq!(read.records[0]["event.action"], "app.ok");
     // Two fragments, each alone on its line: 20 bytes, then 32 (the budget of
     // 33 less the newline that closed the line before). The budget of 1 took
     // only a newline, which with the next one makes an empty line.
@@ -747,7 +747,7 @@ fn each_record_is_one_write_all_call_even_after_a_failure() {
     assert!(calls[2].starts_with(b"{") && calls[2].ends_with(b"}\n"));
     for (call, name) in calls[1..].iter().zip(["app.b", "app.c"]) {
         let json: Json = serde_json::from_slice(call.trim_ascii()).unwrap();
-        assert_eq!(json["event"], name);
+        assert_eq!(json["event.action"], name);
     }
 }
 
@@ -785,8 +785,8 @@ fn no_reader_sees_a_line_break_inside_a_record() {
         assert!(!record.chars().any(char::is_control), "{record:?}");
         let json: Json = serde_json::from_str(record).unwrap();
         for field in ["path", "note", "shown"] {
-            assert_eq!(json["args"][field], hostile, "{field}: {record}");
+            assert_eq!(json["audit.args"][field], hostile, "{field}: {record}");
         }
-        assert_eq!(json["args"]["list"][0], hostile);
+        assert_eq!(json["audit.args"]["list"][0], hostile);
     }
 }

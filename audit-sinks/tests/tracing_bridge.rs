@@ -145,7 +145,16 @@ fn each_argument_becomes_a_typed_field() {
     assert_eq!(connect.line, Some(events[0].callsite().line()));
     assert_eq!(
         connect.field_names,
-        ["message", "addr", "timeout_ms", "retries", "ratio", "tls"]
+        [
+            "message",
+            "addr",
+            "timeout_ms",
+            "retries",
+            "ratio",
+            "tls",
+            "event.outcome",
+            "event.reason"
+        ]
     );
     assert_eq!(connect.value("message"), Some("str:net.connect"));
     assert_eq!(connect.value("addr"), Some("debug:127.0.0.1:4000"));
@@ -153,6 +162,8 @@ fn each_argument_becomes_a_typed_field() {
     assert_eq!(connect.value("retries"), Some("i64:-1"));
     assert_eq!(connect.value("ratio"), Some("f64:0.25"));
     assert_eq!(connect.value("tls"), Some("bool:false"));
+    assert_eq!(connect.value("event.outcome"), Some("str:allowed"));
+    assert_eq!(connect.value("event.reason"), None);
 
     let spawn = &seen[1];
     assert_eq!(spawn.value("program"), Some("str:/bin/sh"));
@@ -173,7 +184,10 @@ fn an_argument_called_message_keeps_its_name() {
     });
     let seen = recorder.seen.lock().unwrap().clone();
     if audit_core::ENABLED {
-        assert_eq!(seen[0].field_names, ["audit.event", "message"]);
+        assert_eq!(
+            seen[0].field_names,
+            ["audit.event", "message", "event.outcome", "event.reason"]
+        );
         assert_eq!(seen[0].value("audit.event"), Some("str:app.log"));
         assert_eq!(seen[0].value("message"), Some("str:hello"));
     } else {
@@ -261,7 +275,7 @@ fn the_fmt_subscriber_prints_the_event_and_its_fields() {
     if audit_core::ENABLED {
         assert_eq!(
             text.trim(),
-            r#"INFO audit: fs.rename from="/tmp/a" to="/tmp/b""#,
+            r#"INFO audit: fs.rename from="/tmp/a" to="/tmp/b" event.outcome="allowed""#,
             "{text}"
         );
     } else {
