@@ -36,15 +36,23 @@ impl Log {
             .collect()
     }
 
-    /// The last record of `event` whose `args[arg]` contains `needle`.
+    /// The last record of `event` whose `audit.args[arg]` contains `needle`.
     fn find(&self, event: &str, arg: &str, needle: &str) -> serde_json::Value {
         self.records()
             .into_iter()
             .rev()
             .find(|r| {
-                r["event"] == event && r["args"][arg].as_str().is_some_and(|v| v.contains(needle))
+                r["event.action"] == event
+                    && r["audit.args"][arg]
+                        .as_str()
+                        .is_some_and(|v| v.contains(needle))
             })
-            .unwrap_or_else(|| panic!("no {event} record with {arg} ~ {needle}"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {event} record with {arg} ~ {needle} in {:?}",
+                    self.records()
+                )
+            })
     }
 }
 
@@ -58,7 +66,9 @@ fn the_log_says_allowed_denied_or_would_deny_with_the_reason() {
     if !audit_core::ENABLED {
         return; // nothing is decided, so nothing is logged
     }
-    audit_core::install_hook(JsonLines::new(log.clone())).unwrap();
+    let sink = JsonLines::new(log.clone());
+    let errors = sink.error_count();
+    audit_core::install_hook(sink).unwrap();
     let policy = Policy::from_toml(&format!(
         r#"
         default = "allow"
@@ -86,10 +96,11 @@ fn the_log_says_allowed_denied_or_would_deny_with_the_reason() {
     let err = fs::write(&stray, "x").unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::PermissionDenied);
     assert!(!stray.exists());
+    assert_eq!(errors.get(), 0, "the log was written");
     let record = log.find("fs.open", "path", "stray.txt");
-    assert_eq!(record["outcome"], "denied");
+    assert_eq!(record["event.outcome"], "denied");
     assert_eq!(
-        record["reason"],
+        record["event.reason"],
         "policy rule #1: writes only inside the work directory"
     );
 
@@ -97,26 +108,26 @@ fn the_log_says_allowed_denied_or_would_deny_with_the_reason() {
     let out = Command::new("echo").arg("shadowed").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "shadowed");
     let record = log.find("process.spawn", "program", "echo");
-    assert_eq!(record["outcome"], "would-deny");
+    assert_eq!(record["event.outcome"], "would-deny");
     assert_eq!(
-        record["reason"],
+        record["event.reason"],
         "policy rule #2: only true may run [report only]"
     );
     assert_eq!(
-        record["notes"],
+        record["audit.notes"],
         serde_json::json!(["would deny: policy rule #2: only true may run [report only]"])
     );
 
     // Allowed: no reason, no notes.
     fs::write(work_dir.join("ok.txt"), "ok").unwrap();
     let record = log.find("fs.open", "path", "ok.txt");
-    assert_eq!(record["outcome"], "allowed");
-    assert!(record["reason"].is_null());
-    assert!(record.get("notes").is_none());
+    assert_eq!(record["event.outcome"], "allowed");
+    assert!(record["event.reason"].is_null());
+    assert!(record.get("audit.notes").is_none());
 
     // A note belongs to its event only: the next event has none.
     Command::new("true").status().unwrap();
     let record = log.find("process.spawn", "program", "true");
-    assert_eq!(record["outcome"], "allowed");
-    assert!(record.get("notes").is_none());
+    assert_eq!(record["event.outcome"], "allowed");
+    assert!(record.get("audit.notes").is_none());
 }

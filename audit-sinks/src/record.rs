@@ -169,13 +169,20 @@ fn executable() -> Option<&'static PathBuf> {
     EXE.get_or_init(|| std::env::current_exe().ok()).as_ref()
 }
 
-/// The source location written in the `code.*` fields.
-///
-/// Today the audit point itself; the one place to change when events carry
-/// their caller's location.
+/// The source location written in the `code.*` fields: the caller's file
+/// and line (the audit point's when unknown), and the audit point's module.
 fn code_location(event: &EventRef<'_>) -> (&'static str, u32, &'static str) {
     let site = event.callsite();
-    (site.file(), site.line(), site.module_path())
+    let caller = match event {
+        EventRef::Borrowed(e) => e.caller(),
+        EventRef::Owned(e) => e.caller(),
+    };
+    match caller {
+        // The code that called the audited operation (`#[track_caller]`
+        // through audit_std's wrappers), not the wrapper's own audit point.
+        Some(caller) => (caller.file(), caller.line(), site.module_path()),
+        None => (site.file(), site.line(), site.module_path()),
+    }
 }
 
 /// An event, borrowed from the dispatch or owned by a capture.
