@@ -122,12 +122,23 @@ impl Delivery {
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        dispatch(
+        use crate::__private::already::{self, Step};
+        let step = already::before(self.callsite, values);
+        if let Step::Skip = step {
+            return Ok(());
+        }
+        let decision = dispatch(
             Event::new(self.callsite, values),
             self.hooks.hooks(),
             self.hooks.observers(),
             true,
-        )
+        );
+        match (&decision, step) {
+            (Ok(()), Step::DeliverAndRecord) => already::record(self.callsite, values),
+            (Err(_), _) => already::clear(),
+            _ => {}
+        }
+        decision
     }
 }
 
