@@ -34,8 +34,9 @@ thread_local! {
     // Const-initialised with no destructor: usable during thread-local
     // destruction and from threads the C library started.
     static LAST: RefCell<Record> = const { RefCell::new(Record { bytes: [0; CAP], len: None }) };
-    /// This thread is delivering a lower layer's event.
-    static LOWER: Cell<bool> = const { Cell::new(false) };
+    /// This thread is delivering a lower layer's event, which matches the
+    /// record if its name and its first `n` arguments do (`Some(n)`).
+    static LOWER: Cell<Option<usize>> = const { Cell::new(None) };
 }
 
 /// Turns records on, for the life of the process.
@@ -43,11 +44,16 @@ pub fn set_lower_layer() {
     LOWER_LAYER.store(true, Ordering::Relaxed);
 }
 
-/// Runs `f` with this thread's deliveries counted as the lower layer's.
-pub fn as_lower_layer<R>(f: impl FnOnce() -> R) -> R {
-    let was = LOWER.with(|l| l.replace(true));
+/// Runs `f` with this thread's deliveries counted as the lower layer's: one
+/// is skipped if the last event recorded on this thread has its name and its
+/// first `compared_args` arguments (`usize::MAX`: all of them, and no more).
+pub fn as_lower_layer<R>(compared_args: usize, f: impl FnOnce() -> R) -> R {
+    let was = LOWER
+        .try_with(|l| l.replace(Some(compared_args)))
+        .ok()
+        .flatten();
     let result = f();
-    LOWER.with(|l| l.set(was));
+    let _ = LOWER.try_with(|l| l.set(was));
     result
 }
 
@@ -67,9 +73,9 @@ pub(crate) fn before(callsite: &'static Callsite, values: &[Value<'_>]) -> Step 
     if !LOWER_LAYER.load(Ordering::Relaxed) {
         return Step::Deliver;
     }
-    if !LOWER.try_with(|l| l.get()).unwrap_or(false) {
+    let Some(compared) = LOWER.try_with(|l| l.get()).ok().flatten() else {
         return Step::DeliverAndRecord;
-    }
+    };
     let same = LAST
         .try_with(|last| {
             let Ok(mut last) = last.try_borrow_mut() else {
@@ -83,7 +89,9 @@ pub(crate) fn before(callsite: &'static Callsite, values: &[Value<'_>]) -> Step 
                 at: 0,
                 equal: true,
             };
-            encode(&mut cmp, callsite, values).is_ok() && cmp.equal && cmp.at == len
+            encode(&mut cmp, callsite, values, compared).is_ok()
+                && cmp.equal
+                && (compared != usize::MAX || cmp.at == len)
         })
         .unwrap_or(false);
     if same {
@@ -105,7 +113,7 @@ pub(crate) fn record(callsite: &'static Callsite, values: &[Value<'_>]) {
             bytes: &mut last.bytes,
             at: 0,
         };
-        last.len = match encode(&mut fill, callsite, values) {
+        last.len = match encode(&mut fill, callsite, values, usize::MAX) {
             Ok(()) => Some(fill.at),
             Err(fmt::Error) => None,
         };
@@ -123,11 +131,16 @@ pub(crate) fn clear() {
     }
 }
 
-fn encode(out: &mut dyn Write, callsite: &'static Callsite, values: &[Value<'_>]) -> fmt::Result {
+fn encode(
+    out: &mut dyn Write,
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    args: usize,
+) -> fmt::Result {
     // Unit and record separators: `Debug` text escapes control characters,
     // so they cannot come from a value.
     write!(out, "{}\x1f", callsite.name())?;
-    for (name, value) in callsite.arg_names().iter().zip(values) {
+    for (name, value) in callsite.arg_names().iter().zip(values).take(args) {
         write!(out, "{name}\x1f{value:?}\x1e")?;
     }
     Ok(())
