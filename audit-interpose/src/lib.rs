@@ -28,6 +28,7 @@
 //! | `open`, `open64`, `openat`, `openat64`, `__open_2`, `__open64_2`, `__openat_2`, `__openat64_2`, `creat`, `creat64` | `fs.open` | effective flags, as [`audit_std::events::raise_open`] reports them; `O_CLOEXEC` is not reported in `custom_flags` (std sets it on every open) |
 //! | `unlink`, `unlinkat` | `fs.remove_file` (`fs.remove_dir` with `AT_REMOVEDIR`) | |
 //! | `rmdir` | `fs.remove_dir` | |
+//! | `opendir` | `fs.read_dir` | (`std::fs::read_dir` calls it) |
 //! | `mkdir`, `mkdirat` | `fs.create_dir` | `recursive = false`: one event per directory made |
 //! | `rename`, `renameat`, `renameat2` | `fs.rename` | |
 //! | `link`, `linkat` | `fs.hard_link` | |

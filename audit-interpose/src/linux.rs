@@ -49,6 +49,7 @@ const OP_RMDIR: c_int = 2;
 const OP_MKDIR: c_int = 3;
 const OP_CHMOD: c_int = 4;
 const OP_TRUNCATE: c_int = 5;
+const OP_READ_DIR: c_int = 6;
 const OP_RENAME: c_int = 10;
 const OP_LINK: c_int = 11;
 const OP_SYMLINK: c_int = 12;
@@ -181,6 +182,7 @@ extern "C" fn audit_interpose_check_path(
         match op {
             OP_UNLINK => audit!(events::fs::REMOVE_FILE, path),
             OP_RMDIR => audit!(events::fs::REMOVE_DIR, path),
+            OP_READ_DIR => audit!(events::fs::READ_DIR, path),
             OP_MKDIR => audit!(
                 events::fs::CREATE_DIR,
                 path,

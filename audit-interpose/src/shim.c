@@ -19,6 +19,7 @@
  * calls dlsym.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,7 +47,7 @@ extern int audit_interpose_check_kill(long long pid, int sig);
 
 /* Operation codes shared with src/linux/mod.rs. */
 enum {
-    OP_UNLINK = 1, OP_RMDIR = 2, OP_MKDIR = 3, OP_CHMOD = 4, OP_TRUNCATE = 5,
+    OP_UNLINK = 1, OP_RMDIR = 2, OP_MKDIR = 3, OP_CHMOD = 4, OP_TRUNCATE = 5, OP_READ_DIR = 6,
     OP_RENAME = 10, OP_LINK = 11, OP_SYMLINK = 12,
     OP_CONNECT = 20, OP_BIND = 21, OP_SENDTO = 22,
 };
@@ -122,6 +123,7 @@ REAL(int, posix_spawn, (pid_t *, const char *, const posix_spawn_file_actions_t 
 REAL(int, posix_spawnp, (pid_t *, const char *, const posix_spawn_file_actions_t *,
                          const posix_spawnattr_t *, char *const[], char *const[]))
 REAL(int, kill, (pid_t, int))
+REAL(DIR *, opendir, (const char *))
 
 extern char **environ;
 
@@ -138,6 +140,7 @@ static void resolve_all(void) {
     (void)get_truncate64(); (void)get_connect(); (void)get_bind(); (void)get_sendto();
     (void)get_getaddrinfo(); (void)get_execve(); (void)get_execv(); (void)get_execvp();
     (void)get_execvpe(); (void)get_posix_spawn(); (void)get_posix_spawnp(); (void)get_kill();
+    (void)get_opendir();
 }
 
 /* Runs before main: calls made before `enable()` (from other constructors,
@@ -240,6 +243,13 @@ int unlink(const char *path) { CHECK_PATH(OP_UNLINK, AT_FDCWD, path, 0) CALL(unl
 int unlinkat(int dirfd, const char *path, int flags) {
     CHECK_PATH((flags & AT_REMOVEDIR) ? OP_RMDIR : OP_UNLINK, dirfd, path, 0)
     CALL(unlinkat, -1, dirfd, path, flags);
+}
+DIR *opendir(const char *path) {
+    if (active()) {
+        int e = audit_interpose_check_path(OP_READ_DIR, AT_FDCWD, path, 0);
+        if (e) REFUSE(e, NULL);
+    }
+    CALL(opendir, NULL, path);
 }
 int rmdir(const char *path) { CHECK_PATH(OP_RMDIR, AT_FDCWD, path, 0) CALL(rmdir, -1, path); }
 int mkdir(const char *path, mode_t mode) { CHECK_PATH(OP_MKDIR, AT_FDCWD, path, mode) CALL(mkdir, -1, path, mode); }
