@@ -15,6 +15,27 @@ use audit_core::__private::already;
 use audit_core::{audit, AuditError, Value};
 use audit_std::events::{self, OpenFlags};
 
+/// Whether any hook (or test capture) will see the event `$name`: one load
+/// of a callsite of this crate's own for it, and one branch, as at any
+/// audit point. Checked first, so that with no hook an entry point does
+/// nothing more (no string length, no thread-local). The callsite is a real
+/// one, with the event's argument names: the catalogue lists this crate
+/// among the places that raise the event.
+macro_rules! wanted {
+    ($name:expr, [$($arg:literal),* $(,)?]) => {{
+        #[audit_core::__private::linkme::distributed_slice(audit_core::__private::CALLSITES)]
+        #[linkme(crate = audit_core::__private::linkme)]
+        static PROBE: audit_core::Callsite = audit_core::Callsite::new(
+            $name,
+            &[$($arg),*],
+            module_path!(),
+            file!(),
+            line!(),
+        );
+        audit_core::__private::is_active(&PROBE)
+    }};
+}
+
 extern "C" {
     fn audit_interpose_shim_enable() -> c_int;
     fn audit_interpose_shim_address(which: c_int) -> *const ();
@@ -155,6 +176,23 @@ extern "C" fn audit_interpose_check_open(
     flags: c_int,
     mode: c_uint,
 ) -> c_int {
+    let wanted = wanted!(
+        events::fs::OPEN,
+        [
+            "path",
+            "read",
+            "write",
+            "append",
+            "truncate",
+            "create",
+            "create_new",
+            "mode",
+            "custom_flags"
+        ]
+    );
+    if !wanted {
+        return 0;
+    }
     // SAFETY: the C library's contract for every open function.
     let Some(path) = (unsafe { c_path(path) }) else {
         return 0;
@@ -173,6 +211,21 @@ extern "C" fn audit_interpose_check_path(
     path: *const c_char,
     arg: u64,
 ) -> c_int {
+    let wanted = match op {
+        OP_UNLINK => wanted!(events::fs::REMOVE_FILE, ["path"]),
+        OP_RMDIR => wanted!(events::fs::REMOVE_DIR, ["path"]),
+        OP_READ_DIR => wanted!(events::fs::READ_DIR, ["path"]),
+        OP_MKDIR => wanted!(events::fs::CREATE_DIR, ["path", "recursive", "mode"]),
+        OP_CHMOD => wanted!(
+            events::fs::SET_PERMISSIONS,
+            ["path", "fd", "mode", "readonly"]
+        ),
+        OP_TRUNCATE => wanted!(events::fs::SET_LEN, ["path", "fd", "len"]),
+        _ => false,
+    };
+    if !wanted {
+        return 0;
+    }
     // SAFETY: the C library's contract for every path function.
     let Some(path) = (unsafe { c_path(path) }) else {
         return 0;
@@ -216,6 +269,15 @@ extern "C" fn audit_interpose_check_two(
     dirfd2: c_int,
     second: *const c_char,
 ) -> c_int {
+    let wanted = match op {
+        OP_RENAME => wanted!(events::fs::RENAME, ["from", "to"]),
+        OP_LINK => wanted!(events::fs::HARD_LINK, ["original", "link"]),
+        OP_SYMLINK => wanted!(events::fs::SYMLINK, ["original", "link"]),
+        _ => false,
+    };
+    if !wanted {
+        return 0;
+    }
     // SAFETY: the C library's contract for rename, link and symlink.
     let (Some(first), Some(second)) = (unsafe { c_path(first) }, unsafe { c_path(second) }) else {
         return 0;
@@ -246,6 +308,12 @@ extern "C" fn audit_interpose_check_chown(
     gid: i64,
     follow: c_int,
 ) -> c_int {
+    if !wanted!(
+        events::fs::CHOWN,
+        ["path", "fd", "uid", "gid", "follow_symlinks"]
+    ) {
+        return 0;
+    }
     // SAFETY: the C library's contract for the chown family.
     let Some(path) = (unsafe { c_path(path) }) else {
         return 0;
@@ -358,6 +426,25 @@ extern "C" fn audit_interpose_check_sockaddr(
     addr: *const libc::sockaddr,
     len: libc::socklen_t,
 ) -> c_int {
+    // Any of the family's events: the address's family is known only below.
+    let wanted = match op {
+        OP_CONNECT => {
+            wanted!(events::net::CONNECT, ["address", "protocol"])
+                || wanted!(events::net::UNIX_CONNECT, ["path", "abstract_name"])
+        }
+        OP_BIND => {
+            wanted!(events::net::BIND, ["address", "protocol"])
+                || wanted!(events::net::UNIX_BIND, ["path", "abstract_name"])
+        }
+        OP_SENDTO => {
+            wanted!(events::net::SEND_TO, ["address"])
+                || wanted!(events::net::UNIX_SEND_TO, ["path", "abstract_name"])
+        }
+        _ => false,
+    };
+    if !wanted {
+        return 0;
+    }
     // SAFETY: the C library's contract for connect, bind and sendto.
     let Some(address) = (unsafe { read_address(addr, len) }) else {
         return 0;
@@ -385,7 +472,7 @@ extern "C" fn audit_interpose_check_sockaddr(
 
 #[no_mangle]
 extern "C" fn audit_interpose_check_resolve(node: *const c_char, service: *const c_char) -> c_int {
-    if node.is_null() {
+    if node.is_null() || !wanted!(events::net::RESOLVE, ["host", "port"]) {
         return 0;
     }
     // SAFETY: getaddrinfo's contract: NUL-terminated strings or null.
@@ -435,6 +522,20 @@ extern "C" fn audit_interpose_check_exec(
     argv: *const *const c_char,
     envp: *const *const c_char,
 ) -> c_int {
+    let wanted = if spawn != 0 {
+        wanted!(
+            events::process::SPAWN,
+            ["program", "args", "cwd", "env", "env_clear"]
+        )
+    } else {
+        wanted!(
+            events::process::EXEC,
+            ["program", "args", "cwd", "env", "env_clear"]
+        )
+    };
+    if !wanted {
+        return 0;
+    }
     // SAFETY: the exec and posix_spawn contracts.
     let Some(program) = (unsafe { c_path(path) }) else {
         return 0;
@@ -495,6 +596,9 @@ extern "C" fn audit_interpose_check_exec(
 
 #[no_mangle]
 extern "C" fn audit_interpose_check_kill(pid: i64, _signal: c_int) -> c_int {
+    if !wanted!(events::process::KILL, ["pid"]) {
+        return 0;
+    }
     guarded(ALL_ARGS, libc::EPERM, || match u32::try_from(pid) {
         Ok(pid) => audit!(events::process::KILL, pid),
         // A process group (negative) or every process (-1): reported as a
