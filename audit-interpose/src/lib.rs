@@ -36,6 +36,8 @@
 //! | `chmod`, `fchmodat` | `fs.set_permissions` | `fd = None` |
 //! | `chown`, `lchown`, `fchownat` | `fs.chown` | `fd = None`; `-1` ids are `None` |
 //! | `truncate`, `truncate64` | `fs.set_len` | `fd = None` |
+//! | `fchmod`, `fchown`, `ftruncate`, `ftruncate64` | `fs.set_permissions`, `fs.chown`, `fs.set_len` | `fd` the descriptor, `path` the open file's path as [`audit_std::events::open_file_path`] finds it, or `None` when unknown |
+//! | `chdir`, `chroot` | `fs.set_current_dir`, `fs.chroot` | |
 //! | `connect`, `bind`, `sendto` (with an address) | `net.connect`, `net.bind`, `net.send_to`; `net.unix_*` for Unix sockets | IPv4 and IPv6 (`protocol` from the socket's type: `tcp`, `udp`, else `other`) and Unix sockets; other families raise nothing |
 //! | `getaddrinfo` | `net.resolve` | `port` is the numeric service, else `0` (std passes none) |
 //! | `posix_spawn`, `posix_spawnp` | `process.spawn` | see below |
@@ -119,8 +121,8 @@
 //! - **shared libraries** loaded by the program (`dlopen`, a C library
 //!   linked dynamically): their calls bind to the C library's symbols unless
 //!   the executable exports its own (`-C link-arg=-rdynamic`);
-//! - **file descriptors passed in** and operations on open descriptors
-//!   (`fchmod`, `ftruncate`, `fchown`), which this crate does not interpose.
+//! - **reads and writes** on open descriptors, `fstat`/`statx` metadata
+//!   queries, and `fchdir`, `futimens`, `flock`, `accept`: not interposed.
 //!
 //! # Features and platforms
 //!

@@ -71,6 +71,11 @@ const OP_MKDIR: c_int = 3;
 const OP_CHMOD: c_int = 4;
 const OP_TRUNCATE: c_int = 5;
 const OP_READ_DIR: c_int = 6;
+const OP_CHDIR: c_int = 7;
+const OP_CHROOT: c_int = 8;
+const OP_FCHMOD: c_int = 30;
+const OP_FCHOWN: c_int = 31;
+const OP_FTRUNCATE: c_int = 32;
 const OP_RENAME: c_int = 10;
 const OP_LINK: c_int = 11;
 const OP_SYMLINK: c_int = 12;
@@ -215,6 +220,8 @@ extern "C" fn audit_interpose_check_path(
         OP_UNLINK => wanted!(events::fs::REMOVE_FILE, ["path"]),
         OP_RMDIR => wanted!(events::fs::REMOVE_DIR, ["path"]),
         OP_READ_DIR => wanted!(events::fs::READ_DIR, ["path"]),
+        OP_CHDIR => wanted!(events::fs::SET_CURRENT_DIR, ["path"]),
+        OP_CHROOT => wanted!(events::fs::CHROOT, ["path"]),
         OP_MKDIR => wanted!(events::fs::CREATE_DIR, ["path", "recursive", "mode"]),
         OP_CHMOD => wanted!(
             events::fs::SET_PERMISSIONS,
@@ -236,6 +243,8 @@ extern "C" fn audit_interpose_check_path(
             OP_UNLINK => audit!(events::fs::REMOVE_FILE, path),
             OP_RMDIR => audit!(events::fs::REMOVE_DIR, path),
             OP_READ_DIR => audit!(events::fs::READ_DIR, path),
+            OP_CHDIR => audit!(events::fs::SET_CURRENT_DIR, path),
+            OP_CHROOT => audit!(events::fs::CHROOT, path),
             OP_MKDIR => audit!(
                 events::fs::CREATE_DIR,
                 path,
@@ -328,6 +337,55 @@ extern "C" fn audit_interpose_check_chown(
             gid = u32::try_from(gid).ok(),
             follow_symlinks = follow != 0
         )
+    })
+}
+
+#[no_mangle]
+extern "C" fn audit_interpose_check_fd(op: c_int, fd: c_int, a: i64, b: i64) -> c_int {
+    let wanted = match op {
+        OP_FCHMOD => wanted!(
+            events::fs::SET_PERMISSIONS,
+            ["path", "fd", "mode", "readonly"]
+        ),
+        OP_FCHOWN => wanted!(
+            events::fs::CHOWN,
+            ["path", "fd", "uid", "gid", "follow_symlinks"]
+        ),
+        OP_FTRUNCATE => wanted!(events::fs::SET_LEN, ["path", "fd", "len"]),
+        _ => false,
+    };
+    // A negative descriptor fails with EBADF on its own, and cannot be
+    // borrowed.
+    if !wanted || fd < 0 {
+        return 0;
+    }
+    guarded(ALL_ARGS, libc::EACCES, || {
+        // SAFETY: `fd` is not negative and is only read (fstat, readlink of
+        // its /proc name) while the caller's call is in progress.
+        let file = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        // The open file's path, checked to name this very file, as
+        // `audit_std` reports it: `None` when it cannot be known.
+        let path = events::open_file_path(&file);
+        let path = path.as_deref();
+        match op {
+            OP_FCHMOD => audit!(
+                events::fs::SET_PERMISSIONS,
+                path,
+                fd,
+                mode = Some(a as u32),
+                readonly = a & 0o222 == 0
+            ),
+            OP_FCHOWN => audit!(
+                events::fs::CHOWN,
+                path,
+                fd,
+                uid = u32::try_from(a).ok(),
+                gid = u32::try_from(b).ok(),
+                follow_symlinks = true
+            ),
+            OP_FTRUNCATE => audit!(events::fs::SET_LEN, path, fd, len = a as u64),
+            _ => Ok(()),
+        }
     })
 }
 

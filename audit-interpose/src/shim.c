@@ -44,10 +44,12 @@ extern int audit_interpose_check_sockaddr(int op, int fd, const struct sockaddr 
 extern int audit_interpose_check_resolve(const char *node, const char *service);
 extern int audit_interpose_check_exec(int spawn, const char *path, char *const argv[], char *const envp[]);
 extern int audit_interpose_check_kill(long long pid, int sig);
+extern int audit_interpose_check_fd(int op, int fd, long long a, long long b);
 
 /* Operation codes shared with src/linux/mod.rs. */
 enum {
-    OP_UNLINK = 1, OP_RMDIR = 2, OP_MKDIR = 3, OP_CHMOD = 4, OP_TRUNCATE = 5, OP_READ_DIR = 6,
+    OP_UNLINK = 1, OP_RMDIR = 2, OP_MKDIR = 3, OP_CHMOD = 4, OP_TRUNCATE = 5, OP_READ_DIR = 6, OP_CHDIR = 7, OP_CHROOT = 8,
+    OP_FCHMOD = 30, OP_FCHOWN = 31, OP_FTRUNCATE = 32,
     OP_RENAME = 10, OP_LINK = 11, OP_SYMLINK = 12,
     OP_CONNECT = 20, OP_BIND = 21, OP_SENDTO = 22,
 };
@@ -124,6 +126,12 @@ REAL(int, posix_spawnp, (pid_t *, const char *, const posix_spawn_file_actions_t
                          const posix_spawnattr_t *, char *const[], char *const[]))
 REAL(int, kill, (pid_t, int))
 REAL(DIR *, opendir, (const char *))
+REAL(int, chdir, (const char *))
+REAL(int, chroot, (const char *))
+REAL(int, fchmod, (int, mode_t))
+REAL(int, fchown, (int, uid_t, gid_t))
+REAL(int, ftruncate, (int, off_t))
+REAL(int, ftruncate64, (int, off64_t))
 
 extern char **environ;
 
@@ -140,7 +148,8 @@ static void resolve_all(void) {
     (void)get_truncate64(); (void)get_connect(); (void)get_bind(); (void)get_sendto();
     (void)get_getaddrinfo(); (void)get_execve(); (void)get_execv(); (void)get_execvp();
     (void)get_execvpe(); (void)get_posix_spawn(); (void)get_posix_spawnp(); (void)get_kill();
-    (void)get_opendir();
+    (void)get_opendir(); (void)get_chdir(); (void)get_chroot(); (void)get_fchmod();
+    (void)get_fchown(); (void)get_ftruncate(); (void)get_ftruncate64();
 }
 
 /* Runs before main: calls made before `enable()` (from other constructors,
@@ -251,6 +260,23 @@ DIR *opendir(const char *path) {
     }
     CALL(opendir, NULL, path);
 }
+int chdir(const char *path) { CHECK_PATH(OP_CHDIR, AT_FDCWD, path, 0) CALL(chdir, -1, path); }
+int chroot(const char *path) { CHECK_PATH(OP_CHROOT, AT_FDCWD, path, 0) CALL(chroot, -1, path); }
+
+#define CHECK_FD(op, fd, a, b)                                               \
+    if (active()) {                                                          \
+        int e = audit_interpose_check_fd(op, fd, a, b);                      \
+        if (e) REFUSE(e, -1);                                                \
+    }
+
+int fchmod(int fd, mode_t mode) { CHECK_FD(OP_FCHMOD, fd, mode, 0) CALL(fchmod, -1, fd, mode); }
+int fchown(int fd, uid_t uid, gid_t gid) {
+    CHECK_FD(OP_FCHOWN, fd, uid == (uid_t)-1 ? -1 : (long long)uid, gid == (gid_t)-1 ? -1 : (long long)gid)
+    CALL(fchown, -1, fd, uid, gid);
+}
+int ftruncate(int fd, off_t len) { CHECK_FD(OP_FTRUNCATE, fd, len, 0) CALL(ftruncate, -1, fd, len); }
+int ftruncate64(int fd, off64_t len) { CHECK_FD(OP_FTRUNCATE, fd, len, 0) CALL(ftruncate64, -1, fd, len); }
+
 int rmdir(const char *path) { CHECK_PATH(OP_RMDIR, AT_FDCWD, path, 0) CALL(rmdir, -1, path); }
 int mkdir(const char *path, mode_t mode) { CHECK_PATH(OP_MKDIR, AT_FDCWD, path, mode) CALL(mkdir, -1, path, mode); }
 int mkdirat(int dirfd, const char *path, mode_t mode) {

@@ -466,3 +466,42 @@ fn raw_syscalls_and_forked_children_are_not_seen() {
     assert!(named(&events, "process.spawn").is_empty(), "{events:?}");
     assert!(named(&events, "process.exec").is_empty(), "{events:?}");
 }
+
+#[test]
+fn operations_on_open_files_name_the_file() {
+    let dir = setup();
+    if !audit_core::ENABLED {
+        return;
+    }
+    let real = std::fs::canonicalize(dir.path()).unwrap();
+    let path = real.join("len");
+    std::fs::write(&path, b"12345").unwrap();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file);
+    let (_, events) = capture(|| {
+        file.set_len(2).unwrap();
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .unwrap();
+    });
+    let len = one_about(&events, "fs.set_len", &path);
+    assert_eq!(len.arg("fd").unwrap().as_i64(), Some(i64::from(fd)));
+    assert_eq!(len.arg("len").unwrap().as_u64(), Some(2));
+    let perm = one_about(&events, "fs.set_permissions", &path);
+    assert_eq!(perm.arg("mode").unwrap().as_u64(), Some(0o600));
+
+    // audit_std's own event, then the entry point: once.
+    let audited = audit_std::fs::File::from(file);
+    let (_, events) = capture(|| audited.set_len(1).unwrap());
+    assert_eq!(named(&events, "fs.set_len").len(), 1, "{events:?}");
+
+    // Refused: the length stays.
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    let (result, _) = capture_with(refuse_under(real.clone()), || file.set_len(0));
+    assert_eq!(result.unwrap_err().raw_os_error(), Some(libc::EACCES));
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 1);
+
+    // chdir to where the process already is: an event, no change.
+    let cwd = std::env::current_dir().unwrap();
+    let (_, events) = capture(|| std::env::set_current_dir(&cwd).unwrap());
+    one_about(&events, "fs.set_current_dir", &cwd);
+}
