@@ -75,7 +75,10 @@
 //! library sees less than the audit point did: `net.resolve` compares only
 //! `host` (std asks without a port) and `process.*` only `program` and
 //! `args` (the working directory and environment changes are not visible
-//! below). Where one audited operation makes several calls (`fs::copy`,
+//! below). One case is counted twice: an `audit_std::process::Command`
+//! that `std` starts with `fork` and `exec` (see below) raises its event on
+//! the calling thread and again on the thread that judges the child's exec.
+//! Where one audited operation makes several calls (`fs::copy`,
 //! `create_dir_all`, `remove_dir_all`), each call raises its own, different
 //! event (`fs.open`, `fs.create_dir`, `fs.remove_file`...) after the audit
 //! point's one.
@@ -85,10 +88,22 @@
 //! - **In the child of `fork`**, until it calls `exec`, only
 //!   async-signal-safe work is allowed. A `pthread_atfork` child handler sets
 //!   one flag, and from then on every entry point forwards at once: no hook,
-//!   no lock, no allocation. The exec family also compares `getpid()` with
-//!   the process that enabled interposition, for `vfork` and `clone`
-//!   children, which run no atfork handler. So **a forked child is never
-//!   audited**, including one that keeps running without `exec`.
+//!   no lock, no allocation. So file and socket calls made by a forked child
+//!   are never audited.
+//! - **An exec in the child of `fork`** (how `std` starts a `Command` it
+//!   cannot start with `posix_spawn`: one with `pre_exec`, `uid`, `gid`,
+//!   `groups`, or a program name looked up in an environment that sets
+//!   `PATH`, as `duct` makes every command) is still judged: if a hook wants
+//!   `process.spawn` (one atomic load), the child sends the program, its
+//!   arguments and environment to a thread [`enable`] started in the parent,
+//!   using only system calls, and waits for the answer. That thread raises
+//!   `process.spawn` (`cwd = None`) with the parent's hooks; a refusal makes
+//!   the exec fail with `EACCES` in the child, so the program never runs.
+//!   If the parent is gone, or the request cannot be sent (more than 1,023
+//!   arguments and variables, or over 1 MiB), the exec is refused.
+//! - **A `vfork` or `clone` child** runs no atfork handler: the exec family
+//!   compares `getpid()` with the process that enabled interposition and
+//!   forwards unaudited in such a child.
 //! - **Before [`enable`]**, and before `main`, every entry point forwards
 //!   (the real functions are looked up by a constructor that runs before
 //!   `main`, and again by `enable`, so no later call needs `dlsym`).
@@ -114,10 +129,9 @@
 //! - **statically linked C code with its own C library** (musl targets, a
 //!   vendored static libc), and calls the C library makes internally
 //!   (`getaddrinfo` reading `/etc/hosts`, `posix_spawn`'s own `execve`);
-//! - **the child of `fork` or `vfork`**: a `std::process::Command` that
-//!   `std` starts with `fork` and `exec` rather than `posix_spawn` (one with
-//!   `pre_exec`, `uid`, `gid`, `groups` or `setsid`) raises no
-//!   `process.*` event here: use `audit_std::process::Command`;
+//! - **the child of `fork`, `vfork` or `clone`**: its file, socket and
+//!   name calls (no hook may run there), and the exec of a `vfork` or
+//!   `clone` child; an exec after `fork` is judged in the parent (above);
 //! - **shared libraries** loaded by the program (`dlopen`, a C library
 //!   linked dynamically): their calls bind to the C library's symbols unless
 //!   the executable exports its own (`-C link-arg=-rdynamic`);

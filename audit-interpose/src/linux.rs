@@ -38,6 +38,7 @@ macro_rules! wanted {
 
 extern "C" {
     fn audit_interpose_shim_enable() -> c_int;
+    fn audit_interpose_shim_set_broker(fd: c_int);
     fn audit_interpose_shim_address(which: c_int) -> *const ();
     static environ: *const *const c_char;
 }
@@ -45,9 +46,169 @@ extern "C" {
 /// Turns the C entry points on; see [`crate::enable`].
 pub(crate) fn enable() -> bool {
     already::set_lower_layer();
+    static BROKER: std::sync::Once = std::sync::Once::new();
+    BROKER.call_once(start_broker);
     // SAFETY: the shim's enable only resolves symbols, registers an atfork
     // handler and stores to atomics; it is safe to call any number of times.
     unsafe { audit_interpose_shim_enable() == 1 }
+}
+
+/// Starts the thread that judges the execs of forked children (see
+/// `ask_broker` in shim.c). Without it, such an exec is refused whenever a
+/// hook wants `process.spawn` (fail closed).
+fn start_broker() {
+    let mut pair = [0; 2];
+    // SAFETY: `pair` has room for the two descriptors.
+    let made = unsafe {
+        libc::socketpair(
+            libc::AF_UNIX,
+            libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC,
+            0,
+            pair.as_mut_ptr(),
+        )
+    };
+    if made != 0 {
+        return;
+    }
+    let [ours, theirs] = pair;
+    let started = std::thread::Builder::new()
+        .name("audit-interpose-exec".into())
+        .spawn(move || broker(ours));
+    match started {
+        // SAFETY: stores a descriptor this process keeps open for good.
+        Ok(_) => unsafe { audit_interpose_shim_set_broker(theirs) },
+        Err(_) => {
+            // SAFETY: both descriptors are ours and unused.
+            unsafe {
+                libc::close(ours);
+                libc::close(theirs);
+            }
+        }
+    }
+}
+
+/// Receives the requests of forked children, each with the socket to
+/// answer on, and answers each with 0 or an errno value.
+fn broker(fd: c_int) {
+    // Room for large environments; a request that does not fit is refused.
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let mut control = [0u64; 8];
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        // SAFETY: a zeroed msghdr is a valid empty one.
+        let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = std::mem::size_of_val(&control) as _;
+        // SAFETY: every buffer the header names is valid for its length.
+        let got = unsafe { libc::recvmsg(fd, &mut msg, libc::MSG_CMSG_CLOEXEC) };
+        if got < 0 {
+            if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return;
+        }
+        if got == 0 {
+            return;
+        }
+        // SAFETY: the control buffer was filled by recvmsg above.
+        let reply = unsafe {
+            let c = libc::CMSG_FIRSTHDR(&msg);
+            if c.is_null() || (*c).cmsg_type != libc::SCM_RIGHTS {
+                continue;
+            }
+            libc::CMSG_DATA(c).cast::<c_int>().read_unaligned()
+        };
+        let verdict = if msg.msg_flags & (libc::MSG_TRUNC | libc::MSG_CTRUNC) != 0 {
+            libc::EACCES
+        } else {
+            judge_forked_exec(&buf[..got as usize])
+        };
+        // SAFETY: `reply` is the descriptor just received; it is closed once.
+        unsafe {
+            libc::send(
+                reply,
+                (&verdict as *const c_int).cast(),
+                std::mem::size_of::<c_int>(),
+                libc::MSG_NOSIGNAL,
+            );
+            libc::close(reply);
+        }
+    }
+}
+
+/// Raises `process.spawn` for one forked child's exec request: a header
+/// (kind, number of arguments with `argv[0]`, number of environment
+/// entries), then NUL-terminated strings: the program, the arguments, the
+/// environment. A malformed request is refused.
+fn judge_forked_exec(request: &[u8]) -> c_int {
+    let Some((header, rest)) = request.split_at_checked(12) else {
+        return libc::EACCES;
+    };
+    let word = |i: usize| {
+        u32::from_ne_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]) as usize
+    };
+    let (argc, envc) = (word(4), word(8));
+    let mut strings = rest.split(|b| *b == 0);
+    let Some(program) = strings.next() else {
+        return libc::EACCES;
+    };
+    let argv: Vec<&[u8]> = strings.by_ref().take(argc).collect();
+    let envp: Vec<&[u8]> = strings.by_ref().take(envc).collect();
+    if argv.len() != argc || envp.len() != envc {
+        return libc::EACCES;
+    }
+    // The child's environment is the parent's when nothing was changed.
+    let mut own: Vec<Vec<u8>> = std::env::vars_os()
+        .map(|(k, v)| [k.as_bytes(), b"=", v.as_bytes()].concat())
+        .collect();
+    let mut theirs = envp.clone();
+    own.sort();
+    theirs.sort();
+    let inherits = own.len() == theirs.len() && own.iter().zip(&theirs).all(|(a, b)| a == b);
+    guarded(2, libc::EACCES, || {
+        let args: Vec<Value<'_>> = argv
+            .iter()
+            .skip(1)
+            .map(|a| Value::OsStr(OsStr::from_bytes(a)))
+            .collect();
+        let pairs: Vec<[Value<'_>; 2]> = if inherits {
+            Vec::new()
+        } else {
+            envp.iter()
+                .map(|entry| match entry.iter().position(|b| *b == b'=') {
+                    Some(eq) => [
+                        Value::OsStr(OsStr::from_bytes(&entry[..eq])),
+                        Value::OsStr(OsStr::from_bytes(&entry[eq + 1..])),
+                    ],
+                    None => [Value::OsStr(OsStr::from_bytes(entry)), Value::None],
+                })
+                .collect()
+        };
+        let env: Vec<Value<'_>> = pairs.iter().map(|pair| Value::List(pair)).collect();
+        audit!(
+            events::process::SPAWN,
+            program = Path::new(OsStr::from_bytes(program)),
+            args = &args[..],
+            cwd = None::<&Path>,
+            env = &env[..],
+            env_clear = !inherits
+        )
+    })
+}
+
+/// Whether a hook wants `process.spawn`: one atomic load, safe in the
+/// child of fork.
+#[no_mangle]
+extern "C" fn audit_interpose_exec_wanted() -> c_int {
+    c_int::from(wanted!(
+        events::process::SPAWN,
+        ["program", "args", "cwd", "env", "env_clear"]
+    ))
 }
 
 /// The addresses of some entry points as this binary defines them.

@@ -12,10 +12,11 @@
  * Fork safety: in the child of fork(), between fork and exec, only
  * async-signal-safe work is allowed. The child handler registered with
  * pthread_atfork sets `forked` (one store), after which every entry point
- * forwards at once: no hook, no lock, no allocation. A vfork or clone child
- * runs no atfork handler, so the exec family (what such a child calls) also
+ * forwards at once: no hook, no lock, no allocation; the exec family asks
+ * the parent's broker thread instead (ask_broker: system calls only). A
+ * vfork or clone child runs no atfork handler, so the exec family also
  * compares getpid() with the pid that enabled interposition. The real
- * functions are resolved when interposition is enabled, so a child never
+ * functions are resolved before main and again by enable, so a child never
  * calls dlsym.
  */
 #define _GNU_SOURCE
@@ -29,7 +30,10 @@
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -45,6 +49,7 @@ extern int audit_interpose_check_resolve(const char *node, const char *service);
 extern int audit_interpose_check_exec(int spawn, const char *path, char *const argv[], char *const envp[]);
 extern int audit_interpose_check_kill(long long pid, int sig);
 extern int audit_interpose_check_fd(int op, int fd, long long a, long long b);
+extern int audit_interpose_exec_wanted(void);
 
 /* Operation codes shared with src/linux/mod.rs. */
 enum {
@@ -67,8 +72,90 @@ static inline int active(void) {
            !atomic_load_explicit(&forked, memory_order_relaxed);
 }
 
-static inline int active_exec(void) {
-    return active() && getpid() == atomic_load_explicit(&enabled_pid, memory_order_relaxed);
+/* The socket to the parent's exec broker (see ask_broker), or -1. */
+static atomic_int broker_fd = -1;
+
+void audit_interpose_shim_set_broker(int fd) {
+    atomic_store_explicit(&broker_fd, fd, memory_order_release);
+}
+
+/* At most this many strings (program, arguments, environment) in one
+ * request; more is refused. */
+#define BROKER_IOVS 1024
+
+/*
+ * In the child of fork, before exec: no hook may run here, so the request
+ * goes to the parent's broker thread, which raises `process.spawn` there
+ * and answers with 0 or an errno value. Only system calls and memory reads:
+ * async-signal-safe. The reply comes on a socket made for this request
+ * (passed with SCM_RIGHTS), so concurrent children get their own answer;
+ * if the parent is gone, the reply socket reads end-of-file and the exec is
+ * refused (fail closed).
+ */
+static int ask_broker(int kind, const char *path, char *const argv[], char *const envp[]) {
+    int fd = atomic_load_explicit(&broker_fd, memory_order_acquire);
+    if (fd < 0 || !path) return EACCES;
+    struct iovec iov[BROKER_IOVS];
+    uint32_t header[3] = {(uint32_t)kind, 0, 0};
+    unsigned n = 0;
+    iov[n].iov_base = header; iov[n].iov_len = sizeof header; n++;
+    iov[n].iov_base = (void *)path; iov[n].iov_len = strlen(path) + 1; n++;
+    for (size_t i = 0; argv && argv[i]; i++) {
+        if (n == BROKER_IOVS) return EACCES;
+        iov[n].iov_base = argv[i]; iov[n].iov_len = strlen(argv[i]) + 1; n++;
+        header[1]++;
+    }
+    for (size_t i = 0; envp && envp[i]; i++) {
+        if (n == BROKER_IOVS) return EACCES;
+        iov[n].iov_base = envp[i]; iov[n].iov_len = strlen(envp[i]) + 1; n++;
+        header[2]++;
+    }
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return EACCES;
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = n;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &sv[1], sizeof(int));
+    ssize_t sent;
+    do { sent = sendmsg(fd, &msg, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    close(sv[1]);
+    int verdict = EACCES;
+    if (sent >= 0) {
+        ssize_t got;
+        do { got = recv(sv[0], &verdict, sizeof verdict, 0); } while (got < 0 && errno == EINTR);
+        if (got != (ssize_t)sizeof verdict) verdict = EACCES;
+    }
+    close(sv[0]);
+    return verdict;
+}
+
+/* 0 to go on, or the errno value of a refusal, for the exec family and
+ * posix_spawn (`spawn`). */
+static int check_exec(int spawn, const char *path, char *const argv[], char *const envp[]) {
+    if (!atomic_load_explicit(&on, memory_order_relaxed)) return 0;
+    if (atomic_load_explicit(&forked, memory_order_relaxed)) {
+        /* A child of fork: one atomic load says whether any hook cares. */
+        if (!audit_interpose_exec_wanted()) return 0;
+        int saved = errno;
+        int e = ask_broker(1, path, argv, envp);
+        errno = saved;
+        return e;
+    }
+    /* A vfork or clone child runs no atfork handler: not seen. */
+    if (getpid() != atomic_load_explicit(&enabled_pid, memory_order_relaxed)) return 0;
+    return audit_interpose_check_exec(spawn, path, argv, envp);
 }
 
 #define REAL(ret, name, params)                                                 \
@@ -371,8 +458,8 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
 }
 
 #define CHECK_EXEC(spawn, path, argv, envp)                                  \
-    if (active_exec()) {                                                     \
-        int e = audit_interpose_check_exec(spawn, path, argv, envp);         \
+    {                                                                        \
+        int e = check_exec(spawn, path, argv, envp);                         \
         if (e) REFUSE(e, -1);                                                \
     }
 
@@ -392,20 +479,16 @@ int execvpe(const char *file, char *const argv[], char *const envp[]) {
 /* posix_spawn reports errors as its return value, not in errno. */
 int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
                 const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
-    if (active_exec()) {
-        int e = audit_interpose_check_exec(1, path, argv, envp);
-        if (e) return e;
-    }
+    int e = check_exec(1, path, argv, envp);
+    if (e) return e;
     posix_spawn_fn f = get_posix_spawn();
     if (!f) return ENOSYS;
     return f(pid, path, fa, attr, argv, envp);
 }
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
                  const posix_spawnattr_t *attr, char *const argv[], char *const envp[]) {
-    if (active_exec()) {
-        int e = audit_interpose_check_exec(1, file, argv, envp);
-        if (e) return e;
-    }
+    int e = check_exec(1, file, argv, envp);
+    if (e) return e;
     posix_spawnp_fn f = get_posix_spawnp();
     if (!f) return ENOSYS;
     return f(pid, file, fa, attr, argv, envp);

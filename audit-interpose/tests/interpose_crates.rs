@@ -197,14 +197,26 @@ fn duct_runs_processes() {
     );
     assert!(!denied.exists());
 
-    // What it cannot see: a program *name* with an environment that sets
-    // PATH makes std look it up itself, in a forked child, where no hook
-    // may run (see the crate documentation). It runs, and nothing is raised.
-    let unseen = dir.join("unseen");
-    let unseen_str = unseen.to_str().unwrap().to_string();
-    duct::cmd!("touch", &unseen_str).run().unwrap();
-    assert!(unseen.exists());
-    assert!(spawns_with_arg(&unseen_str).is_empty());
+    // A program *name* with an environment that sets PATH makes std look
+    // it up itself, in a forked child, where no hook may run: the child
+    // asks the parent, whose hooks see it and may refuse it.
+    let named = dir.join("named");
+    let named_str = named.to_str().unwrap().to_string();
+    duct::cmd!("touch", &named_str).run().unwrap();
+    assert!(named.exists());
+    let spawns = spawns_with_arg(&named_str);
+    assert_eq!(spawns.len(), 1, "{spawns:?}");
+    assert_eq!(
+        spawns[0].arg("program").unwrap().as_path(),
+        Some(Path::new("touch"))
+    );
+    let refused = root().join("deny").join("named");
+    let result = duct::cmd!("touch", &refused).run();
+    assert_eq!(
+        result.unwrap_err().kind(),
+        std::io::ErrorKind::PermissionDenied
+    );
+    assert!(!refused.exists());
 }
 
 #[test]

@@ -21,6 +21,7 @@ static PARENT: AtomicUsize = AtomicUsize::new(0);
 static LEAK_FD: AtomicUsize = AtomicUsize::new(usize::MAX);
 static STOP: AtomicBool = AtomicBool::new(false);
 static HOOKED: AtomicUsize = AtomicUsize::new(0);
+static SPAWNS: AtomicUsize = AtomicUsize::new(0);
 
 const CHILDREN: usize = 200;
 
@@ -44,6 +45,15 @@ fn no_hook_runs_between_fork_and_exec() {
             unsafe { libc::write(fd, b"!".as_ptr().cast(), 1) };
         }
         HOOKED.fetch_add(1, Ordering::SeqCst);
+        if event.name() == "process.spawn" {
+            let program = event.arg("program").and_then(|v| v.as_path());
+            if program == Some(std::path::Path::new("true")) {
+                SPAWNS.fetch_add(1, Ordering::SeqCst);
+            }
+            if program == Some(std::path::Path::new("touch")) {
+                return Err(audit_core::AuditError::denied("no touching"));
+            }
+        }
         // A sink: a lock and an allocation.
         SINK.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -103,11 +113,23 @@ fn no_hook_runs_between_fork_and_exec() {
         };
         assert!(command.status().unwrap().success());
     }
+    // A refused exec in a forked child: the child gets EACCES, runs nothing.
+    let marker = dir.path().join("marker");
+    let mut command = Command::new("touch");
+    command.arg(&marker);
+    // SAFETY: the closure does nothing.
+    unsafe { command.pre_exec(|| Ok(())) };
+    let err = command.status().unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(libc::EACCES));
+    assert!(!marker.exists());
+
     STOP.store(true, Ordering::SeqCst);
     let opened: usize = busy.into_iter().map(|t| t.join().unwrap()).sum();
 
-    // The hooks did run in the parent, meanwhile...
+    // The hooks did run in the parent, meanwhile, and saw every child's
+    // exec (asked from the child, judged on the parent's broker thread)...
     assert!(opened > 0 && HOOKED.load(Ordering::SeqCst) > 0);
+    assert_eq!(SPAWNS.load(Ordering::SeqCst), CHILDREN);
     // ... and never in a child.
     let mut byte = [0u8; 1];
     let read = unsafe { libc::read(fds[0], byte.as_mut_ptr().cast(), 1) };
