@@ -203,8 +203,16 @@ fn judge_forked_exec(request: &[u8]) -> c_int {
 
 /// Whether a hook wants `process.spawn`: one atomic load, safe in the
 /// child of fork.
+///
+/// `0` too when the thread that forked was running hooks or one of these
+/// checks (the child has a copy of its thread-locals): a hook's own
+/// commands go unaudited, as its other operations do, and asking the
+/// broker could wait on the very hook that is waiting for this child.
 #[no_mangle]
 extern "C" fn audit_interpose_exec_wanted() -> c_int {
+    if BUSY.try_with(|busy| busy.get()).unwrap_or(true) || already::inside_hook() {
+        return 0;
+    }
     c_int::from(wanted!(
         events::process::SPAWN,
         ["program", "args", "cwd", "env", "env_clear"]

@@ -54,6 +54,17 @@ fn no_hook_runs_between_fork_and_exec() {
                 return Err(audit_core::AuditError::denied("no touching"));
             }
         }
+        // A hook that starts a command itself, through the fork path: its
+        // child must not wait for the hooks (this one) to judge its exec.
+        if event.name() == "fs.remove_file" {
+            // Holding the sink's lock, which the hook takes on every other
+            // thread (the broker's included).
+            let _sink = SINK.lock().unwrap_or_else(|e| e.into_inner());
+            let mut command = Command::new("true");
+            // SAFETY: the closure does nothing.
+            unsafe { command.pre_exec(|| Ok(())) };
+            assert!(command.status().unwrap().success());
+        }
         // A sink: a lock and an allocation.
         SINK.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -113,6 +124,11 @@ fn no_hook_runs_between_fork_and_exec() {
         };
         assert!(command.status().unwrap().success());
     }
+    // A hook that runs a command of its own finishes (no deadlock).
+    let removed = dir.path().join("removed");
+    std::fs::write(&removed, b"x").unwrap();
+    std::fs::remove_file(&removed).unwrap();
+
     // A refused exec in a forked child: the child gets EACCES, runs nothing.
     let marker = dir.path().join("marker");
     let mut command = Command::new("touch");

@@ -57,6 +57,14 @@ pub fn as_lower_layer<R>(compared_args: usize, f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Whether this thread is running hooks (a lower layer's operations made
+/// by a hook go unaudited, as audit points reached inside a hook do). Reads
+/// a constant-initialised thread-local without destructor: safe at any
+/// time, in the child of `fork` too.
+pub fn inside_hook() -> bool {
+    crate::dispatch::inside_hook()
+}
+
 /// What the dispatcher does with one delivery.
 pub(crate) enum Step {
     /// Deliver, and record the event if the hooks allow it.
