@@ -135,8 +135,11 @@
 //! - **shared libraries** loaded by the program (`dlopen`, a C library
 //!   linked dynamically): their calls bind to the C library's symbols unless
 //!   the executable exports its own (`-C link-arg=-rdynamic`);
-//! - **reads and writes** on open descriptors, `fstat`/`statx` metadata
-//!   queries, and `fchdir`, `futimens`, `flock`, `accept`: not interposed.
+//! - **functions not interposed**: reads and writes on open descriptors,
+//!   `sendmsg` (a datagram's address there raises no `net.send_to`),
+//!   `accept`/`accept4` (no `net.accept`), `stat`/`statx` (no
+//!   `fs.metadata`), `readlink`, `realpath`, `fchdir`, `futimens`, `flock`,
+//!   `exit` and `abort` (no `process.exit`/`process.abort`).
 //!
 //! # Features and platforms
 //!

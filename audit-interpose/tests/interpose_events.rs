@@ -251,6 +251,22 @@ fn an_audit_std_call_is_counted_once() {
     let addr = listener.local_addr().unwrap();
     let (_, events) = capture(|| audit_std::net::TcpStream::connect(addr).unwrap());
     assert_eq!(named(&events, "net.connect").len(), 1, "{events:?}");
+
+    // The C library sees less than these audit points (no port for the
+    // lookup; no working directory or environment changes for the spawn):
+    // still once.
+    let (_, events) = capture(|| {
+        audit_std::net::ToSocketAddrs::to_socket_addrs(&("localhost", 80)).map(|a| a.count())
+    });
+    assert_eq!(named(&events, "net.resolve").len(), 1, "{events:?}");
+    let (_, events) = capture(|| {
+        audit_std::process::Command::new("true")
+            .arg("once")
+            .env("AUDIT_INTERPOSE_TEST", "1")
+            .status()
+            .unwrap()
+    });
+    assert_eq!(named(&events, "process.spawn").len(), 1, "{events:?}");
 }
 
 #[test]
