@@ -75,9 +75,14 @@
 //! library sees less than the audit point did: `net.resolve` compares only
 //! `host` (std asks without a port) and `process.*` only `program` and
 //! `args` (the working directory and environment changes are not visible
-//! below). One case is counted twice: an `audit_std::process::Command`
-//! that `std` starts with `fork` and `exec` (see below) raises its event on
-//! the calling thread and again on the thread that judges the child's exec.
+//! below).
+//!
+//! The record is per thread, so an operation audited on one thread and
+//! performed on another is **counted twice**: every `audit_tokio::fs`
+//! operation (raised on the task, performed by `std::fs` on tokio's
+//! blocking pool), and an `audit_std::process::Command` that `std` starts
+//! with `fork` and `exec` (raised on the calling thread, and again on the
+//! thread that judges the child's exec, see below). Two events, never none.
 //! Where one audited operation makes several calls (`fs::copy`,
 //! `create_dir_all`, `remove_dir_all`), each call raises its own, different
 //! event (`fs.open`, `fs.create_dir`, `fs.remove_file`...) after the audit
@@ -128,7 +133,8 @@
 //! - **io_uring** operations (submitted through shared memory, not calls);
 //! - **statically linked C code with its own C library** (musl targets, a
 //!   vendored static libc), and calls the C library makes internally
-//!   (`getaddrinfo` reading `/etc/hosts`, `posix_spawn`'s own `execve`);
+//!   (`getaddrinfo` reading `/etc/hosts`, `posix_spawn`'s own `execve`,
+//!   the process `system` and `popen` start, `opendir`'s own `open`);
 //! - **the child of `fork`, `vfork` or `clone`**: its file, socket and
 //!   name calls (no hook may run there), and the exec of a `vfork` or
 //!   `clone` child; an exec after `fork` is judged in the parent (above);

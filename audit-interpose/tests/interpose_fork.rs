@@ -48,7 +48,13 @@ fn no_hook_runs_between_fork_and_exec() {
         if event.name() == "process.spawn" {
             let program = event.arg("program").and_then(|v| v.as_path());
             if program == Some(std::path::Path::new("true")) {
-                SPAWNS.fetch_add(1, Ordering::SeqCst);
+                // The child inherits this process's environment: nothing
+                // to report but that.
+                let env_clear = event.arg("env_clear").and_then(|v| v.as_bool());
+                let env_len = event.arg("env").and_then(|v| v.as_list()).map(|l| l.len());
+                if env_clear == Some(false) && env_len == Some(0) {
+                    SPAWNS.fetch_add(1, Ordering::SeqCst);
+                }
             }
             if program == Some(std::path::Path::new("touch")) {
                 return Err(audit_core::AuditError::denied("no touching"));
