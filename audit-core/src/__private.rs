@@ -19,6 +19,8 @@ pub fn value<T: Recordable + ?Sized>(value: &T) -> Value<'_> {
 
 pub mod record;
 
+pub mod already;
+
 /// Runs `f` at once. An audit point evaluates its arguments in a closure, so
 /// that `.await` cannot appear in them: the event must be delivered on the
 /// thread, and in the state, that `begin` looked at; inlined, the closure

@@ -141,12 +141,23 @@ impl Delivery {
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
         let event = Event::new(self.callsite, values, Some(caller));
+        use crate::__private::already::{self, Step};
+        let step = already::before(self.callsite, values);
+        if let Step::Skip = step {
+            return Ok(());
+        }
         let observers = self.hooks.observers();
-        if observers.is_empty() {
+        let decision = if observers.is_empty() {
             dispatch(event, self.hooks.hooks(), true, |_, decision| decision)
         } else {
             dispatch_observed(event, self.hooks.hooks(), observers, true)
+        };
+        match (&decision, step) {
+            (Ok(()), Step::DeliverAndRecord) => already::record(self.callsite, values),
+            (Err(_), _) => already::clear(),
+            _ => {}
         }
+        decision
     }
 }
 
