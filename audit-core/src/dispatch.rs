@@ -140,18 +140,40 @@ impl Delivery {
         // thread, outside any hook, and nothing since then can have left the
         // thread inside a hook (the expansions call `deliver` at once, after
         // the arguments, and every delivery clears the flag on its way out).
-        let event = Event::new(self.callsite, values, Some(caller));
+        if crate::__private::already::lower_layer() {
+            return self.deliver_over_lower_layer(caller, values);
+        }
+        self.deliver_event(Event::new(self.callsite, values, Some(caller)))
+    }
+
+    /// The hooks, then the observers if the set has any.
+    #[inline(always)]
+    fn deliver_event(&self, event: Event<'_>) -> Result<(), AuditError> {
+        let observers = self.hooks.observers();
+        if observers.is_empty() {
+            dispatch(event, self.hooks.hooks(), true, |_, decision| decision)
+        } else {
+            dispatch_observed(event, self.hooks.hooks(), observers, true)
+        }
+    }
+
+    /// [`deliver`](Self::deliver) when a lower layer (audit-interpose) also
+    /// audits the same operations: an event it will see again is recorded,
+    /// so that it is raised once. Out of line: without one, nothing of this
+    /// is paid.
+    #[cold]
+    #[inline(never)]
+    fn deliver_over_lower_layer(
+        &self,
+        caller: &'static Location<'static>,
+        values: &[Value<'_>],
+    ) -> Result<(), AuditError> {
         use crate::__private::already::{self, Step};
         let step = already::before(self.callsite, values);
         if let Step::Skip = step {
             return Ok(());
         }
-        let observers = self.hooks.observers();
-        let decision = if observers.is_empty() {
-            dispatch(event, self.hooks.hooks(), true, |_, decision| decision)
-        } else {
-            dispatch_observed(event, self.hooks.hooks(), observers, true)
-        };
+        let decision = self.deliver_event(Event::new(self.callsite, values, Some(caller)));
         match (&decision, step) {
             (Ok(()), Step::DeliverAndRecord) => already::record(self.callsite, values),
             (Err(_), _) => already::clear(),

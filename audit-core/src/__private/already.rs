@@ -65,6 +65,12 @@ pub fn inside_hook() -> bool {
     crate::dispatch::inside_hook()
 }
 
+/// Whether a lower layer has switched itself on (one relaxed load).
+#[inline(always)]
+pub(crate) fn lower_layer() -> bool {
+    LOWER_LAYER.load(Ordering::Relaxed)
+}
+
 /// What the dispatcher does with one delivery.
 pub(crate) enum Step {
     /// Deliver, and record the event if the hooks allow it.
