@@ -546,7 +546,13 @@ pub fn read_dir<P: AsRef<Path>>(path: P) -> io::Result<ReadDir> {
 #[track_caller]
 pub fn metadata<P: AsRef<Path>>(path: P) -> io::Result<Metadata> {
     let path = path.as_ref();
-    audit_metadata(Target::Path(path), true)?;
+    // The path is known: no `Target` to carry through the fast path.
+    audit!(
+        events::fs::METADATA,
+        path,
+        fd = None::<i64>,
+        follow_symlinks = true
+    )?;
     std::fs::metadata(path)
 }
 
