@@ -78,3 +78,13 @@
 //! combination of interested hooks (one set when every hook wants every
 //! event), so a program that adds hooks in a loop grows without bound. Add
 //! hooks at start-up, then [`seal`](crate::seal).
+//!
+//! # The caller is a lead, not proof
+//!
+//! [`Event::caller`](crate::Event::caller) is the location Rust's
+//! `#[track_caller]` reports: the nearest caller that is not itself
+//! `#[track_caller]`. Any code can route a call through a `#[track_caller]`
+//! function of its own and so name a location of its choosing, and an
+//! `async fn` or a function passed as a value (`.map(fs::read)`) reports a
+//! location inside the language's or the library's glue. Use it to find the
+//! code to read, not to decide in a policy who may do what.
