@@ -251,11 +251,7 @@ impl Policy {
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
     pub fn coverage(&self) -> Vec<Vec<&'static str>> {
-        let mut known: Vec<&'static str> =
-            audit_std::events::TABLE.iter().map(|i| i.name).collect();
-        known.extend(audit_core::catalogue().map(|site| site.name()));
-        known.sort_unstable();
-        known.dedup();
+        let known = validate::known_events();
         self.rules
             .iter()
             .map(|rule| {

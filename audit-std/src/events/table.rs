@@ -543,3 +543,57 @@ pub const TABLE: &[EventInfo] = &[
         "`sys.addaudithook`",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use audit_core::{audit, testing};
+
+    /// `opens_for_writing` spells the flags out for speed: each flag of
+    /// [`OPEN_WRITE_FLAGS`], and only those, makes an open a write.
+    #[test]
+    fn opens_for_writing_reads_exactly_the_write_flags() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let judged = |flags: [bool; 6]| {
+            let seen = std::sync::Arc::new(std::sync::Mutex::new(None));
+            let out = seen.clone();
+            let hook = move |event: &Event<'_>| {
+                *out.lock().unwrap() = Some(opens_for_writing(event));
+                Ok(())
+            };
+            let [read, write, append, truncate, create, create_new] = flags;
+            testing::capture_with(hook, || {
+                audit!(
+                    "fs.open",
+                    path = "/x",
+                    read,
+                    write,
+                    append,
+                    truncate,
+                    create,
+                    create_new
+                )
+            })
+            .0
+            .unwrap();
+            let verdict = seen.lock().unwrap().unwrap();
+            verdict
+        };
+        let names = [
+            "read",
+            "write",
+            "append",
+            "truncate",
+            "create",
+            "create_new",
+        ];
+        for (i, name) in names.iter().enumerate() {
+            let mut flags = [false; 6];
+            flags[i] = true;
+            assert_eq!(judged(flags), OPEN_WRITE_FLAGS.contains(name), "{name}");
+        }
+        assert!(!judged([false; 6]));
+    }
+}
