@@ -3,12 +3,13 @@
 //! changes anything outside, and reported. Also the checks that observe
 //! without enforcing: they must report every route.
 
+#[macro_use]
 mod escape_common;
 
 use std::io;
 
 use audit_std::testing::Expect;
-use escape_common::{allowed_under, escapes, Arena};
+use escape_common::Arena;
 
 fn enforced(attempt: &dyn Fn() -> io::Result<()>) -> io::Result<()> {
     let expect = Expect::new().writes_only_under(Arena::work_dir()).enforce();
@@ -25,16 +26,4 @@ fn enforced(attempt: &dyn Fn() -> io::Result<()>) -> io::Result<()> {
     }
 }
 
-#[test]
-fn no_route_writes_outside_the_work_directory() {
-    if !audit_core::ENABLED {
-        return; // nothing is audited, so nothing is judged
-    }
-    let escaped = escapes(&enforced);
-    assert!(escaped.is_empty(), "escaped:\n{}", escaped.join("\n"));
-}
-
-#[test]
-fn writes_inside_and_reads_outside_stay_allowed() {
-    allowed_under(&enforced).unwrap();
-}
+escape_suite!(enforced);

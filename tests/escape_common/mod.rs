@@ -406,3 +406,41 @@ pub fn allowed_under(guard: Guard<'_>) -> io::Result<()> {
     let arena = Arena::new();
     guard(&|| allowed(&arena))
 }
+
+/// The guard of a shipped policy: installs, once per test binary, the
+/// policy `text` returns for [`Arena::work_dir`] (compiled out, nothing is
+/// installed), then runs the attempt.
+pub fn under_policy(
+    text: fn(&Path) -> String,
+    attempt: &dyn Fn() -> io::Result<()>,
+) -> io::Result<()> {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let policy = audit_policy::Policy::from_toml(&text(&Arena::work_dir())).unwrap();
+        if audit_core::ENABLED {
+            policy.install().unwrap();
+        }
+    });
+    attempt()
+}
+
+/// The two tests every guard must pass, for a guard `fn(attempt) -> result`:
+/// no route writes outside the work directory, and the allowed writes and
+/// reads still work.
+macro_rules! escape_suite {
+    ($guard:expr) => {
+        #[test]
+        fn no_route_writes_outside_the_work_directory() {
+            if !audit_core::ENABLED {
+                return; // nothing is audited, so nothing is guarded
+            }
+            let escaped = escape_common::escapes(&$guard);
+            assert!(escaped.is_empty(), "escaped:\n{}", escaped.join("\n"));
+        }
+
+        #[test]
+        fn writes_inside_and_reads_outside_stay_allowed() {
+            escape_common::allowed_under(&$guard).unwrap();
+        }
+    };
+}

@@ -13,6 +13,7 @@ pub mod process;
 mod table;
 
 pub use crate::fs::open_options::{raise_open, OpenFlags};
+pub use crate::process::command::raise_spawn_from;
 pub use class::Classes;
 pub use operand::{FileRef, Operand};
 pub use table::{info, Access, ArgKind, EventInfo, Follow, PathArg, OPEN_WRITE_FLAGS, TABLE};

@@ -222,16 +222,7 @@ impl Command {
     /// The one `process.spawn` audit point, shared by `spawn`, `output` and `status`.
     #[track_caller]
     fn audit_spawn(&self) -> Result<(), AuditError> {
-        // The argument expressions only run when a hook will see the event,
-        // so the lists below are never built on the fast path.
-        audit!(
-            events::process::SPAWN,
-            program = Path::new(self.inner.get_program()),
-            args = arg_values(&self.inner),
-            cwd = self.inner.get_current_dir(),
-            env = EnvChanges::of(&self.inner).values(),
-            env_clear = self.env_clear,
-        )
+        raise_spawn_from(std::panic::Location::caller(), &self.inner, self.env_clear)
     }
 
     /// The `process.exec` audit point.
@@ -299,6 +290,38 @@ impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.inner, f)
     }
+}
+
+/// Raises `process.spawn` for starting `command`, with `(program, args, cwd,
+/// env, env_clear)` read from it ([`crate::events::process::SPAWN`] documents
+/// each): the single audit point for every way of starting a process, in
+/// `audit_std` and in wrappers of other libraries' commands. `env_clear` is
+/// whether `env_clear` was called on it, `None` when unknown (`std` does not
+/// say). `caller` is the code the event is attributed to: pass
+/// [`Location::caller()`](std::panic::Location::caller) from a
+/// `#[track_caller]` function.
+///
+/// ```
+/// let command = std::process::Command::new("true");
+/// audit_std::events::raise_spawn_from(std::panic::Location::caller(), &command, Some(false))?;
+/// # Ok::<(), audit_core::AuditError>(())
+/// ```
+pub fn raise_spawn_from(
+    caller: &'static std::panic::Location<'static>,
+    command: &process::Command,
+    env_clear: Option<bool>,
+) -> Result<(), AuditError> {
+    // The argument expressions only run when a hook will see the event,
+    // so the lists below are never built on the fast path.
+    audit!(
+        @caller caller,
+        events::process::SPAWN,
+        program = Path::new(command.get_program()),
+        args = arg_values(command),
+        cwd = command.get_current_dir(),
+        env = EnvChanges::of(command).values(),
+        env_clear = env_clear,
+    )
 }
 
 /// The arguments after the program, as typed values.

@@ -65,7 +65,7 @@
 //! [`Child::into_std`]) are not seen by hooks.
 
 mod child;
-mod command;
+pub(crate) mod command;
 
 mod stdio_from_fs;
 

@@ -43,7 +43,7 @@ use std::future::Future;
 use std::io;
 use std::path::Path;
 
-use audit_core::{audit, AuditError, Value};
+use audit_core::{audit, AuditError};
 use audit_std::events;
 
 pub use std::process::{ExitStatus, Output, Stdio};
@@ -305,20 +305,12 @@ impl Command {
         self.inner.as_std()
     }
 
-    /// The one `process.spawn` audit point, with `audit_std`'s arguments.
+    /// The one `process.spawn` audit point, `audit_std`'s own.
     fn audit_spawn(
         &self,
         caller: &'static std::panic::Location<'static>,
     ) -> Result<(), AuditError> {
-        let std = self.inner.as_std();
-        audit!(@caller caller,
-            events::process::SPAWN,
-            program = Path::new(std.get_program()),
-            args = std.get_args().map(Value::OsStr).collect::<Vec<_>>(),
-            cwd = std.get_current_dir(),
-            env = EnvChanges::of(std).values(),
-            env_clear = self.env_clear,
-        )
+        events::raise_spawn_from(caller, self.inner.as_std(), self.env_clear)
     }
 }
 
@@ -386,26 +378,6 @@ impl fmt::Debug for Command {
     /// Formats as tokio's `Command` does.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.inner, f)
-    }
-}
-
-/// Environment changes as `[key, value-or-none]` pairs, as `audit_std`
-/// reports them.
-struct EnvChanges<'a> {
-    pairs: Vec<[Value<'a>; 2]>,
-}
-
-impl<'a> EnvChanges<'a> {
-    fn of(cmd: &'a std::process::Command) -> Self {
-        let pairs = cmd
-            .get_envs()
-            .map(|(key, value)| [Value::OsStr(key), value.map_or(Value::None, Value::OsStr)])
-            .collect();
-        EnvChanges { pairs }
-    }
-
-    fn values(&self) -> Vec<Value<'_>> {
-        self.pairs.iter().map(|pair| Value::List(pair)).collect()
     }
 }
 
