@@ -123,8 +123,12 @@
 //! # What it cannot see
 //!
 //! This is still an audit facility, not a sandbox. It sees calls that go
-//! through the dynamic C library's exported functions **from code linked
-//! into this executable**. It does not see:
+//! through the dynamic C library's exported functions: from code linked
+//! into this executable, and from shared libraries, whether linked by name
+//! or loaded later with `dlopen` (the entry points are in the executable's
+//! dynamic symbol table, which the dynamic linker searches first;
+//! `tests/interpose_c_library.rs` and `tests/interpose_dlopen.rs` show both
+//! with zlib). It does not see:
 //!
 //! - **raw system calls**: `libc::syscall(SYS_openat, ...)`, `rustix` with
 //!   its `linux_raw` back end, `std`'s own direct system calls (`statx`,
@@ -138,9 +142,6 @@
 //! - **the child of `fork`, `vfork` or `clone`**: its file, socket and
 //!   name calls (no hook may run there), and the exec of a `vfork` or
 //!   `clone` child; an exec after `fork` is judged in the parent (above);
-//! - **shared libraries** loaded by the program (`dlopen`, a C library
-//!   linked dynamically): their calls bind to the C library's symbols unless
-//!   the executable exports its own (`-C link-arg=-rdynamic`);
 //! - **functions not interposed**: reads and writes on open descriptors,
 //!   `sendmsg` (a datagram's address there raises no `net.send_to`),
 //!   `accept`/`accept4` (no `net.accept`), `stat`/`statx` (no
