@@ -445,3 +445,52 @@ fn even_an_odd_event_name_stays_on_one_line() {
     assert_one_clean_line(&line);
     assert_eq!(line, r#"app.x)\naudit: app.y(n=1)"#);
 }
+
+/// A `Debug` implementation that writes a little, then fails by itself.
+struct FailingDebug;
+
+impl fmt::Debug for FailingDebug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("half")?;
+        Err(fmt::Error)
+    }
+}
+
+#[test]
+fn a_failing_debug_impl_does_not_make_formatting_fail() {
+    let value = Value::Debug(&FailingDebug);
+    // `to_string` and `format!` would panic on an error.
+    assert_eq!(value.to_string(), "half<Debug failed>");
+    assert_eq!(format!("{value:#}"), r#""half<Debug failed>""#);
+    assert_eq!(format!("{value:?}"), "half<Debug failed>");
+    match OwnedValue::from(value) {
+        OwnedValue::Debug(text) => assert_eq!(text, "half<Debug failed>"),
+        other => panic!("{other:?}"),
+    }
+
+    // A writer that fails still gets its error back.
+    struct Full;
+    impl fmt::Write for Full {
+        fn write_str(&mut self, _: &str) -> fmt::Result {
+            Err(fmt::Error)
+        }
+    }
+    assert!(fmt::Write::write_fmt(&mut Full, format_args!("{value}")).is_err());
+
+    // A hook formatting the event does not panic, so the operation is not
+    // refused.
+    let (result, events) = testing::capture_with(
+        |event: &Event<'_>| {
+            assert!(event.to_string().contains("<Debug failed>"));
+            Ok(())
+        },
+        || {
+            audit!(
+                "test.failing_debug",
+                value = audit_core::debug(FailingDebug)
+            )
+        },
+    );
+    result.unwrap();
+    assert_eq!(events.len(), usize::from(audit_core::ENABLED));
+}

@@ -62,7 +62,13 @@ impl From<Value<'_>> for OwnedValue {
             Value::Duration(d) => OwnedValue::Duration(d),
             Value::None => OwnedValue::None,
             Value::List(items) => OwnedValue::List(items.iter().map(|v| (*v).into()).collect()),
-            Value::Debug(d) => OwnedValue::Debug(format!("{d:?}")),
+            Value::Debug(d) => {
+                let mut text = String::new();
+                // Writing to a `String` cannot fail; a failing `Debug` impl
+                // leaves its mark in the text instead of an error.
+                let _ = crate::value::write_debug(d, false, &mut text);
+                OwnedValue::Debug(text)
+            }
         }
     }
 }

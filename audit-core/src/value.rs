@@ -60,7 +60,9 @@ pub enum Value<'a> {
     None,
     /// A sequence of values (program arguments, several addresses).
     List(&'a [Value<'a>]),
-    /// Anything else, shown through its `Debug` implementation.
+    /// Anything else, shown through its `Debug` implementation. One that
+    /// fails by itself is shown up to the failure, then `<Debug failed>`:
+    /// formatting an event never fails because of a value.
     Debug(&'a dyn fmt::Debug),
 }
 
@@ -249,7 +251,7 @@ impl Value<'_> {
                 }
                 f.write_str("]")
             }
-            Value::Debug(d) => fmt::Debug::fmt(d, f),
+            Value::Debug(d) => write_debug(d, f.alternate(), f),
         }
     }
 
@@ -276,7 +278,7 @@ impl Value<'_> {
             Value::Debug(d) => {
                 // A `Debug` implementation may write anything: escape its output too.
                 f.write_char('"')?;
-                write!(Escaping(f), "{d:?}")?;
+                write_debug(d, false, &mut Escaping(f))?;
                 f.write_char('"')
             }
             Value::List(items) => {
@@ -311,6 +313,43 @@ struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
 impl fmt::Write for Escaping<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         write_escaped_str(s, self.0)
+    }
+}
+
+/// Writes `value`'s `Debug` form (`{:#?}` when `alternate`). A `Debug`
+/// implementation that fails by itself (an error the writer did not
+/// cause) ends with `<Debug failed>` instead: formatting an event must not
+/// fail, because `to_string` and `format!` panic on an error, and a panic
+/// inside a hook refuses the operation.
+pub(crate) fn write_debug(
+    value: &dyn fmt::Debug,
+    alternate: bool,
+    out: &mut dyn fmt::Write,
+) -> fmt::Result {
+    /// Forwards to `out`, remembering whether `out` itself failed.
+    struct Tracking<'a> {
+        out: &'a mut dyn fmt::Write,
+        out_failed: bool,
+    }
+    impl fmt::Write for Tracking<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let result = self.out.write_str(s);
+            self.out_failed |= result.is_err();
+            result
+        }
+    }
+    let mut tracking = Tracking {
+        out,
+        out_failed: false,
+    };
+    let result = if alternate {
+        write!(tracking, "{value:#?}")
+    } else {
+        write!(tracking, "{value:?}")
+    };
+    match result {
+        Err(_) if !tracking.out_failed => tracking.out.write_str("<Debug failed>"),
+        result => result,
     }
 }
 
@@ -380,7 +419,7 @@ impl fmt::Debug for Value<'_> {
             Value::Duration(d) => fmt::Debug::fmt(&d, f),
             Value::None => f.write_str("None"),
             Value::List(items) => f.debug_list().entries(items).finish(),
-            Value::Debug(d) => fmt::Debug::fmt(d, f),
+            Value::Debug(d) => write_debug(d, f.alternate(), f),
         }
     }
 }
