@@ -1,4 +1,4 @@
-//! Conversions between `audit_std::fs::File` and `std::fs::File`: `From`
+//! Conversions between `audit_std::fs` types and `std::fs`'s: `From`
 //! both ways, `from_std`, `as_std`, `into_std`. The conversion keeps the very
 //! same open file; the audited methods of a wrapper made from a `std` file
 //! are audited; calls through `as_std` or after `into_std` are not, as
@@ -84,4 +84,67 @@ fn file_from_std_audits_its_methods_and_the_std_side_does_not() {
 
     let file = audit_std::fs::File::from_std(std_file);
     assert_eq!(file.into_std().as_raw_fd(), fd);
+}
+
+#[test]
+fn builders_convert_to_std_with_their_settings_and_unaudited() {
+    let dir = tempfile::tempdir().unwrap();
+
+    // OpenOptions: the std options open as configured, with no event.
+    let mut options = audit_std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    let as_std: &std::fs::OpenOptions = options.as_std();
+    let (made, events) = capture(|| as_std.open(dir.path().join("a")));
+    made.unwrap();
+    assert_events(&events, &[]);
+    let std_options = std::fs::OpenOptions::from(options);
+    let (made, events) = capture(|| std_options.open(dir.path().join("b")));
+    made.unwrap();
+    assert_events(&events, &[]);
+    // create_new was kept: the same file a second time is refused by the OS.
+    let again = std_options.open(dir.path().join("b")).unwrap_err();
+    assert_eq!(again.kind(), std::io::ErrorKind::AlreadyExists);
+
+    // DirBuilder: recursive kept, no event.
+    let mut builder = audit_std::fs::DirBuilder::new();
+    builder.recursive(true);
+    let deep = dir.path().join("x/y/z");
+    let (made, events) = capture(|| builder.as_std().create(&deep));
+    made.unwrap();
+    assert_events(&events, &[]);
+    let std_builder: std::fs::DirBuilder = builder.into();
+    let (made, events) = capture(|| std_builder.create(dir.path().join("p/q")));
+    made.unwrap();
+    assert_events(&events, &[]);
+    assert!(deep.is_dir() && dir.path().join("p/q").is_dir());
+}
+
+#[test]
+fn read_dir_and_entries_convert_both_ways() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f"), b"four").unwrap();
+
+    // A std listing adopted raises nothing; its entries' metadata is then
+    // audited.
+    let (listing, events) =
+        capture(|| audit_std::fs::ReadDir::from(std::fs::read_dir(dir.path()).unwrap()));
+    assert_events(&events, &[]);
+    let entry = listing.into_iter().next().unwrap().unwrap();
+    let (meta, events) = capture(|| entry.metadata());
+    assert_eq!(meta.unwrap().len(), 4);
+    assert_events(&events, &[events::fs::METADATA]);
+
+    // Back to std: nothing is audited any more.
+    let std_entry: std::fs::DirEntry = entry.into();
+    let (meta, events) = capture(|| std_entry.metadata());
+    assert_eq!(meta.unwrap().len(), 4);
+    assert_events(&events, &[]);
+    let entry = audit_std::fs::DirEntry::from_std(std_entry);
+    assert_eq!(entry.file_name(), "f");
+
+    let listing = audit_std::fs::read_dir(dir.path()).unwrap();
+    let mut std_listing: std::fs::ReadDir = listing.into();
+    let (first, events) = capture(|| std_listing.next().unwrap().unwrap().metadata());
+    assert_eq!(first.unwrap().len(), 4);
+    assert_events(&events, &[]);
 }

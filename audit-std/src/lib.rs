@@ -70,7 +70,10 @@
 //! The types: [`fs::File`], [`net::TcpStream`], [`net::TcpListener`],
 //! [`net::UdpSocket`], [`os::unix::net::UnixStream`],
 //! [`os::unix::net::UnixListener`], [`os::unix::net::UnixDatagram`],
-//! [`process::Command`] and [`process::Child`]. On Unix, the sockets and
+//! [`process::Command`], [`process::Child`], [`fs::ReadDir`] and
+//! [`fs::DirEntry`]. [`fs::OpenOptions`] and [`fs::DirBuilder`] convert
+//! **to** `std` only (`as_std`, `into_std`, `From`): `std`'s builders do not
+//! say what they would do, so an event could not report it. On Unix, the sockets and
 //! files also convert to and from `OwnedFd` and raw descriptors, like
 //! `std`'s, and lend a `BorrowedFd` (`AsFd`) to any API that takes one.
 //!

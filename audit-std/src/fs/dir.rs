@@ -20,9 +20,38 @@ pub struct ReadDir {
     inner: std::fs::ReadDir,
 }
 
+/// # Not in `std`: conversions from and to [`std::fs::ReadDir`]
+///
+/// Listing was audited when the directory was opened (`fs.read_dir`); the
+/// entries a `std` iterator yields are `std`'s, whose `metadata()` is not
+/// audited.
 impl ReadDir {
-    pub(crate) fn from_std(inner: std::fs::ReadDir) -> ReadDir {
+    /// Wraps a `std` iterator, so that its entries are this crate's. Raises
+    /// nothing: opening the directory was `std`'s business.
+    #[must_use]
+    pub fn from_std(inner: std::fs::ReadDir) -> ReadDir {
         ReadDir { inner }
+    }
+
+    /// Unwraps the `std` iterator. **Its entries' `metadata()` is not
+    /// audited.**
+    #[must_use]
+    pub fn into_std(self) -> std::fs::ReadDir {
+        self.inner
+    }
+}
+
+impl From<std::fs::ReadDir> for ReadDir {
+    /// Same as [`ReadDir::from_std`].
+    fn from(inner: std::fs::ReadDir) -> ReadDir {
+        ReadDir::from_std(inner)
+    }
+}
+
+impl From<ReadDir> for std::fs::ReadDir {
+    /// Same as [`ReadDir::into_std`].
+    fn from(dir: ReadDir) -> std::fs::ReadDir {
+        dir.into_std()
     }
 }
 
@@ -105,12 +134,39 @@ impl DirEntry {
     }
 }
 
-/// # Not in `std`: escape hatch
+/// # Not in `std`: conversions from and to [`std::fs::DirEntry`]
 impl DirEntry {
+    /// Wraps a `std` entry, so that its `metadata()` is audited. Raises
+    /// nothing.
+    #[must_use]
+    pub fn from_std(inner: std::fs::DirEntry) -> DirEntry {
+        DirEntry { inner }
+    }
+
     /// Borrows the `std` entry; its `metadata()` is not audited.
     #[must_use]
     pub fn as_std(&self) -> &std::fs::DirEntry {
         &self.inner
+    }
+
+    /// Unwraps the `std` entry. **Its `metadata()` is not audited.**
+    #[must_use]
+    pub fn into_std(self) -> std::fs::DirEntry {
+        self.inner
+    }
+}
+
+impl From<std::fs::DirEntry> for DirEntry {
+    /// Same as [`DirEntry::from_std`].
+    fn from(inner: std::fs::DirEntry) -> DirEntry {
+        DirEntry::from_std(inner)
+    }
+}
+
+impl From<DirEntry> for std::fs::DirEntry {
+    /// Same as [`DirEntry::into_std`].
+    fn from(entry: DirEntry) -> std::fs::DirEntry {
+        entry.into_std()
     }
 }
 
@@ -210,5 +266,33 @@ mod unix {
         fn ino(&self) -> u64 {
             self.inner.ino()
         }
+    }
+}
+
+/// # Not in `std`: conversions to [`std::fs::DirBuilder`]
+///
+/// There is no conversion **from** `std`'s builder: it does not say whether
+/// it is recursive or which mode it gives, so `fs.create_dir` could not
+/// report them. Build with this type and convert at the end.
+impl DirBuilder {
+    /// Borrows the `std` builder, for an API that takes one. Creating a
+    /// directory through it is not audited.
+    #[must_use]
+    pub fn as_std(&self) -> &std::fs::DirBuilder {
+        &self.inner
+    }
+
+    /// Unwraps the `std` builder, with the same settings. **Creating
+    /// directories with it is not audited.**
+    #[must_use]
+    pub fn into_std(self) -> std::fs::DirBuilder {
+        self.inner
+    }
+}
+
+impl From<DirBuilder> for std::fs::DirBuilder {
+    /// Same as [`DirBuilder::into_std`].
+    fn from(builder: DirBuilder) -> std::fs::DirBuilder {
+        builder.into_std()
     }
 }

@@ -373,3 +373,31 @@ mod unix {
         }
     }
 }
+
+/// # Not in `std`: conversions to [`std::fs::OpenOptions`]
+///
+/// There is no conversion **from** `std`'s options: they do not say what an
+/// open with them would do, so `fs.open` could not report its effective
+/// access. Build with this type and convert at the end.
+impl OpenOptions {
+    /// Borrows the `std` options, for an API that takes them. Opening a file
+    /// through them is not audited.
+    #[must_use]
+    pub fn as_std(&self) -> &std::fs::OpenOptions {
+        &self.inner
+    }
+
+    /// Unwraps the `std` options, with the same settings. **Opening files
+    /// with them is not audited.**
+    #[must_use]
+    pub fn into_std(self) -> std::fs::OpenOptions {
+        self.inner
+    }
+}
+
+impl From<OpenOptions> for std::fs::OpenOptions {
+    /// Same as [`OpenOptions::into_std`].
+    fn from(options: OpenOptions) -> std::fs::OpenOptions {
+        options.into_std()
+    }
+}
