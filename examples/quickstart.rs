@@ -10,7 +10,8 @@
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
-use audit_core::{add_hook, audit_error, AuditError};
+use audit_core::{add_hook, audit_error, install_hook, named, AuditError};
+use audit_std::events::{self, Access};
 use audit_std::fs;
 use audit_std::net::{TcpListener, TcpStream};
 use audit_std::process::Command;
@@ -23,23 +24,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let forbidden = workdir.join("secrets");
     // Set-up, before any hook exists (so it is not audited).
     std::fs::create_dir_all(&forbidden)?;
+    std::fs::write(forbidden.join("readme"), "reading is fine")?;
 
-    // 1. A logging hook: sees every event, vetoes nothing.
-    let logged = add_hook(|event| {
+    // 1. A logging hook: sees every event, vetoes nothing. Named, so that
+    //    `audit.add_hook` (the event its own installation raises) says which.
+    let logged = install_hook(named("stdout log", |event| {
         println!("  audit: {event}");
         Ok(())
-    });
-    // 2. A policy hook: refuses writes under `secrets/`, connections to
-    //    anything but loopback or to the mail port, and spawning anything but
-    //    `echo`.
+    }));
+    // 2. A policy hook: refuses any change to a file under `secrets/`,
+    //    connections to anything but loopback or to the mail port, and
+    //    spawning anything but `echo`. The event table says which files an
+    //    event changes (an open only when its flags write), and each file is
+    //    judged as written and where its symbolic links lead.
     let guarded = forbidden.clone();
-    let policy = add_hook(move |event| {
+    let policy = install_hook(named("quickstart policy", move |event| {
         let name = event.name();
-        if name.starts_with("fs.") && !name.starts_with("fs.read") && !name.contains("metadata") {
-            for (_, value) in event.args() {
-                if value.as_path().is_some_and(|p| p.starts_with(&guarded)) {
-                    return Err(AuditError::denied("secrets/ is read-only"));
-                }
+        if let Some(info) = events::info(name) {
+            let changes_secrets = info.files(event).any(|file| {
+                file.access() == Access::Write && file.any_form(|path| path.starts_with(&guarded))
+            });
+            if changes_secrets {
+                return Err(AuditError::denied("secrets/ is read-only"));
             }
         }
         if name == "net.connect" {
@@ -58,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Ok(())
-    });
+    }));
     for result in [logged, policy] {
         if let Err(err) = result {
             println!("hook not installed: {err}");
@@ -80,6 +86,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  secrets/key exists afterwards: {}",
         forbidden.join("key").exists()
     );
+    report("read under secrets/", fs::read(forbidden.join("readme")));
 
     println!("\n== processes");
     let out = Command::new("echo").arg("hi from a child").output()?;

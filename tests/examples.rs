@@ -112,6 +112,8 @@ fn quickstart_shows_events_and_refusals() {
         for line in [
             "write under secrets/: REFUSED (secrets/ is read-only)",
             "secrets/key exists afterwards: false",
+            "read under secrets/: allowed",
+            "audit: audit.add_hook(hook=\"quickstart policy\")",
             "spawn `sh`: REFUSED (only `echo` may be spawned)",
             "connect to 127.0.0.1:25: REFUSED (no mail, and loopback only)",
             "add a hook after seal(): REFUSED",

@@ -19,7 +19,7 @@ pub use caller::{CrateRef, CrateSource};
 ///
 /// fn no_etc(event: &Event<'_>) -> Result<(), AuditError> {
 ///     match event.arg("path").and_then(|v| v.as_path()) {
-///         Some(p) if p.starts_with("/etc") => Err(AuditError::denied("/etc is read-only here")),
+///         Some(p) if p.starts_with("/etc") => Err(AuditError::denied("/etc is off limits here")),
 ///         _ => Ok(()),
 ///     }
 /// }
