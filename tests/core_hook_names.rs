@@ -15,6 +15,9 @@ use audit_core::{
 /// Every `audit.add_hook` event seen, in one line each (its `Display`).
 static ADDED: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
+/// Every `audit.add_hook` event seen: the name, and where its caller is.
+static INSTALLERS: Mutex<Vec<(String, &'static str, u32)>> = Mutex::new(Vec::new());
+
 /// Installs, once, the hook that records `audit.add_hook` events.
 fn record_additions() {
     static ONCE: Once = Once::new();
@@ -22,6 +25,12 @@ fn record_additions() {
         install_hook(named("add-hook-recorder", |event: &Event<'_>| {
             if event.name() == ADD_HOOK_EVENT {
                 ADDED.lock().unwrap().push(event.to_string());
+                let name = event.arg("hook").and_then(|v| v.as_str()).unwrap_or("?");
+                let caller = event.caller().expect("an install has a caller");
+                INSTALLERS
+                    .lock()
+                    .unwrap()
+                    .push((name.to_owned(), caller.file(), caller.line()));
             }
             Ok(())
         }))
@@ -174,4 +183,41 @@ fn a_panicking_name_keeps_the_hook_out() {
     assert_eq!(err.kind(), AuditErrorKind::HookPanicked);
     assert!(err.reason().contains("no name today"), "{err}");
     assert!(err.reason().contains("`name`"), "{err}");
+}
+
+/// Installs `name` for its caller: the attribution passes through.
+#[track_caller]
+fn install_for_caller(name: &'static str) {
+    install_hook(named(name, |_: &Event<'_>| Ok(()))).unwrap();
+}
+
+/// Installs `name` itself: the attribution stops here.
+fn install_here(name: &'static str) -> u32 {
+    let line = line!() + 1;
+    install_hook(named(name, |_: &Event<'_>| Ok(()))).unwrap();
+    line
+}
+
+#[test]
+fn the_installer_is_the_code_the_compiler_says_whatever_the_name() {
+    if !audit_core::ENABLED {
+        return;
+    }
+    record_additions();
+    // A name anyone may choose...
+    let line = line!() + 1;
+    install_hook(named("audit_policy::Policy", |_: &Event<'_>| Ok(()))).unwrap();
+    // ...and the caller nobody can: this file and line.
+    let through = line!() + 1;
+    install_for_caller("installed-for-its-caller");
+    let here = install_here("installed-by-a-helper");
+    let installers = INSTALLERS.lock().unwrap().clone();
+    let find = |name: &str| {
+        let found: Vec<_> = installers.iter().filter(|(n, ..)| n == name).collect();
+        assert_eq!(found.len(), 1, "{installers:?}");
+        (found[0].1, found[0].2)
+    };
+    assert_eq!(find("audit_policy::Policy"), (file!(), line));
+    assert_eq!(find("installed-for-its-caller"), (file!(), through));
+    assert_eq!(find("installed-by-a-helper"), (file!(), here));
 }

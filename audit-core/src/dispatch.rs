@@ -191,6 +191,7 @@ impl Delivery {
 pub(crate) fn deliver_to_positions(
     callsite: &'static Callsite,
     values: &[Value<'_>],
+    caller: &'static std::panic::Location<'static>,
     positions: Range<usize>,
     captures: bool,
 ) -> Result<(), AuditError> {
@@ -206,7 +207,7 @@ pub(crate) fn deliver_to_positions(
         &[]
     };
     dispatch_observed(
-        Event::new(callsite, values, None),
+        Event::new(callsite, values, Some(caller)),
         set.hooks_at(positions),
         observers,
         captures,

@@ -78,7 +78,9 @@ pub trait Hook: Send + Sync + 'static {
     /// name of its own.
     ///
     /// The name is what the hook says of itself, nothing more: a hook voting
-    /// on `audit.add_hook` must not take it as proof of who is asking. If it
+    /// on `audit.add_hook` must not take it as proof of who is asking; the
+    /// event's [`caller`](Event::caller), which the compiler records, says
+    /// which code installs it. If it
     /// panics, the hook is not installed
     /// ([`HookPanicked`](crate::AuditErrorKind::HookPanicked)).
     fn name(&self) -> &str {

@@ -268,7 +268,13 @@ static ADD_HOOK_CALLSITE: Callsite =
 /// Before the hook is added, the event `audit.add_hook` (argument `hook`: the
 /// hook's [name](Hook::name), by default its type name; see
 /// [`named`](crate::named)) is raised to the hooks already installed. If one of them
-/// vetoes it, the new hook is not added and its error is returned.
+/// vetoes it, the new hook is not added and its error is returned. The
+/// event's [`caller`](Event::caller) is the code that called `add_hook` (or,
+/// through `#[track_caller]` functions, their caller), as the compiler
+/// recorded it: unlike the name, the new hook cannot choose it, so a hook
+/// that votes on installs can judge by [`caller_crate`](Event::caller_crate).
+/// A function that installs a hook for its caller and is itself
+/// `#[track_caller]` passes the attribution on to the line that called it.
 ///
 /// # Semantics
 /// - A hook sees every event raised after `add_hook` returned, on any thread.
@@ -323,6 +329,7 @@ static ADD_HOOK_CALLSITE: Callsite =
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
+#[track_caller]
 pub fn add_hook<F: crate::HookFn>(hook: F) -> Result<(), AuditError> {
     insert(hook, |_| Interest::all())
 }
@@ -344,6 +351,7 @@ pub fn add_hook<F: crate::HookFn>(hook: F) -> Result<(), AuditError> {
 /// # }
 /// # fn main() { if audit_core::ENABLED { try_main().unwrap() } }
 /// ```
+#[track_caller]
 pub fn add_hook_with_interest<F: crate::HookFn>(
     interest: Interest,
     hook: F,
@@ -376,6 +384,7 @@ pub fn add_hook_with_interest<F: crate::HookFn>(
 /// # Ok(())
 /// # }
 /// ```
+#[track_caller]
 pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
     insert(hook, H::interest)
 }
@@ -387,7 +396,9 @@ pub fn install_hook<H: Hook>(hook: H) -> Result<(), AuditError> {
 /// and its answer for every callsite, under `catch_unwind`, then the vote.
 /// Last, the install, under [`WRITER`], which runs no user code: a panic
 /// anywhere before it leaves the registry untouched.
+#[track_caller]
 fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(), AuditError> {
+    let caller = std::panic::Location::caller();
     if !crate::ENABLED {
         return Err(AuditError::new(
             AuditErrorKind::CompiledOut,
@@ -433,7 +444,7 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
         // stores the sets before the list that counts their hooks, so the set
         // holds every hook below `upto`.
         let upto = hook_count();
-        vote(name, asked..upto, first)?;
+        vote(name, caller, asked..upto, first)?;
         let mut writer = lock(&WRITER);
         // Again, under the lock `seal` takes: a voter, or another thread, may
         // have sealed the registry during the vote.
@@ -450,21 +461,32 @@ fn insert<H: Hook>(hook: H, interest: impl FnOnce(&H) -> Interest) -> Result<(),
     }
 }
 
-/// Raises `audit.add_hook` for the hook named `hook_name` to the installed
-/// hooks at the registry positions `positions` (to this thread's captures
-/// too, on the `first` round).
+/// Raises `audit.add_hook` for the hook named `hook_name`, installed by the
+/// code at `caller`, to the installed hooks at the registry positions
+/// `positions` (to this thread's captures too, on the `first` round).
 #[cfg(not(feature = "off"))]
-fn vote(hook_name: &str, positions: Range<usize>, first: bool) -> Result<(), AuditError> {
+fn vote(
+    hook_name: &str,
+    caller: &'static std::panic::Location<'static>,
+    positions: Range<usize>,
+    first: bool,
+) -> Result<(), AuditError> {
     crate::dispatch::deliver_to_positions(
         &ADD_HOOK_CALLSITE,
         &[crate::__private::value(hook_name)],
+        caller,
         positions,
         first,
     )
 }
 
 #[cfg(feature = "off")]
-fn vote(_: &str, _: Range<usize>, _: bool) -> Result<(), AuditError> {
+fn vote(
+    _: &str,
+    _: &'static std::panic::Location<'static>,
+    _: Range<usize>,
+    _: bool,
+) -> Result<(), AuditError> {
     Ok(())
 }
 
