@@ -11,6 +11,7 @@ use ipnet::IpNet;
 
 use crate::glob::Glob;
 use crate::rule::Scope;
+use crate::sites::{value_at, Layout};
 use crate::Action;
 
 /// The kinds of argument condition a rule can carry.
@@ -224,6 +225,131 @@ impl Condition {
             }
         }
         tally.result()
+    }
+}
+
+impl Condition {
+    /// [`holds`](Self::holds) for an event of a known audit point whose
+    /// arguments are where `layout` says and whose classes are `classes`:
+    /// the same verdict, or `None` when this way cannot give it (a condition
+    /// other than a path's, a path that is not absolute and normal, a
+    /// symbolic link on the way, ...), and the caller asks
+    /// [`holds`](Self::holds).
+    #[inline]
+    pub(crate) fn holds_at(
+        &self,
+        event: &Event<'_>,
+        layout: &Layout,
+        classes: Classes,
+        action: Action,
+        scope: Scope,
+    ) -> Option<bool> {
+        match self {
+            Condition::Path(c) if c.arg.is_none() => {
+                c.holds_at(event, layout, classes, action, scope)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Cond<PathPrefix> {
+    /// The path condition's fast way; see [`Condition::holds_at`]. It makes
+    /// the same choices as [`Condition::holds`] with
+    /// [`EventInfo::files_as`] and [`Cond::file_verdict`], on the event's
+    /// own bytes.
+    fn holds_at(
+        &self,
+        event: &Event<'_>,
+        layout: &Layout,
+        classes: Classes,
+        action: Action,
+        scope: Scope,
+    ) -> Option<bool> {
+        let mut tally = Tally::new(action);
+        let writes = classes.contains(Classes::WRITE);
+        for slot in layout.paths.iter() {
+            let access = match slot.access {
+                Access::ByFlags if writes => Access::Write,
+                Access::ByFlags => Access::Read,
+                a @ (Access::Read | Access::Write | Access::Other) => a,
+                // A link's target (read from the link's directory), or an
+                // access this code does not know.
+                _ => return None,
+            };
+            let path = match value_at(event, slot.path) {
+                // No path: an open file whose path is unknown is judged the
+                // slow way, no file at all is nothing to judge.
+                Value::None => match value_at(event, slot.fd) {
+                    Value::None => continue,
+                    _ => return None,
+                },
+                Value::Path(path) => path,
+                _ => return None,
+            };
+            if scope != Scope::AllFiles && scope != Scope::Only(access) {
+                continue;
+            }
+            let bytes = path.as_os_str().as_encoded_bytes();
+            if !fast_path::is_plain_absolute(bytes) {
+                return None;
+            }
+            let deny = tally.deny;
+            let written = self.verdict(path);
+            let verdict = if written == deny {
+                written
+            } else {
+                self.reached_verdict_at(bytes, slot.follow.follows(event))?
+            };
+            tally.add(Some(verdict));
+        }
+        Some(tally.result())
+    }
+
+    /// [`reached_verdict`](Self::reached_verdict) for a path that is
+    /// absolute and normal (`path`), without resolving it: `None` when a
+    /// symbolic link is on its way (the caller resolves it).
+    fn reached_verdict_at(&self, path: &[u8], follow: bool) -> Option<bool> {
+        // Whether the path has no link at all, once known.
+        let mut plain = None;
+        let mut covers = |prefix: &PathPrefix| -> Option<bool> {
+            for spelling in prefix.spellings() {
+                let spelling = spelling.as_os_str().as_encoded_bytes();
+                if under_bytes(path, spelling)
+                    && !fast_path::has_link_after(path, spelling.len(), follow)?
+                {
+                    return Some(true);
+                }
+            }
+            // No spelling covers the path as written with nothing linked
+            // below it: the file reached is the one written when no
+            // component is a link, and is resolved otherwise.
+            let no_link = match plain {
+                Some(known) => known,
+                None => *plain.insert(!fast_path::has_link_after(path, 0, follow)?),
+            };
+            no_link.then(|| {
+                prefix
+                    .spellings()
+                    .any(|s| under_bytes(path, s.as_os_str().as_encoded_bytes()))
+            })
+        };
+        let mut included = self.include.is_empty();
+        for prefix in &self.include {
+            if covers(prefix)? {
+                included = true;
+                break;
+            }
+        }
+        if !included {
+            return Some(false);
+        }
+        for prefix in &self.exclude {
+            if covers(prefix)? {
+                return Some(false);
+            }
+        }
+        Some(true)
     }
 }
 
@@ -452,10 +578,15 @@ impl Cond<PathPrefix> {
 /// the forms of a path are), so comparing bytes is comparing components.
 #[cfg(unix)]
 fn under(path: &Path, prefix: &Path) -> bool {
-    let (path, prefix) = (
+    under_bytes(
         path.as_os_str().as_encoded_bytes(),
         prefix.as_os_str().as_encoded_bytes(),
-    );
+    )
+}
+
+/// [`under`] on the paths' bytes.
+#[inline]
+fn under_bytes(path: &[u8], prefix: &[u8]) -> bool {
     prefix == b"/"
         || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
 }
@@ -604,5 +735,427 @@ impl Item for HostPattern {
     }
     fn matches(&self, host: &String) -> bool {
         self.0.is_match(host)
+    }
+}
+
+/// The byte-level work of the fast way ([`Condition::holds_at`]): checking
+/// that a path is already in the form a rule compares, and looking for
+/// symbolic links on it, without allocating.
+mod fast_path {
+    /// Whether `path` is absolute, with no `.` or `..` component, no doubled
+    /// separator (a trailing one is allowed) and no NUL byte: a path whose
+    /// bytes can be compared with a prefix's and handed to the system as
+    /// they are. Exactly the paths `audit_std` borrows as their own written
+    /// form, less those with a NUL (which the system would cut short).
+    #[cfg(unix)]
+    pub(super) fn is_plain_absolute(path: &[u8]) -> bool {
+        if path.first() != Some(&b'/') {
+            return false;
+        }
+        // Eight bytes at a time: only the separators and NUL bytes need a
+        // closer look, and most bytes of a path are neither.
+        let mut chunks = path.chunks_exact(8);
+        let mut base = 0;
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if zero_bytes(word) != 0 {
+                return false;
+            }
+            let mut slashes = zero_bytes(word ^ SLASHES);
+            while slashes != 0 {
+                if !plain_after(path, base + (slashes.trailing_zeros() / 8) as usize) {
+                    return false;
+                }
+                slashes &= slashes - 1;
+            }
+            base += 8;
+        }
+        for (i, &b) in chunks.remainder().iter().enumerate() {
+            match b {
+                0 => return false,
+                b'/' if !plain_after(path, base + i) => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    /// `/` in every byte.
+    #[cfg(unix)]
+    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+
+    /// The high bit of each byte of `word` that is zero, and no other bit.
+    #[cfg(unix)]
+    #[inline]
+    fn zero_bytes(word: u64) -> u64 {
+        const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+        // Adding 0x7f to the low seven bits sets the high bit of a byte
+        // unless they are all zero; no carry leaves a byte.
+        !(((word & LOW7).wrapping_add(LOW7)) | word | LOW7)
+    }
+
+    /// Whether what follows the separator at `at` starts a plain component:
+    /// not another separator (a trailing one is fine), `.` or `..`.
+    #[cfg(unix)]
+    #[inline]
+    fn plain_after(path: &[u8], at: usize) -> bool {
+        let end = |i: usize| matches!(path.get(i), None | Some(b'/'));
+        match path.get(at + 1) {
+            None => true,
+            Some(b'/') => false,
+            Some(b'.') => !(end(at + 2) || (path.get(at + 2) == Some(&b'.') && end(at + 3))),
+            Some(_) => true,
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn is_plain_absolute(_: &[u8]) -> bool {
+        false
+    }
+
+    /// Whether a component of `path` (plain absolute, see
+    /// [`is_plain_absolute`]) that ends after byte `skip` and exists is a
+    /// symbolic link; the last component only when `follow`, and not when
+    /// the path ends with a separator. The walk stops at the first component
+    /// that does not exist (nothing after it does). `None` when it cannot
+    /// tell.
+    #[cfg(unix)]
+    pub(super) fn has_link_after(path: &[u8], skip: usize, follow: bool) -> Option<bool> {
+        // A copy of the path, to end each prefix with a NUL in place; a
+        // path too long for it is left to the slow way.
+        const MAX: usize = 512;
+        if path.len() >= MAX {
+            return None;
+        }
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); MAX];
+        // SAFETY: `path` is shorter than `buf`, and they do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(path.as_ptr(), buf.as_mut_ptr().cast::<u8>(), path.len())
+        };
+        // `Some(is a link)`, or `None` when the prefix ending at `end` does
+        // not exist (or cannot be looked at, which `lstat` would report the
+        // same way).
+        let mut probe = |end: usize| -> Option<bool> {
+            let saved = buf[end];
+            buf[end] = std::mem::MaybeUninit::new(0);
+            // `readlink` tells a link (a length) from an entry that exists
+            // and is not one (`EINVAL`) without filling a `stat`; one byte
+            // of the target is enough.
+            let mut byte = 0u8;
+            // SAFETY: `buf` holds a NUL-terminated string (the path has no
+            // NUL of its own: `is_plain_absolute`), and `byte` has room for
+            // the one byte asked for.
+            let n = unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) };
+            let found = if n >= 0 {
+                Some(true)
+            } else if std::io::Error::last_os_error().kind() == std::io::ErrorKind::InvalidInput {
+                Some(false)
+            } else {
+                None
+            };
+            buf[end] = saved;
+            found
+        };
+        let mut end = skip + 1;
+        while let Some(at) = path
+            .get(end..)
+            .and_then(|rest| rest.iter().position(|&b| b == b'/'))
+        {
+            match probe(end + at) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => return Some(false),
+            }
+            end += at + 1;
+        }
+        let trailing = path.len() > 1 && path.ends_with(b"/");
+        Some(follow && !trailing && probe(path.len()) == Some(true))
+    }
+
+    #[cfg(unix)]
+    extern "C" {
+        /// POSIX `readlink(2)`, from the C library `std` links with.
+        fn readlink(
+            path: *const std::ffi::c_char,
+            buf: *mut std::ffi::c_char,
+            size: usize,
+        ) -> isize;
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn has_link_after(_: &[u8], _: usize, _: bool) -> Option<bool> {
+        None
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    //! The fast way ([`Condition::holds_at`]) must give the slow way's
+    //! verdict whenever it gives one, on every shape of path: these tests
+    //! run both on the same events and fail on any disagreement, and check
+    //! that the fast way does decide the plain cases (so that it is tested
+    //! at all).
+
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use audit_core::{audit, testing, Event};
+    use audit_std::events;
+
+    use super::fast_path::is_plain_absolute;
+    use crate::rule::Rule;
+    use crate::sites::Layout;
+
+    /// The definition `is_plain_absolute` implements: absolute, no `.` or
+    /// `..` component, no empty component but a last one, no NUL.
+    fn plain_by_definition(path: &[u8]) -> bool {
+        let mut parts = path.split(|&b| b == b'/');
+        if path.is_empty() || parts.next() != Some(b"") || path.contains(&0) {
+            return false;
+        }
+        let parts: Vec<&[u8]> = parts.collect();
+        parts.iter().enumerate().all(|(i, part)| match *part {
+            b"" => i + 1 == parts.len(),
+            b"." | b".." => false,
+            _ => true,
+        })
+    }
+
+    #[test]
+    fn plain_paths_are_exactly_the_defined_ones() {
+        // Every path of up to 10 bytes over these four (the word-at-a-time
+        // scan starts at 8 bytes, so both ways and their seam are covered).
+        let alphabet = [b'/', b'.', b'a', 0];
+        let mut checked = 0;
+        for len in 0..=10u32 {
+            for mut n in 0..4usize.pow(len) {
+                let mut path = Vec::with_capacity(len as usize);
+                for _ in 0..len {
+                    path.push(alphabet[n % 4]);
+                    n /= 4;
+                }
+                assert_eq!(
+                    is_plain_absolute(&path),
+                    plain_by_definition(&path),
+                    "{:?}",
+                    String::from_utf8_lossy(&path)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1_000_000);
+        // Longer, with non-UTF-8 bytes and the special bytes at every
+        // position of a word.
+        let base = b"/srv/\xffdata/sub-directory/file.name".to_vec();
+        for at in 1..base.len() {
+            for insert in [&b"/"[..], b"/.", b"/..", b"\0", b"./", b"../"] {
+                let mut path = base.clone();
+                path.splice(at..at, insert.iter().copied());
+                assert_eq!(
+                    is_plain_absolute(&path),
+                    plain_by_definition(&path),
+                    "{:?}",
+                    String::from_utf8_lossy(&path)
+                );
+            }
+        }
+    }
+
+    /// A root with `w/` (the work directory) holding `f`, `d/`,
+    /// `ln -> ../o/t`, `dl -> ../o`, `d/up -> ../..`, `self -> .`, and `o/`.
+    fn scene() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        for d in ["w", "w/d", "o"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("w/f"), "f").unwrap();
+        std::fs::write(root.join("o/t"), "t").unwrap();
+        for (target, link) in [
+            ("../o/t", "w/ln"),
+            ("../o", "w/dl"),
+            ("../..", "w/d/up"),
+            (".", "w/self"),
+            ("w", "alias"),
+        ] {
+            std::os::unix::fs::symlink(target, root.join(link)).unwrap();
+        }
+        (dir, root)
+    }
+
+    /// The paths to judge, as bytes: every shape the fast way must either
+    /// judge right or leave to the slow way.
+    fn paths(root: &Path) -> Vec<Vec<u8>> {
+        let r = root.as_os_str().as_bytes();
+        let mut out: Vec<Vec<u8>> = [
+            "/w/f",
+            "/w//f",
+            "/w/./f",
+            "/w/d/../f",
+            "/w/../o/t",
+            "/w/f/",
+            "/w/d/",
+            "/w",
+            "/w/",
+            "/wx",
+            "/wx/f",
+            "/w/ln",
+            "/w/dl/x",
+            "/w/dl/t",
+            "/w/d/up/o/t",
+            "/w/d/up/w/f",
+            "/w/self/f",
+            "/w/missing/x",
+            "/w/missing/../../o/t",
+            "/alias/f",
+            "/alias/ln",
+            "/o/t",
+            "/o/new",
+            "/o",
+            "/w/\u{e9}t\u{e9}",
+        ]
+        .iter()
+        .map(|p| [r, p.as_bytes()].concat())
+        .collect();
+        out.push([r, b"/w/\xff\xfe"].concat());
+        out.push([r, b"/w/a\0b"].concat());
+        out.push([r, b"/w/", &[b'x'; 600][..]].concat());
+        out.extend(
+            ["/", "/tmp", "relative", "./w/f", "", "../x", "//"]
+                .iter()
+                .map(|p| p.as_bytes().to_vec()),
+        );
+        out
+    }
+
+    fn rules(root: &Path) -> Vec<Rule> {
+        let w = root.join("w").to_str().unwrap().to_owned();
+        let o = root.join("o").to_str().unwrap().to_owned();
+        let alias = root.join("alias").to_str().unwrap().to_owned();
+        vec![
+            Rule::deny(["@write"]).path_not_under([w.clone()]),
+            Rule::deny(["fs.open"]).path_not_under([w.clone()]),
+            Rule::deny(["@write"]).path_under([o.clone()]),
+            Rule::deny(["@write"]).path_not_under([alias.clone()]),
+            Rule::allow(["@write"]).path_under([w.clone()]),
+            Rule::allow(["fs.*"]).path_under([alias]),
+            Rule::allow(["@write"])
+                .path_under([root.to_str().unwrap()])
+                .path_not_under([o.clone()]),
+            Rule::deny(["@write", "@read"])
+                .path_under([w.clone(), o.clone()])
+                .path_not_under([format!("{w}/d")]),
+            Rule::deny(["@write"]).path_under(["/"]),
+            Rule::allow(["@read"]).path_not_under([w]),
+        ]
+    }
+
+    /// Judges `path` by both ways for every rule, on an `fs.open` that
+    /// writes and one that reads, and on an `fs.rename` each way (two
+    /// paths); returns how many verdicts the fast way gave.
+    fn agree(root: &Path, path: &[u8], other: &Path) -> usize {
+        let compiled: Arc<Vec<_>> =
+            Arc::new(rules(root).iter().map(|r| r.compile().unwrap()).collect());
+        let path = Path::new(OsStr::from_bytes(path));
+        let decided = Arc::new(AtomicUsize::new(0));
+        let wrong = Arc::new(Mutex::new(Vec::<String>::new()));
+        let check = {
+            let (decided, wrong) = (decided.clone(), wrong.clone());
+            move |event: &Event<'_>| {
+                let info = events::info(event.name()).unwrap();
+                let layout = Layout::new(event.callsite(), info).expect("a layout");
+                let classes = layout.classes_of(info, event);
+                let mut wrong = wrong.lock().unwrap();
+                if classes != info.classes_of(event) {
+                    wrong.push(format!("classes of {event:?}"));
+                }
+                for (i, rule) in compiled.iter().enumerate() {
+                    let Some(scope) = rule.events.matches(event) else {
+                        continue;
+                    };
+                    let action = rule.rule.action;
+                    for c in &rule.conditions {
+                        let slow = c.holds(event, Some(info), action, scope);
+                        if let Some(fast) = c.holds_at(event, &layout, classes, action, scope) {
+                            decided.fetch_add(1, Ordering::Relaxed);
+                            if fast != slow {
+                                wrong.push(format!(
+                                    "rule #{} on {event:?}: fast {fast}, slow {slow}",
+                                    i + 1
+                                ));
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
+        };
+        let check = Arc::new(check);
+        for write in [true, false] {
+            let (hook, read) = (check.clone(), !write);
+            let (result, _) = testing::capture_with(
+                move |e: &Event<'_>| hook(e),
+                || {
+                    audit!(
+                        "fs.open",
+                        path,
+                        read,
+                        write,
+                        create = false,
+                        truncate = write
+                    )
+                },
+            );
+            result.unwrap();
+        }
+        for (from, to) in [(path, other), (other, path)] {
+            let hook = check.clone();
+            let (result, _) = testing::capture_with(
+                move |e: &Event<'_>| hook(e),
+                || audit!("fs.rename", from, to),
+            );
+            result.unwrap();
+        }
+        let wrong = wrong.lock().unwrap();
+        assert!(
+            wrong.is_empty(),
+            "the fast way disagrees:\n{}",
+            wrong.join("\n")
+        );
+        decided.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn the_fast_way_agrees_with_the_slow_way() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let (_dir, root) = scene();
+        let inside = root.join("w/f");
+        let outside = root.join("o/t");
+        for path in paths(&root) {
+            for other in [&inside, &outside] {
+                agree(&root, &path, other);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_way_decides_plain_paths() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let (_dir, root) = scene();
+        let inside = root.join("w/f");
+        // Plain paths without links on the way: every rule is decided
+        // (4 events, each rule's single path condition, less the rules an
+        // event does not match), never left to the slow way.
+        for plain in ["/w/f", "/w/missing/x", "/o/t", "/w/d/"] {
+            let path = [root.as_os_str().as_bytes(), plain.as_bytes()].concat();
+            assert!(agree(&root, &path, &inside) >= 20, "{plain}");
+        }
     }
 }
