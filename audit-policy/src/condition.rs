@@ -284,37 +284,54 @@ impl Cond<PathPrefix> {
                     Value::None => continue,
                     _ => return None,
                 },
-                Value::Path(path) => path,
+                Value::Path(path) => path.as_os_str().as_encoded_bytes(),
                 _ => return None,
             };
             if scope != Scope::AllFiles && scope != Scope::Only(access) {
                 continue;
             }
-            let bytes = path.as_os_str().as_encoded_bytes();
-            if !fast_path::is_plain_absolute(bytes) {
-                return None;
-            }
-            let deny = tally.deny;
-            let written = self.verdict(path);
-            let verdict = if written == deny {
-                written
-            } else {
-                self.reached_verdict_at(bytes, slot.follow.follows(event))?
-            };
+            let verdict = self.file_verdict_at(path, slot.follow.follows(event), tally.deny)?;
             tally.add(Some(verdict));
         }
         Some(tally.result())
     }
 
-    /// [`reached_verdict`](Self::reached_verdict) for a path that is
-    /// absolute and normal (`path`), without resolving it: `None` when a
-    /// symbolic link is on its way (the caller resolves it).
+    /// [`file_verdict`](Self::file_verdict) for a path given as bytes:
+    /// `None` when it is not plain (see `fast_path::is_plain_absolute`) or
+    /// a symbolic link is on its way.
+    fn file_verdict_at(&self, path: &[u8], follow: bool, deny: bool) -> Option<bool> {
+        // The path as written, against each prefix; `head` is the length
+        // of a plain spelling the path starts with (those bytes need no
+        // second look).
+        let mut head = 0;
+        let mut covers_written = |prefix: &PathPrefix| {
+            prefix.spelling_bytes().any(|spelling| {
+                let under = under_bytes(path, spelling);
+                if under && prefix.plain {
+                    head = head.max(spelling.len());
+                }
+                under
+            })
+        };
+        let written = (self.include.is_empty() || self.include.iter().any(&mut covers_written))
+            && !self.exclude.iter().any(&mut covers_written);
+        if !fast_path::is_plain_absolute_after(path, head) {
+            return None;
+        }
+        if written == deny {
+            return Some(written);
+        }
+        self.reached_verdict_at(path, follow)
+    }
+
+    /// [`reached_verdict`](Self::reached_verdict) for a plain path, without
+    /// resolving it: `None` when a symbolic link is on its way (the caller
+    /// resolves it).
     fn reached_verdict_at(&self, path: &[u8], follow: bool) -> Option<bool> {
         // Whether the path has no link at all, once known.
         let mut plain = None;
         let mut covers = |prefix: &PathPrefix| -> Option<bool> {
-            for spelling in prefix.spellings() {
-                let spelling = spelling.as_os_str().as_encoded_bytes();
+            for spelling in prefix.spelling_bytes() {
                 if under_bytes(path, spelling)
                     && !fast_path::has_link_after(path, spelling.len(), follow)?
                 {
@@ -328,11 +345,7 @@ impl Cond<PathPrefix> {
                 Some(known) => known,
                 None => *plain.insert(!fast_path::has_link_after(path, 0, follow)?),
             };
-            no_link.then(|| {
-                prefix
-                    .spellings()
-                    .any(|s| under_bytes(path, s.as_os_str().as_encoded_bytes()))
-            })
+            no_link.then(|| prefix.spelling_bytes().any(|s| under_bytes(path, s)))
         };
         let mut included = self.include.is_empty();
         for prefix in &self.include {
@@ -484,18 +497,29 @@ impl Flags {
 /// A path prefix: matches the prefix itself and everything under it.
 #[derive(Clone, Debug)]
 pub(crate) struct PathPrefix {
-    /// As written, `.` and `..` resolved.
-    lexical: PathBuf,
-    /// With its own symbolic links resolved, when it exists and differs
-    /// (`/tmp/work` on a system where `/tmp` is a link): the file a path
-    /// under the prefix reaches lies under this one.
-    canonical: Option<PathBuf>,
+    /// Its spellings: as written, `.` and `..` resolved; then, when it
+    /// exists and differs, with its own symbolic links resolved (`/tmp/work`
+    /// on a system where `/tmp` is a link), since the file a path under the
+    /// prefix reaches lies under that one.
+    spellings: Box<[PathBuf]>,
+    /// Whether every spelling is plain (absolute, normal, no NUL byte) and
+    /// longer than `/`: a path that starts with one needs no second look at
+    /// those bytes.
+    plain: bool,
 }
 
 impl PathPrefix {
     /// The spellings of the prefix.
     fn spellings(&self) -> impl Iterator<Item = &Path> {
-        std::iter::once(self.lexical.as_path()).chain(self.canonical.as_deref())
+        self.spellings.iter().map(PathBuf::as_path)
+    }
+
+    /// The spellings of the prefix, as bytes.
+    #[inline]
+    fn spelling_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.spellings
+            .iter()
+            .map(|s| s.as_os_str().as_encoded_bytes())
     }
 
     /// Whether the file `file` reaches is under the prefix, knowing the
@@ -533,7 +557,12 @@ impl Item for PathPrefix {
         let canonical = std::fs::canonicalize(&lexical)
             .ok()
             .filter(|c| *c != lexical);
-        Ok(PathPrefix { lexical, canonical })
+        let spellings: Box<[PathBuf]> = std::iter::once(lexical).chain(canonical).collect();
+        let plain = spellings.iter().all(|p| {
+            let bytes = p.as_os_str().as_encoded_bytes();
+            bytes.len() > 1 && fast_path::is_plain_absolute(bytes)
+        });
+        Ok(PathPrefix { spellings, plain })
     }
     fn matches(&self, subject: &Path) -> bool {
         // Component-wise: `/srv/data` does not cover `/srv/database`.
@@ -749,13 +778,21 @@ mod fast_path {
     /// form, less those with a NUL (which the system would cut short).
     #[cfg(unix)]
     pub(super) fn is_plain_absolute(path: &[u8]) -> bool {
-        if path.first() != Some(&b'/') {
+        path.first() == Some(&b'/') && plain_from(path, 0)
+    }
+
+    /// Whether the bytes of `path` from `start` (a separator, or the end)
+    /// hold no NUL, and no separator followed by another, `.` or `..`.
+    #[cfg(unix)]
+    #[inline]
+    fn plain_from(path: &[u8], start: usize) -> bool {
+        let Some(rest) = path.get(start..) else {
             return false;
-        }
+        };
         // Eight bytes at a time: only the separators and NUL bytes need a
         // closer look, and most bytes of a path are neither.
-        let mut chunks = path.chunks_exact(8);
-        let mut base = 0;
+        let mut chunks = rest.chunks_exact(8);
+        let mut base = start;
         for chunk in &mut chunks {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
             if zero_bytes(word) != 0 {
@@ -778,6 +815,22 @@ mod fast_path {
             }
         }
         true
+    }
+
+    /// [`is_plain_absolute`] for a path whose first `head` bytes are known
+    /// to be a plain path (a prefix it starts with, followed in `path` by a
+    /// separator or nothing): only the rest is looked at.
+    #[inline]
+    pub(super) fn is_plain_absolute_after(path: &[u8], head: usize) -> bool {
+        if head == 0 {
+            return is_plain_absolute(path);
+        }
+        #[cfg(unix)]
+        {
+            plain_from(path, head)
+        }
+        #[cfg(not(unix))]
+        false
     }
 
     /// `/` in every byte.
@@ -832,10 +885,12 @@ mod fast_path {
         unsafe {
             std::ptr::copy_nonoverlapping(path.as_ptr(), buf.as_mut_ptr().cast::<u8>(), path.len())
         };
-        // `Some(is a link)`, or `None` when the prefix ending at `end` does
-        // not exist (or cannot be looked at, which `lstat` would report the
-        // same way).
-        let mut probe = |end: usize| -> Option<bool> {
+        // Whether the prefix ending at `end` is a link: `Some(true)` or
+        // `Some(false)`, or `None` when it does not exist (or cannot be
+        // looked at, which `lstat` would report the same way). With
+        // `exists` false, an entry that is not there counts as no link
+        // (the last component: either way the answer is no).
+        let mut probe = |end: usize, exists: bool| -> Option<bool> {
             let saved = buf[end];
             buf[end] = std::mem::MaybeUninit::new(0);
             // `readlink` tells a link (a length) from an entry that exists
@@ -846,22 +901,23 @@ mod fast_path {
             // NUL of its own: `is_plain_absolute`), and `byte` has room for
             // the one byte asked for.
             let n = unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) };
-            let found = if n >= 0 {
+            buf[end] = saved;
+            if n >= 0 {
                 Some(true)
-            } else if std::io::Error::last_os_error().kind() == std::io::ErrorKind::InvalidInput {
+            } else if !exists
+                || std::io::Error::last_os_error().kind() == std::io::ErrorKind::InvalidInput
+            {
                 Some(false)
             } else {
                 None
-            };
-            buf[end] = saved;
-            found
+            }
         };
         let mut end = skip + 1;
         while let Some(at) = path
             .get(end..)
             .and_then(|rest| rest.iter().position(|&b| b == b'/'))
         {
-            match probe(end + at) {
+            match probe(end + at, true) {
                 Some(true) => return Some(true),
                 Some(false) => {}
                 None => return Some(false),
@@ -869,7 +925,7 @@ mod fast_path {
             end += at + 1;
         }
         let trailing = path.len() > 1 && path.ends_with(b"/");
-        Some(follow && !trailing && probe(path.len()) == Some(true))
+        Some(follow && !trailing && probe(path.len(), false) == Some(true))
     }
 
     #[cfg(unix)]
