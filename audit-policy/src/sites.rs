@@ -136,18 +136,19 @@ impl Layout {
             return info.classes;
         }
         // One walk over the arguments up to the last flag (the event gives
-        // them as an iterator, not by position).
-        let mask = self.write_flags;
-        let last = 64 - mask.leading_zeros() as usize;
+        // them as an iterator, not by position): bit 0 of `mask` is the
+        // argument at hand.
+        let mut mask = self.write_flags;
         let mut writes = false;
-        for (i, (_, value)) in event.args().enumerate() {
-            if i >= last {
+        for (_, value) in event.args() {
+            if mask == 0 {
                 break;
             }
-            if mask & (1 << i) != 0 && !matches!(value, Value::None | Value::Bool(false)) {
+            if mask & 1 != 0 && !matches!(value, Value::None | Value::Bool(false)) {
                 writes = true;
                 break;
             }
+            mask >>= 1;
         }
         if writes {
             return info.classes | Classes::WRITE;
