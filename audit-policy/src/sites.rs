@@ -65,7 +65,7 @@ pub(crate) enum FollowAt {
 #[inline]
 pub(crate) fn value_at<'e>(event: &Event<'e>, index: Option<u8>) -> Value<'e> {
     match index {
-        // The iterator is over two slices zipped: `nth` is an index.
+        Some(0) => event.args().next().map_or(Value::None, |(_, v)| v),
         Some(i) => event
             .args()
             .nth(usize::from(i))
