@@ -315,25 +315,23 @@ impl Cond<PathPrefix> {
         };
         let written = (self.include.is_empty() || self.include.iter().any(&mut covers_written))
             && !self.exclude.iter().any(&mut covers_written);
-        if !fast_path::is_plain_absolute_after(path, head) {
-            return None;
-        }
+        let last_separator = fast_path::plain_absolute_after(path, head)?;
         if written == deny {
             return Some(written);
         }
-        self.reached_verdict_at(path, follow)
+        self.reached_verdict_at(path, follow, last_separator)
     }
 
     /// [`reached_verdict`](Self::reached_verdict) for a plain path, without
     /// resolving it: `None` when a symbolic link is on its way (the caller
     /// resolves it).
-    fn reached_verdict_at(&self, path: &[u8], follow: bool) -> Option<bool> {
+    fn reached_verdict_at(&self, path: &[u8], follow: bool, last_separator: usize) -> Option<bool> {
         // Whether the path has no link at all, once known.
         let mut plain = None;
         let mut covers = |prefix: &PathPrefix| -> Option<bool> {
             for spelling in prefix.spelling_bytes() {
                 if under_bytes(path, spelling)
-                    && !fast_path::has_link_after(path, spelling.len(), follow)?
+                    && !fast_path::has_link_after(path, spelling.len(), follow, last_separator)?
                 {
                     return Some(true);
                 }
@@ -343,7 +341,7 @@ impl Cond<PathPrefix> {
             // component is a link, and is resolved otherwise.
             let no_link = match plain {
                 Some(known) => known,
-                None => *plain.insert(!fast_path::has_link_after(path, 0, follow)?),
+                None => *plain.insert(!fast_path::has_link_after(path, 0, follow, last_separator)?),
             };
             no_link.then(|| prefix.spelling_bytes().any(|s| under_bytes(path, s)))
         };
@@ -778,17 +776,18 @@ mod fast_path {
     /// form, less those with a NUL (which the system would cut short).
     #[cfg(unix)]
     pub(super) fn is_plain_absolute(path: &[u8]) -> bool {
-        path.first() == Some(&b'/') && plain_from(path, 0)
+        path.first() == Some(&b'/') && plain_from(path, 0).is_some()
     }
 
     /// Whether the bytes of `path` from `start` (a separator, or the end)
-    /// hold no NUL, and no separator followed by another, `.` or `..`.
+    /// hold no NUL, and no separator followed by another, `.` or `..`: if
+    /// so, `Some` of the position of the last separator from `start` on
+    /// (`start` when there is none).
     #[cfg(unix)]
     #[inline]
-    fn plain_from(path: &[u8], start: usize) -> bool {
-        let Some(rest) = path.get(start..) else {
-            return false;
-        };
+    fn plain_from(path: &[u8], start: usize) -> Option<usize> {
+        let rest = path.get(start..)?;
+        let mut last = start;
         // Eight bytes at a time: only the separators and NUL bytes need a
         // closer look, and most bytes of a path are neither.
         let mut chunks = rest.chunks_exact(8);
@@ -796,12 +795,13 @@ mod fast_path {
         for chunk in &mut chunks {
             let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
             if zero_bytes(word) != 0 {
-                return false;
+                return None;
             }
             let mut slashes = zero_bytes(word ^ SLASHES);
             while slashes != 0 {
-                if !plain_after(path, base + (slashes.trailing_zeros() / 8) as usize) {
-                    return false;
+                last = base + (slashes.trailing_zeros() / 8) as usize;
+                if !plain_after(path, last) {
+                    return None;
                 }
                 slashes &= slashes - 1;
             }
@@ -809,28 +809,37 @@ mod fast_path {
         }
         for (i, &b) in chunks.remainder().iter().enumerate() {
             match b {
-                0 => return false,
-                b'/' if !plain_after(path, base + i) => return false,
+                0 => return None,
+                b'/' => {
+                    last = base + i;
+                    if !plain_after(path, last) {
+                        return None;
+                    }
+                }
                 _ => {}
             }
         }
-        true
+        Some(last)
     }
 
     /// [`is_plain_absolute`] for a path whose first `head` bytes are known
     /// to be a plain path (a prefix it starts with, followed in `path` by a
-    /// separator or nothing): only the rest is looked at.
+    /// separator or nothing): only the rest is looked at. `Some` of a
+    /// position no separator of the path lies after, when it is plain.
     #[inline]
-    pub(super) fn is_plain_absolute_after(path: &[u8], head: usize) -> bool {
-        if head == 0 {
-            return is_plain_absolute(path);
-        }
+    pub(super) fn plain_absolute_after(path: &[u8], head: usize) -> Option<usize> {
         #[cfg(unix)]
         {
+            if head == 0 && path.first() != Some(&b'/') {
+                return None;
+            }
             plain_from(path, head)
         }
         #[cfg(not(unix))]
-        false
+        {
+            let _ = (path, head);
+            None
+        }
     }
 
     /// `/` in every byte.
@@ -873,7 +882,12 @@ mod fast_path {
     /// that does not exist (nothing after it does). `None` when it cannot
     /// tell.
     #[cfg(unix)]
-    pub(super) fn has_link_after(path: &[u8], skip: usize, follow: bool) -> Option<bool> {
+    pub(super) fn has_link_after(
+        path: &[u8],
+        skip: usize,
+        follow: bool,
+        last_separator: usize,
+    ) -> Option<bool> {
         // A copy of the path, to end each prefix with a NUL in place; a
         // path too long for it is left to the slow way.
         const MAX: usize = 512;
@@ -913,8 +927,11 @@ mod fast_path {
             }
         };
         let mut end = skip + 1;
-        while let Some(at) = path
-            .get(end..)
+        // No separator lies after `last_separator`: no walk when it is not
+        // after `skip` (a file directly in the prefix's directory).
+        while let Some(at) = (last_separator >= end)
+            .then_some(path)
+            .and_then(|path| path.get(end..))
             .and_then(|rest| rest.iter().position(|&b| b == b'/'))
         {
             match probe(end + at, true) {
@@ -939,7 +956,7 @@ mod fast_path {
     }
 
     #[cfg(not(unix))]
-    pub(super) fn has_link_after(_: &[u8], _: usize, _: bool) -> Option<bool> {
+    pub(super) fn has_link_after(_: &[u8], _: usize, _: bool, _: usize) -> Option<bool> {
         None
     }
 }
