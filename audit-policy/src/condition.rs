@@ -87,7 +87,7 @@ impl<T: Item> Cond<T> {
 /// A compiled condition of any kind.
 #[derive(Clone, Debug)]
 pub(crate) enum Condition {
-    Path(Cond<PathPrefix>),
+    Path(PathCond),
     Address(Cond<AddressRange>),
     Port(Cond<PortRange>),
     Program(Cond<ProgramSpec>),
@@ -253,7 +253,62 @@ impl Condition {
     }
 }
 
-impl Cond<PathPrefix> {
+/// A path condition, with its prefixes' spellings laid out for the fast
+/// way.
+#[derive(Clone, Debug)]
+pub(crate) struct PathCond {
+    cond: Cond<PathPrefix>,
+    /// Every spelling of every prefix, the `include` ones first, in order;
+    /// `None` when there are more than the masks below hold (then the
+    /// condition always goes the slow way).
+    spellings: Option<Box<[Spelling]>>,
+    /// Bit `p` set: prefix `p` (counting `include` then `exclude`) is an
+    /// `include` one.
+    include: u64,
+}
+
+/// One spelling of a prefix of a [`PathCond`].
+#[derive(Clone, Debug)]
+struct Spelling {
+    bytes: Box<[u8]>,
+    /// The prefix it spells, counting `include` then `exclude`.
+    prefix: u32,
+    /// Whether it is plain and longer than `/` (see [`PathPrefix::plain`]).
+    plain: bool,
+}
+
+impl std::ops::Deref for PathCond {
+    type Target = Cond<PathPrefix>;
+    fn deref(&self) -> &Cond<PathPrefix> {
+        &self.cond
+    }
+}
+
+impl PathCond {
+    pub(crate) fn new(cond: Cond<PathPrefix>) -> PathCond {
+        let prefixes = cond.include.iter().chain(&cond.exclude);
+        let spellings: Vec<Spelling> = prefixes
+            .enumerate()
+            .flat_map(|(p, prefix)| {
+                prefix.spelling_bytes().map(move |bytes| Spelling {
+                    bytes: bytes.into(),
+                    prefix: p as u32,
+                    plain: prefix.plain,
+                })
+            })
+            .collect();
+        let fits = spellings.len() <= 64 && cond.include.len() + cond.exclude.len() <= 64;
+        let include = match cond.include.len() {
+            64.. => u64::MAX,
+            n => (1u64 << n) - 1,
+        };
+        PathCond {
+            spellings: fits.then(|| spellings.into_boxed_slice()),
+            include,
+            cond,
+        }
+    }
+
     /// The path condition's fast way; see [`Condition::holds_at`]. It makes
     /// the same choices as [`Condition::holds`] with
     /// [`EventInfo::files_as`] and [`Cond::file_verdict`], on the event's
@@ -266,6 +321,7 @@ impl Cond<PathPrefix> {
         action: Action,
         scope: Scope,
     ) -> Option<bool> {
+        let spellings = self.spellings.as_deref()?;
         let mut tally = Tally::new(action);
         let writes = classes.contains(Classes::WRITE);
         for slot in layout.paths.iter() {
@@ -290,64 +346,75 @@ impl Cond<PathPrefix> {
             if scope != Scope::AllFiles && scope != Scope::Only(access) {
                 continue;
             }
-            let verdict = self.file_verdict_at(path, slot.follow.follows(event), tally.deny)?;
+            let verdict =
+                self.file_verdict_at(spellings, path, slot.follow.follows(event), tally.deny)?;
             tally.add(Some(verdict));
         }
         Some(tally.result())
     }
 
-    /// [`file_verdict`](Self::file_verdict) for a path given as bytes:
-    /// `None` when it is not plain (see `fast_path::is_plain_absolute`) or
-    /// a symbolic link is on its way.
-    fn file_verdict_at(&self, path: &[u8], follow: bool, deny: bool) -> Option<bool> {
-        // The path as written, against each prefix; `head` is the length
-        // of a plain spelling the path starts with (those bytes need no
-        // second look).
-        let mut head = 0;
-        let mut covers_written = |prefix: &PathPrefix| {
-            prefix.spelling_bytes().any(|spelling| {
-                let under = under_bytes(path, spelling);
-                if under && prefix.plain {
-                    head = head.max(spelling.len());
+    /// [`Cond::file_verdict`] for a path given as bytes: `None` when it is
+    /// not plain (see `fast_path::is_plain_absolute`) or a symbolic link is
+    /// on its way.
+    fn file_verdict_at(
+        &self,
+        spellings: &[Spelling],
+        path: &[u8],
+        follow: bool,
+        deny: bool,
+    ) -> Option<bool> {
+        // The path as written, against every spelling at once: bit `k` of
+        // `under` for spelling `k`, bit `p` of `covered` for prefix `p`.
+        // `head` is the length of a plain spelling the path starts with
+        // (those bytes need no second look).
+        let (mut under, mut covered, mut head) = (0u64, 0u64, 0);
+        for (k, spelling) in spellings.iter().enumerate() {
+            if under_bytes(path, &spelling.bytes) {
+                under |= 1 << k;
+                covered |= 1 << spelling.prefix;
+                if spelling.plain {
+                    head = head.max(spelling.bytes.len());
                 }
-                under
-            })
-        };
-        let written = (self.include.is_empty() || self.include.iter().any(&mut covers_written))
-            && !self.exclude.iter().any(&mut covers_written);
+            }
+        }
         let last_separator = fast_path::plain_absolute_after(path, head)?;
+        let written =
+            (self.include == 0 || covered & self.include != 0) && covered & !self.include == 0;
         if written == deny {
             return Some(written);
         }
-        self.reached_verdict_at(path, follow, last_separator)
-    }
-
-    /// [`reached_verdict`](Self::reached_verdict) for a plain path, without
-    /// resolving it: `None` when a symbolic link is on its way (the caller
-    /// resolves it).
-    fn reached_verdict_at(&self, path: &[u8], follow: bool, last_separator: usize) -> Option<bool> {
-        // Whether the path has no link at all, once known.
+        // As reached: a prefix covers the file when the path lies under one
+        // of its spellings with no link below it; otherwise the file
+        // reached is the one written when no component is a link (and is
+        // resolved, the slow way, when one is).
         let mut plain = None;
-        let mut covers = |prefix: &PathPrefix| -> Option<bool> {
-            for spelling in prefix.spelling_bytes() {
-                if under_bytes(path, spelling)
-                    && !fast_path::has_link_after(path, spelling.len(), follow, last_separator)?
+        let mut covers = |p: u32| -> Option<bool> {
+            for (k, spelling) in spellings.iter().enumerate() {
+                if spelling.prefix == p
+                    && under & (1 << k) != 0
+                    && !fast_path::has_link_after(
+                        path,
+                        spelling.bytes.len(),
+                        follow,
+                        last_separator,
+                    )?
                 {
                     return Some(true);
                 }
             }
-            // No spelling covers the path as written with nothing linked
-            // below it: the file reached is the one written when no
-            // component is a link, and is resolved otherwise.
             let no_link = match plain {
                 Some(known) => known,
                 None => *plain.insert(!fast_path::has_link_after(path, 0, follow, last_separator)?),
             };
-            no_link.then(|| prefix.spelling_bytes().any(|s| under_bytes(path, s)))
+            no_link.then_some(covered & (1 << p) != 0)
         };
-        let mut included = self.include.is_empty();
-        for prefix in &self.include {
-            if covers(prefix)? {
+        let (include, all) = (
+            self.cond.include.len() as u32,
+            (self.cond.include.len() + self.cond.exclude.len()) as u32,
+        );
+        let mut included = include == 0;
+        for p in 0..include {
+            if covers(p)? {
                 included = true;
                 break;
             }
@@ -355,8 +422,8 @@ impl Cond<PathPrefix> {
         if !included {
             return Some(false);
         }
-        for prefix in &self.exclude {
-            if covers(prefix)? {
+        for p in include..all {
+            if covers(p)? {
                 return Some(false);
             }
         }

@@ -6,8 +6,8 @@ use audit_core::Event;
 use audit_std::events::{self, Access, Classes, EventInfo};
 
 use crate::condition::{
-    AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathPrefix, PortRange,
-    ProgramSpec,
+    AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathCond, PathPrefix,
+    PortRange, ProgramSpec,
 };
 use crate::glob::Glob;
 use crate::sites::Layout;
@@ -466,7 +466,7 @@ fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Cond
         ))
     }
     Ok(Some(match kind {
-        ConditionKind::Path => Condition::Path(cond::<PathPrefix>(spec)?),
+        ConditionKind::Path => Condition::Path(PathCond::new(cond::<PathPrefix>(spec)?)),
         ConditionKind::Address => Condition::Address(cond::<AddressRange>(spec)?),
         ConditionKind::Port => Condition::Port(cond::<PortRange>(spec)?),
         ConditionKind::Program => Condition::Program(cond::<ProgramSpec>(spec)?),
