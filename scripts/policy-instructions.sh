@@ -5,7 +5,7 @@
 # examples/policy.toml; the figure is the difference divided by N, so
 # start-up and installing the policy are not in it. Callgrind counts
 # user-space instructions only: the open's time in the kernel (and the
-# policy's own lstat calls) are not in the figure.
+# policy's own link probes) are not in the figure.
 #
 # Usage: scripts/policy-instructions.sh [N]   (needs valgrind)
 set -euo pipefail

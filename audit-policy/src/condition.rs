@@ -11,6 +11,7 @@ use ipnet::IpNet;
 
 use crate::glob::Glob;
 use crate::rule::Scope;
+use crate::sites::{value_at, Layout};
 use crate::Action;
 
 /// The kinds of argument condition a rule can carry.
@@ -86,7 +87,7 @@ impl<T: Item> Cond<T> {
 /// A compiled condition of any kind.
 #[derive(Clone, Debug)]
 pub(crate) enum Condition {
-    Path(Cond<PathPrefix>),
+    Path(PathCond),
     Address(Cond<AddressRange>),
     Port(Cond<PortRange>),
     Program(Cond<ProgramSpec>),
@@ -227,6 +228,209 @@ impl Condition {
     }
 }
 
+impl Condition {
+    /// [`holds`](Self::holds) for an event of a known audit point whose
+    /// arguments are where `layout` says and whose classes are `classes`:
+    /// the same verdict, or `None` when this way cannot give it (a condition
+    /// other than a path's, a path that is not absolute and normal, a
+    /// symbolic link on the way, ...), and the caller asks
+    /// [`holds`](Self::holds).
+    #[inline]
+    pub(crate) fn holds_at(
+        &self,
+        event: &Event<'_>,
+        layout: &Layout,
+        classes: Classes,
+        action: Action,
+        scope: Scope,
+    ) -> Option<bool> {
+        match self {
+            Condition::Path(c) if c.arg.is_none() => {
+                c.holds_at(event, layout, classes, action, scope)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A path condition, with its prefixes' spellings laid out for the fast
+/// way.
+#[derive(Clone, Debug)]
+pub(crate) struct PathCond {
+    cond: Cond<PathPrefix>,
+    /// Every spelling of every prefix, the `include` ones first, in order;
+    /// `None` when there are more than the masks below hold (then the
+    /// condition always goes the slow way).
+    spellings: Option<Box<[Spelling]>>,
+    /// Bit `p` set: prefix `p` (counting `include` then `exclude`) is an
+    /// `include` one.
+    include: u64,
+}
+
+/// One spelling of a prefix of a [`PathCond`].
+#[derive(Clone, Debug)]
+struct Spelling {
+    bytes: Box<[u8]>,
+    /// The prefix it spells, counting `include` then `exclude`.
+    prefix: u32,
+    /// Whether it is plain and longer than `/` (see [`PathPrefix::plain`]).
+    plain: bool,
+}
+
+impl std::ops::Deref for PathCond {
+    type Target = Cond<PathPrefix>;
+    fn deref(&self) -> &Cond<PathPrefix> {
+        &self.cond
+    }
+}
+
+impl PathCond {
+    pub(crate) fn new(cond: Cond<PathPrefix>) -> PathCond {
+        let prefixes = cond.include.iter().chain(&cond.exclude);
+        let spellings: Vec<Spelling> = prefixes
+            .enumerate()
+            .flat_map(|(p, prefix)| {
+                prefix.spelling_bytes().map(move |bytes| Spelling {
+                    bytes: bytes.into(),
+                    prefix: p as u32,
+                    plain: prefix.plain,
+                })
+            })
+            .collect();
+        let fits = spellings.len() <= 64 && cond.include.len() + cond.exclude.len() <= 64;
+        let include = match cond.include.len() {
+            64.. => u64::MAX,
+            n => (1u64 << n) - 1,
+        };
+        PathCond {
+            spellings: fits.then(|| spellings.into_boxed_slice()),
+            include,
+            cond,
+        }
+    }
+
+    /// The path condition's fast way; see [`Condition::holds_at`]. It makes
+    /// the same choices as [`Condition::holds`] with
+    /// [`EventInfo::files_as`] and [`Cond::file_verdict`], on the event's
+    /// own bytes.
+    fn holds_at(
+        &self,
+        event: &Event<'_>,
+        layout: &Layout,
+        classes: Classes,
+        action: Action,
+        scope: Scope,
+    ) -> Option<bool> {
+        let spellings = self.spellings.as_deref()?;
+        let mut tally = Tally::new(action);
+        let writes = classes.contains(Classes::WRITE);
+        for slot in layout.paths.iter() {
+            let access = match slot.access {
+                Access::ByFlags if writes => Access::Write,
+                Access::ByFlags => Access::Read,
+                a @ (Access::Read | Access::Write | Access::Other) => a,
+                // A link's target (read from the link's directory), or an
+                // access this code does not know.
+                _ => return None,
+            };
+            let path = match value_at(event, slot.path) {
+                // No path: an open file whose path is unknown is judged the
+                // slow way, no file at all is nothing to judge.
+                Value::None => match value_at(event, slot.fd) {
+                    Value::None => continue,
+                    _ => return None,
+                },
+                Value::Path(path) => path.as_os_str().as_encoded_bytes(),
+                _ => return None,
+            };
+            if scope != Scope::AllFiles && scope != Scope::Only(access) {
+                continue;
+            }
+            let verdict =
+                self.file_verdict_at(spellings, path, slot.follow.follows(event), tally.deny)?;
+            tally.add(Some(verdict));
+        }
+        Some(tally.result())
+    }
+
+    /// [`Cond::file_verdict`] for a path given as bytes: `None` when it is
+    /// not plain (see `fast_path::is_plain_absolute`) or a symbolic link is
+    /// on its way.
+    fn file_verdict_at(
+        &self,
+        spellings: &[Spelling],
+        path: &[u8],
+        follow: bool,
+        deny: bool,
+    ) -> Option<bool> {
+        // The path as written, against every spelling at once: bit `k` of
+        // `under` for spelling `k`, bit `p` of `covered` for prefix `p`.
+        // `head` is the length of a plain spelling the path starts with
+        // (those bytes need no second look).
+        let (mut under, mut covered, mut head) = (0u64, 0u64, 0);
+        for (k, spelling) in spellings.iter().enumerate() {
+            if under_bytes(path, &spelling.bytes) {
+                under |= 1 << k;
+                covered |= 1 << spelling.prefix;
+                if spelling.plain {
+                    head = head.max(spelling.bytes.len());
+                }
+            }
+        }
+        let last_separator = fast_path::plain_absolute_after(path, head)?;
+        let written =
+            (self.include == 0 || covered & self.include != 0) && covered & !self.include == 0;
+        if written == deny {
+            return Some(written);
+        }
+        // As reached: a prefix covers the file when the path lies under one
+        // of its spellings with no link below it; otherwise the file
+        // reached is the one written when no component is a link (and is
+        // resolved, the slow way, when one is).
+        let mut plain = None;
+        let mut covers = |p: u32| -> Option<bool> {
+            for (k, spelling) in spellings.iter().enumerate() {
+                if spelling.prefix == p
+                    && under & (1 << k) != 0
+                    && !fast_path::has_link_after(
+                        path,
+                        spelling.bytes.len(),
+                        follow,
+                        last_separator,
+                    )?
+                {
+                    return Some(true);
+                }
+            }
+            let no_link = match plain {
+                Some(known) => known,
+                None => *plain.insert(!fast_path::has_link_after(path, 0, follow, last_separator)?),
+            };
+            no_link.then_some(covered & (1 << p) != 0)
+        };
+        let (include, all) = (
+            self.cond.include.len() as u32,
+            (self.cond.include.len() + self.cond.exclude.len()) as u32,
+        );
+        let mut included = include == 0;
+        for p in 0..include {
+            if covers(p)? {
+                included = true;
+                break;
+            }
+        }
+        if !included {
+            return Some(false);
+        }
+        for p in include..all {
+            if covers(p)? {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+}
+
 /// Calls `f` with each value a condition should look at: every argument (or
 /// only the one called `arg`), with list elements visited one by one. The
 /// flag tells whether the argument was named explicitly (by `arg`, or by
@@ -358,18 +562,29 @@ impl Flags {
 /// A path prefix: matches the prefix itself and everything under it.
 #[derive(Clone, Debug)]
 pub(crate) struct PathPrefix {
-    /// As written, `.` and `..` resolved.
-    lexical: PathBuf,
-    /// With its own symbolic links resolved, when it exists and differs
-    /// (`/tmp/work` on a system where `/tmp` is a link): the file a path
-    /// under the prefix reaches lies under this one.
-    canonical: Option<PathBuf>,
+    /// Its spellings: as written, `.` and `..` resolved; then, when it
+    /// exists and differs, with its own symbolic links resolved (`/tmp/work`
+    /// on a system where `/tmp` is a link), since the file a path under the
+    /// prefix reaches lies under that one.
+    spellings: Box<[PathBuf]>,
+    /// Whether every spelling is plain (absolute, normal, no NUL byte) and
+    /// longer than `/`: a path that starts with one needs no second look at
+    /// those bytes.
+    plain: bool,
 }
 
 impl PathPrefix {
     /// The spellings of the prefix.
     fn spellings(&self) -> impl Iterator<Item = &Path> {
-        std::iter::once(self.lexical.as_path()).chain(self.canonical.as_deref())
+        self.spellings.iter().map(PathBuf::as_path)
+    }
+
+    /// The spellings of the prefix, as bytes.
+    #[inline]
+    fn spelling_bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.spellings
+            .iter()
+            .map(|s| s.as_os_str().as_encoded_bytes())
     }
 
     /// Whether the file `file` reaches is under the prefix, knowing the
@@ -407,7 +622,12 @@ impl Item for PathPrefix {
         let canonical = std::fs::canonicalize(&lexical)
             .ok()
             .filter(|c| *c != lexical);
-        Ok(PathPrefix { lexical, canonical })
+        let spellings: Box<[PathBuf]> = std::iter::once(lexical).chain(canonical).collect();
+        let plain = spellings.iter().all(|p| {
+            let bytes = p.as_os_str().as_encoded_bytes();
+            bytes.len() > 1 && fast_path::is_plain_absolute(bytes)
+        });
+        Ok(PathPrefix { spellings, plain })
     }
     fn matches(&self, subject: &Path) -> bool {
         // Component-wise: `/srv/data` does not cover `/srv/database`.
@@ -452,10 +672,15 @@ impl Cond<PathPrefix> {
 /// the forms of a path are), so comparing bytes is comparing components.
 #[cfg(unix)]
 fn under(path: &Path, prefix: &Path) -> bool {
-    let (path, prefix) = (
+    under_bytes(
         path.as_os_str().as_encoded_bytes(),
         prefix.as_os_str().as_encoded_bytes(),
-    );
+    )
+}
+
+/// [`under`] on the paths' bytes.
+#[inline]
+fn under_bytes(path: &[u8], prefix: &[u8]) -> bool {
     prefix == b"/"
         || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
 }
@@ -604,5 +829,473 @@ impl Item for HostPattern {
     }
     fn matches(&self, host: &String) -> bool {
         self.0.is_match(host)
+    }
+}
+
+/// The byte-level work of the fast way ([`Condition::holds_at`]): checking
+/// that a path is already in the form a rule compares, and looking for
+/// symbolic links on it, without allocating.
+mod fast_path {
+    /// Whether `path` is absolute, with no `.` or `..` component, no doubled
+    /// separator (a trailing one is allowed) and no NUL byte: a path whose
+    /// bytes can be compared with a prefix's and handed to the system as
+    /// they are. Exactly the paths `audit_std` borrows as their own written
+    /// form, less those with a NUL (which the system would cut short).
+    #[cfg(unix)]
+    pub(super) fn is_plain_absolute(path: &[u8]) -> bool {
+        path.first() == Some(&b'/') && plain_from(path, 0).is_some()
+    }
+
+    /// Whether the bytes of `path` from `start` (a separator, or the end)
+    /// hold no NUL, and no separator followed by another, `.` or `..`: if
+    /// so, `Some` of the position of the last separator from `start` on
+    /// (`start` when there is none).
+    #[cfg(unix)]
+    #[inline]
+    fn plain_from(path: &[u8], start: usize) -> Option<usize> {
+        let rest = path.get(start..)?;
+        let mut last = start;
+        // Eight bytes at a time: only the separators and NUL bytes need a
+        // closer look, and most bytes of a path are neither.
+        let mut chunks = rest.chunks_exact(8);
+        let mut base = start;
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+            if zero_bytes(word) != 0 {
+                return None;
+            }
+            let mut slashes = zero_bytes(word ^ SLASHES);
+            while slashes != 0 {
+                last = base + (slashes.trailing_zeros() / 8) as usize;
+                if !plain_after(path, last) {
+                    return None;
+                }
+                slashes &= slashes - 1;
+            }
+            base += 8;
+        }
+        for (i, &b) in chunks.remainder().iter().enumerate() {
+            match b {
+                0 => return None,
+                b'/' => {
+                    last = base + i;
+                    if !plain_after(path, last) {
+                        return None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(last)
+    }
+
+    /// [`is_plain_absolute`] for a path whose first `head` bytes are known
+    /// to be a plain path (a prefix it starts with, followed in `path` by a
+    /// separator or nothing): only the rest is looked at. `Some` of a
+    /// position no separator of the path lies after, when it is plain.
+    #[inline]
+    pub(super) fn plain_absolute_after(path: &[u8], head: usize) -> Option<usize> {
+        #[cfg(unix)]
+        {
+            if head == 0 && path.first() != Some(&b'/') {
+                return None;
+            }
+            plain_from(path, head)
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = (path, head);
+            None
+        }
+    }
+
+    /// `/` in every byte.
+    #[cfg(unix)]
+    const SLASHES: u64 = u64::from_ne_bytes([b'/'; 8]);
+
+    /// The high bit of each byte of `word` that is zero, and no other bit.
+    #[cfg(unix)]
+    #[inline]
+    fn zero_bytes(word: u64) -> u64 {
+        const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+        // Adding 0x7f to the low seven bits sets the high bit of a byte
+        // unless they are all zero; no carry leaves a byte.
+        !(((word & LOW7).wrapping_add(LOW7)) | word | LOW7)
+    }
+
+    /// Whether what follows the separator at `at` starts a plain component:
+    /// not another separator (a trailing one is fine), `.` or `..`.
+    #[cfg(unix)]
+    #[inline]
+    fn plain_after(path: &[u8], at: usize) -> bool {
+        let end = |i: usize| matches!(path.get(i), None | Some(b'/'));
+        match path.get(at + 1) {
+            None => true,
+            Some(b'/') => false,
+            Some(b'.') => !(end(at + 2) || (path.get(at + 2) == Some(&b'.') && end(at + 3))),
+            Some(_) => true,
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn is_plain_absolute(_: &[u8]) -> bool {
+        false
+    }
+
+    /// Whether a component of `path` (plain absolute, see
+    /// [`is_plain_absolute`]) that ends after byte `skip` and exists is a
+    /// symbolic link; the last component only when `follow`, and not when
+    /// the path ends with a separator. The walk stops at the first component
+    /// that does not exist (nothing after it does). `None` when it cannot
+    /// tell.
+    #[cfg(unix)]
+    pub(super) fn has_link_after(
+        path: &[u8],
+        skip: usize,
+        follow: bool,
+        last_separator: usize,
+    ) -> Option<bool> {
+        // A copy of the path, to end each prefix with a NUL in place; a
+        // path too long for it is left to the slow way.
+        const MAX: usize = 512;
+        if path.len() >= MAX {
+            return None;
+        }
+        let mut buf = [std::mem::MaybeUninit::<u8>::uninit(); MAX];
+        // SAFETY: `path` is shorter than `buf`, and they do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(path.as_ptr(), buf.as_mut_ptr().cast::<u8>(), path.len())
+        };
+        // Whether the prefix ending at `end` is a link: `Some(true)` or
+        // `Some(false)`, or `None` when it does not exist (or cannot be
+        // looked at, which `lstat` would report the same way). With
+        // `exists` false, an entry that is not there counts as no link
+        // (the last component: either way the answer is no).
+        let mut probe = |end: usize, exists: bool| -> Option<bool> {
+            let saved = buf[end];
+            buf[end] = std::mem::MaybeUninit::new(0);
+            // `readlink` tells a link (a length) from an entry that exists
+            // and is not one (`EINVAL`) without filling a `stat`; one byte
+            // of the target is enough.
+            let mut byte = 0u8;
+            // SAFETY: `buf` holds a NUL-terminated string (the path has no
+            // NUL of its own: `is_plain_absolute`), and `byte` has room for
+            // the one byte asked for.
+            let n = unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) };
+            buf[end] = saved;
+            if n >= 0 {
+                Some(true)
+            } else if !exists
+                || std::io::Error::last_os_error().kind() == std::io::ErrorKind::InvalidInput
+            {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        let mut end = skip + 1;
+        // No separator lies after `last_separator`: no walk when it is not
+        // after `skip` (a file directly in the prefix's directory).
+        while let Some(at) = (last_separator >= end)
+            .then_some(path)
+            .and_then(|path| path.get(end..))
+            .and_then(|rest| rest.iter().position(|&b| b == b'/'))
+        {
+            match probe(end + at, true) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => return Some(false),
+            }
+            end += at + 1;
+        }
+        let trailing = path.len() > 1 && path.ends_with(b"/");
+        Some(follow && !trailing && probe(path.len(), false) == Some(true))
+    }
+
+    #[cfg(unix)]
+    extern "C" {
+        /// POSIX `readlink(2)`, from the C library `std` links with.
+        fn readlink(
+            path: *const std::ffi::c_char,
+            buf: *mut std::ffi::c_char,
+            size: usize,
+        ) -> isize;
+    }
+
+    #[cfg(not(unix))]
+    pub(super) fn has_link_after(_: &[u8], _: usize, _: bool, _: usize) -> Option<bool> {
+        None
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    //! The fast way ([`Condition::holds_at`]) must give the slow way's
+    //! verdict whenever it gives one, on every shape of path: these tests
+    //! run both on the same events and fail on any disagreement, and check
+    //! that the fast way does decide the plain cases (so that it is tested
+    //! at all).
+
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use audit_core::{audit, testing, Event};
+    use audit_std::events;
+
+    use super::fast_path::is_plain_absolute;
+    use crate::rule::Rule;
+    use crate::sites::Layout;
+
+    /// The definition `is_plain_absolute` implements: absolute, no `.` or
+    /// `..` component, no empty component but a last one, no NUL.
+    fn plain_by_definition(path: &[u8]) -> bool {
+        let mut parts = path.split(|&b| b == b'/');
+        if path.is_empty() || parts.next() != Some(b"") || path.contains(&0) {
+            return false;
+        }
+        let parts: Vec<&[u8]> = parts.collect();
+        parts.iter().enumerate().all(|(i, part)| match *part {
+            b"" => i + 1 == parts.len(),
+            b"." | b".." => false,
+            _ => true,
+        })
+    }
+
+    #[test]
+    fn plain_paths_are_exactly_the_defined_ones() {
+        // Every path of up to 10 bytes over these four (the word-at-a-time
+        // scan starts at 8 bytes, so both ways and their seam are covered).
+        let alphabet = [b'/', b'.', b'a', 0];
+        let mut checked = 0;
+        for len in 0..=10u32 {
+            for mut n in 0..4usize.pow(len) {
+                let mut path = Vec::with_capacity(len as usize);
+                for _ in 0..len {
+                    path.push(alphabet[n % 4]);
+                    n /= 4;
+                }
+                assert_eq!(
+                    is_plain_absolute(&path),
+                    plain_by_definition(&path),
+                    "{:?}",
+                    String::from_utf8_lossy(&path)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1_000_000);
+        // Longer, with non-UTF-8 bytes and the special bytes at every
+        // position of a word.
+        let base = b"/srv/\xffdata/sub-directory/file.name".to_vec();
+        for at in 1..base.len() {
+            for insert in [&b"/"[..], b"/.", b"/..", b"\0", b"./", b"../"] {
+                let mut path = base.clone();
+                path.splice(at..at, insert.iter().copied());
+                assert_eq!(
+                    is_plain_absolute(&path),
+                    plain_by_definition(&path),
+                    "{:?}",
+                    String::from_utf8_lossy(&path)
+                );
+            }
+        }
+    }
+
+    /// A root with `w/` (the work directory) holding `f`, `d/`,
+    /// `ln -> ../o/t`, `dl -> ../o`, `d/up -> ../..`, `self -> .`, and `o/`.
+    fn scene() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        for d in ["w", "w/d", "o"] {
+            std::fs::create_dir(root.join(d)).unwrap();
+        }
+        std::fs::write(root.join("w/f"), "f").unwrap();
+        std::fs::write(root.join("o/t"), "t").unwrap();
+        for (target, link) in [
+            ("../o/t", "w/ln"),
+            ("../o", "w/dl"),
+            ("../..", "w/d/up"),
+            (".", "w/self"),
+            ("w", "alias"),
+        ] {
+            std::os::unix::fs::symlink(target, root.join(link)).unwrap();
+        }
+        (dir, root)
+    }
+
+    /// The paths to judge, as bytes: every shape the fast way must either
+    /// judge right or leave to the slow way.
+    fn paths(root: &Path) -> Vec<Vec<u8>> {
+        let r = root.as_os_str().as_bytes();
+        let mut out: Vec<Vec<u8>> = [
+            "/w/f",
+            "/w//f",
+            "/w/./f",
+            "/w/d/../f",
+            "/w/../o/t",
+            "/w/f/",
+            "/w/d/",
+            "/w",
+            "/w/",
+            "/wx",
+            "/wx/f",
+            "/w/ln",
+            "/w/dl/x",
+            "/w/dl/t",
+            "/w/d/up/o/t",
+            "/w/d/up/w/f",
+            "/w/self/f",
+            "/w/missing/x",
+            "/w/missing/../../o/t",
+            "/alias/f",
+            "/alias/ln",
+            "/o/t",
+            "/o/new",
+            "/o",
+            "/w/\u{e9}t\u{e9}",
+        ]
+        .iter()
+        .map(|p| [r, p.as_bytes()].concat())
+        .collect();
+        out.push([r, b"/w/\xff\xfe"].concat());
+        out.push([r, b"/w/a\0b"].concat());
+        out.push([r, b"/w/", &[b'x'; 600][..]].concat());
+        out.extend(
+            ["/", "/tmp", "relative", "./w/f", "", "../x", "//"]
+                .iter()
+                .map(|p| p.as_bytes().to_vec()),
+        );
+        out
+    }
+
+    fn rules(root: &Path) -> Vec<Rule> {
+        let w = root.join("w").to_str().unwrap().to_owned();
+        let o = root.join("o").to_str().unwrap().to_owned();
+        let alias = root.join("alias").to_str().unwrap().to_owned();
+        vec![
+            Rule::deny(["@write"]).path_not_under([w.clone()]),
+            Rule::deny(["fs.open"]).path_not_under([w.clone()]),
+            Rule::deny(["@write"]).path_under([o.clone()]),
+            Rule::deny(["@write"]).path_not_under([alias.clone()]),
+            Rule::allow(["@write"]).path_under([w.clone()]),
+            Rule::allow(["fs.*"]).path_under([alias]),
+            Rule::allow(["@write"])
+                .path_under([root.to_str().unwrap()])
+                .path_not_under([o.clone()]),
+            Rule::deny(["@write", "@read"])
+                .path_under([w.clone(), o.clone()])
+                .path_not_under([format!("{w}/d")]),
+            Rule::deny(["@write"]).path_under(["/"]),
+            Rule::allow(["@read"]).path_not_under([w]),
+        ]
+    }
+
+    /// Judges `path` by both ways for every rule, on an `fs.open` that
+    /// writes and one that reads, and on an `fs.rename` each way (two
+    /// paths); returns how many verdicts the fast way gave.
+    fn agree(root: &Path, path: &[u8], other: &Path) -> usize {
+        let compiled: Arc<Vec<_>> =
+            Arc::new(rules(root).iter().map(|r| r.compile().unwrap()).collect());
+        let path = Path::new(OsStr::from_bytes(path));
+        let decided = Arc::new(AtomicUsize::new(0));
+        let wrong = Arc::new(Mutex::new(Vec::<String>::new()));
+        let check = {
+            let (decided, wrong) = (decided.clone(), wrong.clone());
+            move |event: &Event<'_>| {
+                let info = events::info(event.name()).unwrap();
+                let layout = Layout::new(event.callsite(), info).expect("a layout");
+                let classes = layout.classes_of(info, event);
+                let mut wrong = wrong.lock().unwrap();
+                if classes != info.classes_of(event) {
+                    wrong.push(format!("classes of {event:?}"));
+                }
+                for (i, rule) in compiled.iter().enumerate() {
+                    let Some(scope) = rule.events.matches(event) else {
+                        continue;
+                    };
+                    let action = rule.rule.action;
+                    for c in &rule.conditions {
+                        let slow = c.holds(event, Some(info), action, scope);
+                        if let Some(fast) = c.holds_at(event, &layout, classes, action, scope) {
+                            decided.fetch_add(1, Ordering::Relaxed);
+                            if fast != slow {
+                                wrong.push(format!(
+                                    "rule #{} on {event:?}: fast {fast}, slow {slow}",
+                                    i + 1
+                                ));
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            }
+        };
+        let check = Arc::new(check);
+        for write in [true, false] {
+            let (hook, read) = (check.clone(), !write);
+            let (result, _) = testing::capture_with(
+                move |e: &Event<'_>| hook(e),
+                || {
+                    audit!(
+                        "fs.open",
+                        path,
+                        read,
+                        write,
+                        create = false,
+                        truncate = write
+                    )
+                },
+            );
+            result.unwrap();
+        }
+        for (from, to) in [(path, other), (other, path)] {
+            let hook = check.clone();
+            let (result, _) = testing::capture_with(
+                move |e: &Event<'_>| hook(e),
+                || audit!("fs.rename", from, to),
+            );
+            result.unwrap();
+        }
+        let wrong = wrong.lock().unwrap();
+        assert!(
+            wrong.is_empty(),
+            "the fast way disagrees:\n{}",
+            wrong.join("\n")
+        );
+        decided.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn the_fast_way_agrees_with_the_slow_way() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let (_dir, root) = scene();
+        let inside = root.join("w/f");
+        let outside = root.join("o/t");
+        for path in paths(&root) {
+            for other in [&inside, &outside] {
+                agree(&root, &path, other);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_way_decides_plain_paths() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let (_dir, root) = scene();
+        let inside = root.join("w/f");
+        // Plain paths without links on the way: every rule is decided
+        // (4 events, each rule's single path condition, less the rules an
+        // event does not match), never left to the slow way.
+        for plain in ["/w/f", "/w/missing/x", "/o/t", "/w/d/"] {
+            let path = [root.as_os_str().as_bytes(), plain.as_bytes()].concat();
+            assert!(agree(&root, &path, &inside) >= 20, "{plain}");
+        }
     }
 }

@@ -321,19 +321,25 @@ impl Policy {
     pub fn decide(&self, event: &Event<'_>) -> Decision<'_> {
         let found = match self.sites.of(event) {
             // Only the rules whose patterns can match this audit point.
-            Some(candidates) => candidates.rules.iter().find_map(|&(index, by_name)| {
-                let rule = &self.rules[index as usize];
-                let scope = if by_name {
-                    Some(Scope::AllFiles)
-                } else {
-                    candidates
-                        .info
-                        .and_then(|info| rule.events.class_scope(info, event))
-                };
-                scope
-                    .filter(|&scope| rule.holds(event, candidates.info, scope))
-                    .map(|_| (index as usize, rule))
-            }),
+            Some(candidates) => {
+                // The event's classes, found once for all its candidates.
+                let classes = candidates.classes(event);
+                candidates.rules.iter().find_map(|&(index, by_name)| {
+                    let rule = &self.rules[index as usize];
+                    let scope = if by_name {
+                        Some(Scope::AllFiles)
+                    } else {
+                        classes.and_then(|classes| rule.events.scope_of(classes))
+                    }?;
+                    let holds = match (candidates.info, candidates.layout, classes) {
+                        (Some(info), Some(layout), Some(classes)) => {
+                            rule.holds_at(event, info, layout, classes, scope)
+                        }
+                        (info, _, _) => rule.holds(event, info, scope),
+                    };
+                    holds.then_some((index as usize, rule))
+                })
+            }
             // An event from no audit point of the catalogue: try every rule.
             None => self
                 .rules

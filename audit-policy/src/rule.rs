@@ -6,10 +6,11 @@ use audit_core::Event;
 use audit_std::events::{self, Access, Classes, EventInfo};
 
 use crate::condition::{
-    AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathPrefix, PortRange,
-    ProgramSpec,
+    AddressRange, Cond, Condition, ConditionKind, Flags, HostPattern, Item, PathCond, PathPrefix,
+    PortRange, ProgramSpec,
 };
 use crate::glob::Glob;
+use crate::sites::Layout;
 use crate::Action;
 
 /// One rule of a [`Policy`](crate::Policy): an action, the events it applies
@@ -369,7 +370,14 @@ impl EventPatterns {
         if self.classes.is_empty() {
             return None;
         }
-        let common = info.classes_of(event).intersection(self.classes);
+        self.scope_of(info.classes_of(event))
+    }
+
+    /// [`class_scope`](Self::class_scope) for an event whose classes in this
+    /// occurrence are `classes`.
+    #[inline]
+    pub(crate) fn scope_of(&self, classes: Classes) -> Option<Scope> {
+        let common = classes.intersection(self.classes);
         if common.is_empty() {
             None
         } else if common == Classes::WRITE {
@@ -458,7 +466,7 @@ fn compile_condition(kind: ConditionKind, spec: &CondSpec) -> Result<Option<Cond
         ))
     }
     Ok(Some(match kind {
-        ConditionKind::Path => Condition::Path(cond::<PathPrefix>(spec)?),
+        ConditionKind::Path => Condition::Path(PathCond::new(cond::<PathPrefix>(spec)?)),
         ConditionKind::Address => Condition::Address(cond::<AddressRange>(spec)?),
         ConditionKind::Port => Condition::Port(cond::<PortRange>(spec)?),
         ConditionKind::Program => Condition::Program(cond::<ProgramSpec>(spec)?),
@@ -493,7 +501,7 @@ pub(crate) fn check_flag_name(name: &str) -> Result<(), String> {
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
     pub(crate) events: EventPatterns,
-    conditions: Vec<Condition>,
+    pub(crate) conditions: Vec<Condition>,
     flags: Option<Flags>,
 }
 
@@ -515,5 +523,26 @@ impl CompiledRule {
                 .flags
                 .as_ref()
                 .is_none_or(|f| f.hold(event, self.rule.action))
+    }
+
+    /// [`holds`](Self::holds) for an event of a known audit point: `layout`
+    /// says where its arguments are and `classes` are its classes in this
+    /// occurrence, so a path condition reads its files by position (and
+    /// falls back to [`holds`](Self::holds)' way when the fast way cannot
+    /// decide).
+    #[inline]
+    pub(crate) fn holds_at(
+        &self,
+        event: &Event<'_>,
+        info: &EventInfo,
+        layout: &Layout,
+        classes: Classes,
+        scope: Scope,
+    ) -> bool {
+        let action = self.rule.action;
+        self.conditions.iter().all(|c| {
+            c.holds_at(event, layout, classes, action, scope)
+                .unwrap_or_else(|| c.holds(event, Some(info), action, scope))
+        }) && self.flags.as_ref().is_none_or(|f| f.hold(event, action))
     }
 }

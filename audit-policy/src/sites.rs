@@ -1,15 +1,18 @@
 //! Which rules can match each audit point, decided once when the policy is
 //! built, so that an event only runs the argument conditions of the rules
-//! whose patterns can match it.
+//! whose patterns can match it; and where each audit point keeps the
+//! arguments a policy reads (its write flags, its paths), so that an event's
+//! arguments are read by position rather than looked up by name.
 
 use std::mem::size_of;
 
-use audit_core::{Callsite, Event};
-use audit_std::events::{self, EventInfo};
+use audit_core::{Callsite, Event, Value};
+use audit_std::events::{self, Access, Classes, EventInfo, Follow, OPEN_WRITE_FLAGS};
 
 use crate::rule::CompiledRule;
 
-/// One audit point: its row of the event table, and its candidate rules.
+/// One audit point: its row of the event table, its candidate rules, and
+/// the positions of the arguments the policy reads.
 #[derive(Clone, Debug)]
 struct Site {
     info: Option<&'static EventInfo>,
@@ -17,6 +20,154 @@ struct Site {
     /// with whether a name pattern matches (then every event of the point
     /// matches it) or only a class pattern (checked per event).
     rules: Box<[(u32, bool)]>,
+    /// Where the point's arguments are; `None` for a point the table does
+    /// not know, or whose arguments do not fit the layout (then the
+    /// conditions look arguments up by name).
+    layout: Option<Layout>,
+}
+
+/// The positions, among one audit point's arguments, of what the table
+/// says its events carry.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    /// Whether the event writes by its flags (`fs.open`).
+    by_flags: bool,
+    /// Bit `i` set: argument `i` is one of [`OPEN_WRITE_FLAGS`].
+    write_flags: u64,
+    /// The files the event names, in the table's order.
+    pub(crate) paths: Box<[PathSlot]>,
+}
+
+/// Where one path argument of the table is among an audit point's arguments.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct PathSlot {
+    /// What the event does with the file ([`Access::ByFlags`] unresolved).
+    pub(crate) access: Access,
+    /// The argument's position, `None` when the point does not have it.
+    pub(crate) path: Option<u8>,
+    /// Whether the last component is followed.
+    pub(crate) follow: FollowAt,
+    /// The position of the open file's descriptor, for events that may act
+    /// on an open file (`None` when the point has no such argument).
+    pub(crate) fd: Option<u8>,
+}
+
+/// [`Follow`], with the argument resolved to its position.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FollowAt {
+    Always,
+    Never,
+    /// As the boolean at this position says (absent: follows).
+    Arg(Option<u8>),
+}
+
+/// The value at `index` among `event`'s arguments (`None` when absent).
+#[inline]
+pub(crate) fn value_at<'e>(event: &Event<'e>, index: Option<u8>) -> Value<'e> {
+    match index {
+        Some(0) => event.args().next().map_or(Value::None, |(_, v)| v),
+        Some(i) => event
+            .args()
+            .nth(usize::from(i))
+            .map_or(Value::None, |(_, v)| v),
+        None => Value::None,
+    }
+}
+
+impl Layout {
+    /// The layout of `site`, an audit point of the event `info` describes;
+    /// `None` when an argument lies beyond the 64 positions a mask holds.
+    pub(crate) fn new(site: &Callsite, info: &EventInfo) -> Option<Layout> {
+        let names = site.arg_names();
+        let position = |name: &str| -> Result<Option<u8>, ()> {
+            match names.iter().position(|n| *n == name) {
+                Some(i) if i < 64 => Ok(Some(i as u8)),
+                Some(_) => Err(()),
+                None => Ok(None),
+            }
+        };
+        let by_flags = info.paths.iter().any(|p| p.access == Access::ByFlags);
+        let mut write_flags = 0u64;
+        if by_flags {
+            for flag in OPEN_WRITE_FLAGS {
+                if let Some(i) = position(flag).ok()? {
+                    write_flags |= 1 << i;
+                }
+            }
+        }
+        let fd = match info.fd {
+            Some(name) => position(name).ok()?,
+            None => None,
+        };
+        let paths = info
+            .paths
+            .iter()
+            .map(|spec| {
+                Ok(PathSlot {
+                    access: spec.access,
+                    path: position(spec.name)?,
+                    follow: match spec.follow {
+                        Follow::Always => FollowAt::Always,
+                        Follow::Never => FollowAt::Never,
+                        Follow::ByArg(name) => FollowAt::Arg(position(name)?),
+                        // A way of following this code does not know:
+                        // the conditions look the arguments up by name.
+                        _ => return Err(()),
+                    },
+                    fd,
+                })
+            })
+            .collect::<Result<_, ()>>()
+            .ok()?;
+        Some(Layout {
+            by_flags,
+            write_flags,
+            paths,
+        })
+    }
+
+    /// [`EventInfo::classes_of`], reading the flags by position: `info`'s
+    /// classes, plus [`Classes::WRITE`] when one of the write flags is
+    /// anything but `false` or `None` (a value that is not a boolean counts
+    /// as writing).
+    #[inline]
+    pub(crate) fn classes_of(&self, info: &EventInfo, event: &Event<'_>) -> Classes {
+        if !self.by_flags {
+            return info.classes;
+        }
+        // One walk over the arguments up to the last flag (the event gives
+        // them as an iterator, not by position): bit 0 of `mask` is the
+        // argument at hand.
+        let mut mask = self.write_flags;
+        let mut writes = false;
+        for (_, value) in event.args() {
+            if mask == 0 {
+                break;
+            }
+            if mask & 1 != 0 && !matches!(value, Value::None | Value::Bool(false)) {
+                writes = true;
+                break;
+            }
+            mask >>= 1;
+        }
+        if writes {
+            return info.classes | Classes::WRITE;
+        }
+        info.classes
+    }
+}
+
+impl FollowAt {
+    /// Whether `event` follows a link in the last component: a missing or
+    /// unreadable flag counts as following, as the table says.
+    #[inline]
+    pub(crate) fn follows(self, event: &Event<'_>) -> bool {
+        match self {
+            FollowAt::Always => true,
+            FollowAt::Never => false,
+            FollowAt::Arg(at) => value_at(event, at).as_bool() != Some(false),
+        }
+    }
 }
 
 /// The candidates of every audit point of the [`catalogue`](audit_core::catalogue),
@@ -29,10 +180,25 @@ pub(crate) struct Sites {
     sites: Box<[Site]>,
 }
 
-/// The candidates of one event: its row, and its rules with name matches.
+/// The candidates of one event: its row, its rules with name matches, and
+/// where its arguments are.
 pub(crate) struct Candidates<'s> {
     pub(crate) info: Option<&'static EventInfo>,
     pub(crate) rules: &'s [(u32, bool)],
+    pub(crate) layout: Option<&'s Layout>,
+}
+
+impl Candidates<'_> {
+    /// The classes of this occurrence of the event (see
+    /// [`EventInfo::classes_of`]), `None` for an event the table does not know.
+    #[inline]
+    pub(crate) fn classes(&self, event: &Event<'_>) -> Option<Classes> {
+        let info = self.info?;
+        Some(match self.layout {
+            Some(layout) => layout.classes_of(info, event),
+            None => info.classes_of(event),
+        })
+    }
 }
 
 impl Sites {
@@ -62,7 +228,12 @@ impl Sites {
                             .then_some((i as u32, by_name))
                     })
                     .collect();
-                Site { info, rules }
+                let layout = info.and_then(|info| Layout::new(site, info));
+                Site {
+                    info,
+                    rules,
+                    layout,
+                }
             })
             .collect();
         Sites { base, sites }
@@ -70,6 +241,7 @@ impl Sites {
 
     /// The candidates of `event`'s audit point, or `None` for a point the
     /// table does not know (then every rule is a candidate).
+    #[inline]
     pub(crate) fn of(&self, event: &Event<'_>) -> Option<Candidates<'_>> {
         let address = event.callsite() as *const Callsite as usize;
         let offset = address.checked_sub(self.base)?;
@@ -80,6 +252,7 @@ impl Sites {
         Some(Candidates {
             info: site.info,
             rules: &site.rules,
+            layout: site.layout.as_ref(),
         })
     }
 }
