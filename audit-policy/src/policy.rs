@@ -4,7 +4,6 @@ use std::fmt;
 use std::path::Path;
 
 use audit_core::{AuditError, Event, Hook, Interest, Note};
-use serde::Deserialize;
 
 use crate::rule::{CompiledRule, EventPatterns, Scope};
 use crate::sites::Sites;
@@ -13,8 +12,7 @@ use crate::validate;
 use crate::{PolicyError, Rule};
 
 /// What a rule, or the policy's default, does with an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Let the operation proceed.
     Allow,
@@ -193,8 +191,7 @@ impl Policy {
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let parsed: TomlPolicy =
-            toml::from_str(text).map_err(|e| PolicyError::from_toml(e, text))?;
+        let parsed: TomlPolicy = crate::toml_format::parse(text)?;
         if parsed.unknown_events == UnknownEvents::Error {
             for TomlRule(rule, spans) in &parsed.rule {
                 for (pattern, span) in rule.events.iter().zip(spans) {
