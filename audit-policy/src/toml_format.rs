@@ -241,7 +241,15 @@ fn checked_list(
 fn integer_text(int: &toml::de::DeInteger<'_>) -> String {
     match i128::from_str_radix(int.as_str(), int.radix()) {
         Ok(n) => n.to_string(),
-        Err(_) => int.to_string(),
+        Err(_) => {
+            let prefix = match int.radix() {
+                16 => "0x",
+                8 => "0o",
+                2 => "0b",
+                _ => "",
+            };
+            format!("{prefix}{}", int.as_str())
+        }
     }
 }
 
@@ -326,9 +334,14 @@ fn unknown(key: &Key<'_>, what: &str, names: &[&str]) -> Fault {
     )
 }
 
-/// "unknown field `x`, expected one of `a`, `b`, `c`".
+/// "unknown field `x`, expected one of `a`, `b`, `c`". The name found is
+/// escaped: it is the file's text, and the message may reach a terminal.
 fn unknown_message(found: &str, what: &str, names: &[&str]) -> String {
-    format!("unknown {what} `{found}`, expected {}", one_of(names))
+    format!(
+        "unknown {what} `{}`, expected {}",
+        found.escape_debug(),
+        one_of(names)
+    )
 }
 
 /// "`a`", "`a` or `b`", "one of `a`, `b`, `c`".

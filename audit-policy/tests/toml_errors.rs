@@ -84,6 +84,15 @@ fn hostile_documents_are_errors_not_crashes() {
         many.push_str("[[rule]]\naction = \"allow\"\nevents = [\"fs.open\"]\n");
     }
     assert_eq!(outcome(&many), "ok 2000 rules");
+    // Names from the file are escaped in messages (a terminal may show them).
+    assert_eq!(
+        outcome("default = \"allow\"\n\"\\u001b[2J\\n\" = 1\n"),
+        "invalid policy at line 2, column 1: unknown field `\\u{1b}[2J\\n`, expected one of `default`, `unknown_events`, `mode`, `rule`"
+    );
+    assert_eq!(
+        outcome("default = \"\\u001b]0;x\\u0007\"\n"),
+        "invalid policy at line 1, column 11: unknown variant `\\u{1b}]0;x\\u{7}`, expected `allow` or `deny`"
+    );
     // An integer wider than any machine type is text to the check.
     assert_eq!(
         outcome("default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"net.bind\"]\nport = { in = [0x7fffffffffffffffffffffffffffffffffffffff] }\n"),
