@@ -26,6 +26,7 @@ jobs=${BUILD_COST_JOBS:-$(nproc)}
 VARIANTS=(
   "plain std||nothing"
   "audit-core + audit-std|std|audit-core, audit-std"
+  "+ audit-policy, policy in code|std,policy-code|audit-policy, default-features = false"
   "+ audit-policy|std,policy|audit-policy"
   "+ audit-sinks (json)|std,policy,json|audit-sinks, features json"
   "+ audit-sinks (json, tracing)|std,policy,json,tracing|audit-sinks, features json + tracing"
@@ -49,14 +50,15 @@ publish = false
 
 [features]
 std = ["dep:audit-core", "dep:audit-std"]
-policy = ["std", "dep:audit-policy"]
+policy-code = ["std", "dep:audit-policy"]
+policy = ["policy-code", "audit-policy/toml"]
 json = ["std", "dep:audit-sinks", "audit-sinks/json"]
 tracing = ["std", "dep:audit-sinks", "audit-sinks/tracing", "dep:tracing"]
 
 [dependencies]
 audit-core = { path = "$root/audit-core", optional = true }
 audit-std = { path = "$root/audit-std", optional = true }
-audit-policy = { path = "$root/audit-policy", optional = true }
+audit-policy = { path = "$root/audit-policy", optional = true, default-features = false }
 audit-sinks = { path = "$root/audit-sinks", optional = true }
 tracing = { version = "0.1", optional = true }
 

@@ -53,6 +53,35 @@ impl PolicyError {
         }
     }
 
+    /// The problem, without its location.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The 1-based line of the problem in the TOML text, when known.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// The 1-based column (in characters) of the problem, when known.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+
+    /// The policy file, when the policy was loaded from one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// The rule at fault (numbered from 1), for a policy built in code.
+    pub fn rule(&self) -> Option<usize> {
+        self.rule
+    }
+}
+
+/// Errors of loading a policy from TOML text or a file.
+#[cfg(feature = "toml")]
+impl PolicyError {
     pub(crate) fn from_toml(err: toml::de::Error, text: &str) -> Self {
         let mut out = PolicyError::new(err.message().trim_end().to_owned());
         if let Some((line, column)) = err.span().and_then(|s| line_column(text, s.start)) {
@@ -89,34 +118,10 @@ impl PolicyError {
         self.file = Some(path.to_owned());
         self
     }
-
-    /// The problem, without its location.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The 1-based line of the problem in the TOML text, when known.
-    pub fn line(&self) -> Option<usize> {
-        self.line
-    }
-
-    /// The 1-based column (in characters) of the problem, when known.
-    pub fn column(&self) -> Option<usize> {
-        self.column
-    }
-
-    /// The policy file, when the policy was loaded from one.
-    pub fn file(&self) -> Option<&Path> {
-        self.file.as_deref()
-    }
-
-    /// The rule at fault (numbered from 1), for a policy built in code.
-    pub fn rule(&self) -> Option<usize> {
-        self.rule
-    }
 }
 
 /// The 1-based line and column of byte offset `offset` in `text`.
+#[cfg(feature = "toml")]
 fn line_column(text: &str, offset: usize) -> Option<(usize, usize)> {
     let before = text.get(..offset)?;
     let line = before.matches('\n').count() + 1;
@@ -164,7 +169,7 @@ impl Error for PolicyError {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 

@@ -18,6 +18,14 @@
 //! `fs.open` that only reads). Prefer classes for rules about what code
 //! *does*: a list of names is easy to leave incomplete.
 //!
+//! # Cargo features
+//!
+//! - `toml` (on by default): loading policies from TOML text or files,
+//!   [`Policy::from_toml`], [`Policy::from_file`] and reloading
+//!   ([`Policy::install_reloadable`]). A program that builds its policy in
+//!   code can turn it off (`default-features = false`) and does not compile
+//!   the TOML parser; the policy behaves the same.
+//!
 //! # A policy in TOML
 //!
 //! ```
@@ -311,14 +319,17 @@ mod condition;
 mod error;
 mod glob;
 mod policy;
+#[cfg(feature = "toml")]
 mod reload;
 mod rule;
 mod sites;
+#[cfg(feature = "toml")]
 mod toml_format;
 mod validate;
 
 pub use condition::ConditionKind;
 pub use error::PolicyError;
 pub use policy::{Action, Decision, Policy, PolicyBuilder};
+#[cfg(feature = "toml")]
 pub use reload::{PolicyHandle, ReloadError, RELOAD_EVENT};
 pub use rule::Rule;

@@ -1,20 +1,20 @@
 //! The policy: ordered rules, first match wins, and a default.
 
 use std::fmt;
+#[cfg(feature = "toml")]
 use std::path::Path;
 
 use audit_core::{AuditError, Event, Hook, Interest, Note};
-use serde::Deserialize;
 
 use crate::rule::{CompiledRule, EventPatterns, Scope};
 use crate::sites::Sites;
+#[cfg(feature = "toml")]
 use crate::toml_format::{Mode, TomlPolicy, TomlRule, UnknownEvents};
 use crate::validate;
 use crate::{PolicyError, Rule};
 
 /// What a rule, or the policy's default, does with an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
     /// Let the operation proceed.
     Allow,
@@ -192,9 +192,9 @@ impl Policy {
     /// assert_eq!(policy.rules().len(), 1);
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
+    #[cfg(feature = "toml")]
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        let parsed: TomlPolicy =
-            toml::from_str(text).map_err(|e| PolicyError::from_toml(e, text))?;
+        let parsed: TomlPolicy = crate::toml_format::parse(text)?;
         if parsed.unknown_events == UnknownEvents::Error {
             for TomlRule(rule, spans) in &parsed.rule {
                 for (pattern, span) in rule.events.iter().zip(spans) {
@@ -218,6 +218,7 @@ impl Policy {
     /// Reads and parses a TOML policy file; errors also name the file.
     ///
     /// The file is read with `std::fs`, so reading it raises no audit event.
+    #[cfg(feature = "toml")]
     pub fn from_file(path: impl AsRef<Path>) -> Result<Policy, PolicyError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| PolicyError::unreadable(path, e))?;

@@ -423,6 +423,7 @@ fn class_pattern(name: &str) -> Result<Classes, String> {
 
 /// Checks one event pattern on its own: a known class after `@`, or a glob
 /// that parses.
+#[cfg(feature = "toml")]
 pub(crate) fn check_event_pattern(pattern: &str) -> Result<(), String> {
     match pattern.strip_prefix('@') {
         Some(class) => class_pattern(class).map(drop),

@@ -1,6 +1,8 @@
 //! The program scripts/build-cost.sh builds: a small command-line tool that
 //! copies a file, lists a directory and runs a child, written against plain
-//! `std` or, with the probe's features, against the audit crates.
+//! `std` or, with the probe's features, against the audit crates. The
+//! policy is the same loaded from TOML (`policy`) or built in code
+//! (`policy-code` alone, audit-policy without its `toml` feature).
 
 #[cfg(feature = "std")]
 use audit_std::{fs, process::Command};
@@ -21,6 +23,16 @@ fn install() {
     .expect("valid policy")
     .install()
     .expect("policy installed");
+    #[cfg(all(feature = "policy-code", not(feature = "policy")))]
+    {
+        use audit_policy::{Action, Policy, Rule};
+        Policy::builder(Action::Allow)
+            .rule(Rule::deny(["net.connect"]).address_not_in(["loopback"]))
+            .build()
+            .expect("valid policy")
+            .install()
+            .expect("policy installed");
+    }
     #[cfg(feature = "json")]
     audit_core::install_hook(audit_sinks::JsonLines::new(std::io::stderr())).expect("sink");
     #[cfg(feature = "tracing")]
