@@ -91,6 +91,8 @@
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
 
+#[cfg(feature = "json")]
+mod capture;
 #[cfg(any(feature = "json", feature = "tracing"))]
 mod decision;
 #[cfg(feature = "json")]
