@@ -52,6 +52,8 @@ pub(crate) struct Captures {
     run_debug: bool,
     /// A `Debug` argument was met and not rendered.
     skipped_debug: bool,
+    /// A `Debug` argument's rendering returned an error.
+    render_failed: bool,
 }
 
 /// What the audited thread stamps an event with, before taking any lock.
@@ -89,6 +91,10 @@ pub(crate) struct Header {
     notes: Range<usize>,
     /// Where the event's slots, bytes and text start.
     base: Base,
+    /// A `Debug` argument's rendering failed: the record cannot be written
+    /// (as [`JsonLines`](crate::JsonLines), whose serialisation then fails,
+    /// the number is left as a gap and the failure counted).
+    pub(crate) unwritable: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -216,6 +222,7 @@ impl Captures {
             },
             run_debug: true,
             skipped_debug: false,
+            render_failed: false,
         }
     }
 
@@ -253,6 +260,7 @@ impl Captures {
         self.base = base;
         self.run_debug = run_debug;
         self.skipped_debug = false;
+        self.render_failed = false;
         self.push_values(|| event.args().map(|(_, value)| value));
         if self.skipped_debug {
             self.slots.truncate(base.slots);
@@ -274,6 +282,7 @@ impl Captures {
             reason,
             notes: notes..self.notes.len(),
             base,
+            unwritable: self.render_failed,
         });
         Ok(())
     }
@@ -396,9 +405,10 @@ impl Captures {
             Value::Debug(d) => {
                 let start = self.text.len() - self.base.text;
                 // Writing to a String fails only if the `Debug` impl
-                // returns an error; what it wrote so far is kept (where
-                // `format!` would panic).
-                let _ = write!(self.text, "{d:?}");
+                // returns an error (where `format!` would panic).
+                if write!(self.text, "{d:?}").is_err() {
+                    self.render_failed = true;
+                }
                 Slot::Debug(Span {
                     start,
                     end: self.text.len() - self.base.text,

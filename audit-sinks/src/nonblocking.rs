@@ -582,6 +582,12 @@ impl<W: Write> Writer<W> {
     }
 
     fn write_event(&mut self, event: EventView<'_>) {
+        if event.header.unwritable {
+            // Counted, and the number stays a gap, as `JsonLines` does
+            // when a record cannot be serialised.
+            self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let body = to_body(|out| {
             Record {
                 time: event.header.time,
