@@ -54,6 +54,8 @@ pub(crate) struct Captures {
     skipped_debug: bool,
     /// A `Debug` argument's rendering returned an error.
     render_failed: bool,
+    /// The values being captured hold a list.
+    lists: bool,
 }
 
 /// What the audited thread stamps an event with, before taking any lock.
@@ -223,6 +225,7 @@ impl Captures {
             run_debug: true,
             skipped_debug: false,
             render_failed: false,
+            lists: false,
         }
     }
 
@@ -292,13 +295,13 @@ impl Captures {
     /// that an event's first slots are its arguments in order.
     fn push_values<'v, I: Iterator<Item = Value<'v>>>(&mut self, values: impl Fn() -> I) {
         let start = self.slots.len();
-        let mut lists = false;
+        self.lists = false;
         for value in values() {
             let slot = self.capture_value(value);
-            lists |= matches!(slot, Slot::List { .. });
             self.slots.push(slot);
         }
-        if lists {
+        // Set by `capture_value` (rather than tested here on every slot).
+        if self.lists {
             for (i, value) in values().enumerate() {
                 if let Value::List(items) = value {
                     self.push_list(start + i, items);
@@ -394,10 +397,13 @@ impl Captures {
             Value::Duration(d) => Slot::Plain(Plain::Duration(d)),
             Value::None => Slot::Plain(Plain::None),
             // Its elements are captured by `push_values`, which sets `start`.
-            Value::List(items) => Slot::List {
-                start: 0,
-                len: items.len(),
-            },
+            Value::List(items) => {
+                self.lists = true;
+                Slot::List {
+                    start: 0,
+                    len: items.len(),
+                }
+            }
             Value::Debug(_) if !self.run_debug => {
                 self.skipped_debug = true;
                 Slot::Plain(Plain::None)

@@ -224,6 +224,7 @@ impl NonBlocking {
     /// Waits for room in the queue as [`WhenFull`] says: the lock, with
     /// room for one record; `None` when the record was dropped and counted;
     /// an error when the operation is refused.
+    #[inline]
     fn room(&self, outcome: &Outcome<'_>) -> Result<Option<MutexGuard<'_, State>>, AuditError> {
         let mut state = self.shared.lock();
         loop {
