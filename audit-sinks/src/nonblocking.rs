@@ -13,7 +13,7 @@ use std::time::SystemTime;
 use audit_core::{AuditError, Event, Hook, Outcome};
 
 use crate::capture::{Captures, EventView, Stamp, QUEUE_KEEPS, SCRATCH_KEEPS};
-use crate::json::{to_body, ErrorCount, Output};
+use crate::json::{to_body_in, ErrorCount, Output};
 use crate::record::{EventRef, LostRecord, OutcomeRef, Record};
 
 thread_local! {
@@ -331,6 +331,7 @@ impl<W: Write + Send + 'static> NonBlockingBuilder<W> {
             shared: Arc::clone(&shared),
             out: Output::new(self.writer),
             flush: self.flush,
+            line: Vec::with_capacity(1024),
         };
         let thread = thread::Builder::new()
             .name("audit-json-writer".into())
@@ -517,7 +518,12 @@ struct Writer<W> {
     shared: Arc<Shared>,
     out: Output<W>,
     flush: bool,
+    /// The last record's line, kept to format the next one in.
+    line: Vec<u8>,
 }
+
+/// A record line longer than this is not kept for the next record.
+const LINE_KEEPS: usize = 1 << 16;
 
 impl<W: Write> Writer<W> {
     fn run(mut self) {
@@ -589,7 +595,7 @@ impl<W: Write> Writer<W> {
             self.shared.errors.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let body = to_body(|out| {
+        let body = to_body_in(std::mem::take(&mut self.line), |out| {
             Record {
                 time: event.header.time,
                 event: EventRef::Captured(event),
@@ -602,7 +608,7 @@ impl<W: Write> Writer<W> {
     }
 
     fn write_lost(&mut self, sequence: u64, count: u64) {
-        let body = to_body(|out| {
+        let body = to_body_in(std::mem::take(&mut self.line), |out| {
             let record = LostRecord {
                 time: SystemTime::now(),
                 lost: count,
@@ -614,7 +620,12 @@ impl<W: Write> Writer<W> {
 
     fn write_body(&mut self, sequence: u64, body: serde_json::Result<Vec<u8>>) {
         match body {
-            Ok(mut body) => self.guarded(|out| out.write_record(sequence, &mut body)),
+            Ok(mut body) => {
+                self.guarded(|out| out.write_record(sequence, &mut body));
+                if body.capacity() <= LINE_KEEPS {
+                    self.line = body;
+                }
+            }
             // Never for these records; counted, and the number stays a gap.
             Err(_) => {
                 self.shared.errors.fetch_add(1, Ordering::Relaxed);
