@@ -101,6 +101,30 @@ pub enum WhenFull {
 /// [`WhenFull::Block`] and [`WhenFull::Veto`] (fail closed: it could never
 /// be written) and counted as lost under [`WhenFull::Drop`].
 ///
+/// # What the audited thread pays, and the memory kept
+///
+/// The audited thread takes the time and its thread's (cached) fields, then,
+/// under the queue's lock, copies the event's values into buffers shared by
+/// every record in the queue: paths and strings as bytes, a
+/// [`Value::Bytes`](audit_core::Value::Bytes) argument only as far as its
+/// record shows it (its length and first
+/// [`BYTES_PREVIEW`](crate::BYTES_PREVIEW) bytes). When the writer takes the
+/// queue it leaves its emptied buffers in its place, so once they have grown
+/// to the largest batch, an event costs no allocation: about 930
+/// instructions on the audited thread, the dispatch included (see
+/// `BENCHMARKS.md`). Records waiting in the queue hold their values (at
+/// most [`capacity`](NonBlockingBuilder::capacity) records); between
+/// batches, the queue and the writer each keep buffers up to 1 MiB apiece
+/// and free larger ones (grown by a burst, or by one huge value), and each
+/// audited thread that raised a `Debug` argument keeps up to 16 KiB.
+///
+/// A [`Value::Debug`](audit_core::Value::Debug) argument is the exception:
+/// rendering it runs the program's code, which may take any time, so that
+/// event is rendered in a buffer of the audited thread's own, outside the
+/// lock, and then moved to the queue. If the rendering returns an error,
+/// the record cannot be written: its number is left as a gap and counted in
+/// [`write_errors`](Self::write_errors), and the operation goes ahead.
+///
 /// # The writer's own events
 ///
 /// The writer thread is not inside a hook, so if the writer is itself
