@@ -110,7 +110,7 @@ pub enum WhenFull {
 /// record shows it (its length and first
 /// [`BYTES_PREVIEW`](crate::BYTES_PREVIEW) bytes). When the writer takes the
 /// queue it leaves its emptied buffers in its place, so once they have grown
-/// to the largest batch, an event costs no allocation: about 930
+/// to the largest batch, an event costs no allocation: 920 to 950
 /// instructions on the audited thread, the dispatch included (see
 /// `BENCHMARKS.md`). Records waiting in the queue hold their values (at
 /// most [`capacity`](NonBlockingBuilder::capacity) records); between
