@@ -17,9 +17,9 @@ use crate::json::{to_body_in, ErrorCount, Output};
 use crate::record::{EventRef, LostRecord, OutcomeRef, Record};
 
 thread_local! {
-    /// This thread's scratch capture: an event is copied here outside the
-    /// queue's lock, then moved to the queue under it, and the buffers
-    /// stay for the thread's next event.
+    /// This thread's scratch capture, for an event with a `Debug`
+    /// argument: rendered here outside the queue's lock, then moved to the
+    /// queue under it; the buffers stay for the thread's next such event.
     static SCRATCH: RefCell<Captures> = const { RefCell::new(Captures::new()) };
     /// The sink whose writer runs on this thread, if any.
     static WRITER_OF: Cell<*const Shared> = const { Cell::new(std::ptr::null()) };
