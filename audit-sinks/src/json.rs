@@ -191,7 +191,16 @@ pub(crate) fn to_body(
     record: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
 ) -> serde_json::Result<Vec<u8>> {
     // Most records fit: one allocation, no growing.
-    let mut line = Vec::with_capacity(1024);
+    to_body_in(Vec::with_capacity(1024), record)
+}
+
+/// [`to_body`] in `line`, a buffer kept from an earlier record (emptied
+/// first), for a writer that formats one record after another.
+pub(crate) fn to_body_in(
+    mut line: Vec<u8>,
+    record: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>,
+) -> serde_json::Result<Vec<u8>> {
+    line.clear();
     line.resize(HEAD, b' ');
     record(&mut line)?;
     line.push(b'\n');

@@ -1,19 +1,29 @@
 //! The non-blocking JSON-lines sink: the audited thread captures the event
 //! and queues it; a background thread formats and writes it.
 
-use std::collections::VecDeque;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::{self, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::thread::{self, JoinHandle, ThreadId};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
 use std::time::SystemTime;
 
-use audit_core::{AuditError, Event, Hook, Outcome, OwnedEvent};
+use audit_core::{AuditError, Event, Hook, Outcome};
 
-use crate::json::{to_body, ErrorCount, Output};
-use crate::record::{EventRef, LostRecord, OwnedOutcome, Record, ThreadFields};
+use crate::capture::{Captures, EventView, Stamp, QUEUE_KEEPS, SCRATCH_KEEPS};
+use crate::json::{to_body_in, ErrorCount, Output};
+use crate::record::{EventRef, LostRecord, OutcomeRef, Record};
+
+thread_local! {
+    /// This thread's scratch capture, for an event with a `Debug`
+    /// argument: rendered here outside the queue's lock, then moved to the
+    /// queue under it; the buffers stay for the thread's next such event.
+    static SCRATCH: RefCell<Captures> = const { RefCell::new(Captures::new()) };
+    /// The sink whose writer runs on this thread, if any.
+    static WRITER_OF: Cell<*const Shared> = const { Cell::new(std::ptr::null()) };
+}
 
 /// What a [`NonBlocking`] sink does with an event when its queue is full,
 /// as auditd's `backlog_limit` with its failure modes.
@@ -38,8 +48,9 @@ pub enum WhenFull {
 
 /// A [`JsonLines`](crate::JsonLines) that writes from a background thread.
 ///
-/// The audited thread only copies the event and its outcome
-/// ([`OwnedEvent`]), stamps the time and the thread, and puts it on a
+/// The audited thread only copies the event and its outcome (into
+/// buffers reused from one event to the next: in the steady state, no
+/// allocation), stamps the time and the thread, and puts it on a
 /// bounded queue; a writer thread (named `audit-json-writer`) formats the
 /// records and writes them, in the order of their sequence numbers, each
 /// with one `write_all` as [`JsonLines`](crate::JsonLines) does (the same
@@ -89,6 +100,30 @@ pub enum WhenFull {
 /// After shutdown the writer is gone: a later event is refused under
 /// [`WhenFull::Block`] and [`WhenFull::Veto`] (fail closed: it could never
 /// be written) and counted as lost under [`WhenFull::Drop`].
+///
+/// # What the audited thread pays, and the memory kept
+///
+/// The audited thread takes the time and its thread's (cached) fields, then,
+/// under the queue's lock, copies the event's values into buffers shared by
+/// every record in the queue: paths and strings as bytes, a
+/// [`Value::Bytes`](audit_core::Value::Bytes) argument only as far as its
+/// record shows it (its length and first
+/// [`BYTES_PREVIEW`](crate::BYTES_PREVIEW) bytes). When the writer takes the
+/// queue it leaves its emptied buffers in its place, so once they have grown
+/// to the largest batch, an event costs no allocation: 920 to 950
+/// instructions on the audited thread, the dispatch included (see
+/// `BENCHMARKS.md`). Records waiting in the queue hold their values (at
+/// most [`capacity`](NonBlockingBuilder::capacity) records); between
+/// batches, the queue and the writer each keep buffers up to 1 MiB apiece
+/// and free larger ones (grown by a burst, or by one huge value), and each
+/// audited thread that raised a `Debug` argument keeps up to 16 KiB.
+///
+/// A [`Value::Debug`](audit_core::Value::Debug) argument is the exception:
+/// rendering it runs the program's code, which may take any time, so that
+/// event is rendered in a buffer of the audited thread's own, outside the
+/// lock, and then moved to the queue. If the rendering returns an error,
+/// the record cannot be written: its number is left as a gap and counted in
+/// [`write_errors`](Self::write_errors), and the operation goes ahead.
 ///
 /// # The writer's own events
 ///
@@ -143,22 +178,86 @@ impl NonBlocking {
     }
 
     /// Queues one record, applying [`WhenFull`] when there is no room.
+    ///
+    /// The event is copied straight into the queue's buffers, under its
+    /// lock: no copy of a copy, and no allocation once the buffers have
+    /// grown. An event with a `Debug` argument is the exception: rendering
+    /// it runs the program's code, which may take any time, so it is
+    /// captured outside the lock first (see [`enqueue_rendered`](Self::enqueue_rendered)).
     fn enqueue(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
-        // Copy before taking the lock: only the push is serialised.
-        let item = Item::Event {
-            time: SystemTime::now(),
-            event: event.to_owned(),
-            outcome: OwnedOutcome::new(outcome),
-            thread: ThreadFields::current(),
+        let stamp = Stamp::now();
+        let Some(mut state) = self.room(outcome)? else {
+            return Ok(());
         };
+        // The number is taken only once the record is certain to be queued
+        // under this same lock: numbers follow the order of the queue.
+        let sequence = state.next_sequence;
+        match state.queue.capture(event, outcome, stamp, sequence, false) {
+            Ok(()) => {
+                let _ = state.allocate();
+                self.wake_writer(&state);
+                Ok(())
+            }
+            Err(stamp) => {
+                drop(state);
+                self.enqueue_rendered(event, outcome, stamp)
+            }
+        }
+    }
+
+    /// Captures an event with a `Debug` argument in this thread's scratch
+    /// buffers, outside the lock, then moves it to the queue.
+    fn enqueue_rendered(
+        &self,
+        event: &Event<'_>,
+        outcome: &Outcome<'_>,
+        stamp: Stamp,
+    ) -> Result<(), AuditError> {
+        let mut stamp = Some(stamp);
+        let mut take = || stamp.take().unwrap_or_else(Stamp::now);
+        let queued = SCRATCH.try_with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.enqueue_from(&mut scratch, event, outcome, take()),
+            // The scratch is in use: a `Debug` rendering raised an event
+            // into this sink. A scratch of its own.
+            Err(_) => self.enqueue_from(&mut Captures::new(), event, outcome, take()),
+        });
+        // During thread teardown, once the scratch is gone: the same.
+        queued.unwrap_or_else(|_| self.enqueue_from(&mut Captures::new(), event, outcome, take()))
+    }
+
+    /// Captures the event in `scratch`, then moves it to the queue.
+    fn enqueue_from(
+        &self,
+        scratch: &mut Captures,
+        event: &Event<'_>,
+        outcome: &Outcome<'_>,
+        stamp: Stamp,
+    ) -> Result<(), AuditError> {
+        scratch.clear(SCRATCH_KEEPS);
+        // Renders everything, so always captures.
+        let _ = scratch.capture(event, outcome, stamp, 0, true);
+        let Some(mut state) = self.room(outcome)? else {
+            return Ok(());
+        };
+        let sequence = state.allocate();
+        state.queue.append(scratch, sequence);
+        self.wake_writer(&state);
+        Ok(())
+    }
+
+    /// Waits for room in the queue as [`WhenFull`] says: the lock, with
+    /// room for one record; `None` when the record was dropped and counted;
+    /// an error when the operation is refused.
+    #[inline]
+    fn room(&self, outcome: &Outcome<'_>) -> Result<Option<MutexGuard<'_, State>>, AuditError> {
         let mut state = self.shared.lock();
         loop {
             if state.stopped {
                 drop(state);
-                return self.refuse_or_count(outcome);
+                return self.refuse_or_count(outcome).map(|()| None);
             }
             if state.queue.len() < state.capacity {
-                break;
+                return Ok(Some(state));
             }
             match self.when_full {
                 WhenFull::Block => {
@@ -183,18 +282,19 @@ impl NonBlocking {
                     state.lost_pending += 1;
                     drop(state);
                     self.shared.lost.fetch_add(1, Ordering::Relaxed);
-                    return Ok(());
+                    return Ok(None);
                 }
             }
         }
-        let sequence = state.allocate();
-        state.queue.push_back((sequence, item));
-        // Wake the writer only when it sleeps: a notification costs a
-        // system call.
+    }
+
+    /// Wakes the writer if it sleeps (a notification costs a system call,
+    /// and a writer that is awake takes every record queued before it
+    /// looks at the queue again).
+    fn wake_writer(&self, state: &State) {
         if state.writer_waiting {
             self.shared.work.notify_one();
         }
-        Ok(())
     }
 
     /// The writer is gone: refuse (fail closed) or count the record as lost.
@@ -235,7 +335,7 @@ impl<W: Write + Send + 'static> NonBlockingBuilder<W> {
     pub fn spawn(self) -> io::Result<(NonBlocking, WriterGuard)> {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                queue: VecDeque::with_capacity(self.capacity.min(DEFAULT_CAPACITY)),
+                queue: Captures::new(),
                 capacity: self.capacity,
                 next_sequence: 1,
                 lost_pending: 0,
@@ -250,17 +350,16 @@ impl<W: Write + Send + 'static> NonBlockingBuilder<W> {
             done: Condvar::new(),
             errors: Arc::new(AtomicU64::new(0)),
             lost: AtomicU64::new(0),
-            writer_thread: OnceLock::new(),
         });
         let writer = Writer {
             shared: Arc::clone(&shared),
             out: Output::new(self.writer),
             flush: self.flush,
+            line: Vec::with_capacity(1024),
         };
         let thread = thread::Builder::new()
             .name("audit-json-writer".into())
             .spawn(move || writer.run())?;
-        let _ = shared.writer_thread.set(thread.thread().id());
         Ok((
             NonBlocking {
                 shared: Arc::clone(&shared),
@@ -289,7 +388,9 @@ impl Hook for NonBlocking {
     /// writer has stopped, under [`WhenFull::Block`]) refuses an allowed
     /// event that cannot be queued.
     fn on_outcome(&self, event: &Event<'_>, outcome: &Outcome<'_>) -> Result<(), AuditError> {
-        if self.shared.writer_thread.get() == Some(&thread::current().id()) {
+        // A thread-local read, where comparing thread ids would clone the
+        // thread's handle.
+        if WRITER_OF.with(Cell::get) == Arc::as_ptr(&self.shared) {
             return Ok(());
         }
         self.enqueue(event, outcome)
@@ -369,11 +470,11 @@ struct Shared {
     done: Condvar,
     errors: Arc<AtomicU64>,
     lost: AtomicU64,
-    writer_thread: OnceLock<ThreadId>,
 }
 
 struct State {
-    queue: VecDeque<(u64, Item)>,
+    /// The events queued, in the order of their numbers.
+    queue: Captures,
     capacity: usize,
     next_sequence: u64,
     /// Records dropped since the last lost record was queued.
@@ -394,18 +495,6 @@ impl State {
         self.next_sequence = n.saturating_add(1);
         n
     }
-}
-
-enum Item {
-    Event {
-        time: SystemTime,
-        event: OwnedEvent,
-        outcome: OwnedOutcome,
-        thread: Arc<ThreadFields>,
-    },
-    Lost {
-        count: u64,
-    },
 }
 
 impl Shared {
@@ -453,13 +542,19 @@ struct Writer<W> {
     shared: Arc<Shared>,
     out: Output<W>,
     flush: bool,
+    /// The last record's line, kept to format the next one in.
+    line: Vec<u8>,
 }
+
+/// A record line longer than this is not kept for the next record.
+const LINE_KEEPS: usize = 1 << 16;
 
 impl<W: Write> Writer<W> {
     fn run(mut self) {
         // However the loop ends, waiters must not wait for it forever.
         let _stopped = MarkStopped(Arc::clone(&self.shared));
-        let mut batch = VecDeque::new();
+        WRITER_OF.with(|w| w.set(Arc::as_ptr(&self.shared)));
+        let mut batch = Captures::new();
         loop {
             let mut state = self.shared.lock();
             while state.queue.is_empty() && state.lost_pending == 0 && !state.stopping {
@@ -473,12 +568,13 @@ impl<W: Write> Writer<W> {
             }
             // Take everything queued at once; the audited threads fill the
             // other buffer meanwhile.
+            // (The buffers emptied last time go back to the queue.)
             std::mem::swap(&mut batch, &mut state.queue);
+            let mut lost = None;
             if state.lost_pending > 0 {
                 // Numbered after everything taken, before anything queued later.
                 let count = std::mem::take(&mut state.lost_pending);
-                let sequence = state.allocate();
-                batch.push_back((sequence, Item::Lost { count }));
+                lost = Some((state.allocate(), count));
             }
             let stopping = state.stopping;
             if state.producers_waiting > 0 {
@@ -487,10 +583,15 @@ impl<W: Write> Writer<W> {
             drop(state);
 
             let mut last = None;
-            for (sequence, item) in batch.drain(..) {
-                self.write(sequence, &item);
+            for event in batch.events() {
+                self.write_event(event);
+                last = Some(event.header.sequence);
+            }
+            if let Some((sequence, count)) = lost {
+                self.write_lost(sequence, count);
                 last = Some(sequence);
             }
+            batch.clear(QUEUE_KEEPS);
             if self.flush || stopping {
                 self.guarded(|out| out.writer.flush());
             }
@@ -511,32 +612,44 @@ impl<W: Write> Writer<W> {
         }
     }
 
-    fn write(&mut self, sequence: u64, item: &Item) {
-        let body = match item {
-            Item::Event {
-                time,
-                event,
-                outcome,
-                thread,
-            } => to_body(|out| {
-                Record {
-                    time: *time,
-                    event: EventRef::Owned(event),
-                    outcome: Some(outcome.as_ref()),
-                    thread,
-                }
-                .write_json(out)
-            }),
-            Item::Lost { count } => to_body(|out| {
-                let record = LostRecord {
-                    time: SystemTime::now(),
-                    lost: *count,
-                };
-                serde_json::to_writer(out, &record)
-            }),
-        };
+    fn write_event(&mut self, event: EventView<'_>) {
+        if event.header.unwritable {
+            // Counted, and the number stays a gap, as `JsonLines` does
+            // when a record cannot be serialised.
+            self.shared.errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let body = to_body_in(std::mem::take(&mut self.line), |out| {
+            Record {
+                time: event.header.time,
+                event: EventRef::Captured(event),
+                outcome: Some(OutcomeRef::captured(event)),
+                thread: &event.header.thread,
+            }
+            .write_json(out)
+        });
+        self.write_body(event.header.sequence, body);
+    }
+
+    fn write_lost(&mut self, sequence: u64, count: u64) {
+        let body = to_body_in(std::mem::take(&mut self.line), |out| {
+            let record = LostRecord {
+                time: SystemTime::now(),
+                lost: count,
+            };
+            serde_json::to_writer(out, &record)
+        });
+        self.write_body(sequence, body);
+    }
+
+    fn write_body(&mut self, sequence: u64, body: serde_json::Result<Vec<u8>>) {
         match body {
-            Ok(mut body) => self.guarded(|out| out.write_record(sequence, &mut body)),
+            Ok(mut body) => {
+                self.guarded(|out| out.write_record(sequence, &mut body));
+                if body.capacity() <= LINE_KEEPS {
+                    self.line = body;
+                }
+            }
             // Never for these records; counted, and the number stays a gap.
             Err(_) => {
                 self.shared.errors.fetch_add(1, Ordering::Relaxed);

@@ -9,9 +9,10 @@ use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::SystemTime;
 
-use audit_core::{Callsite, Event, Note, Outcome, OwnedEvent, OwnedValue, Value};
+use audit_core::{Callsite, Event, Note, Outcome, OwnedValue, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use crate::capture::{Captured, EventView, SlotRef};
 use crate::json::BYTES_PREVIEW;
 
 /// The version of the record layout, written in every record's `schema`
@@ -175,7 +176,7 @@ fn code_location(event: &EventRef<'_>) -> (&'static str, u32, &'static str) {
     let site = event.callsite();
     let caller = match event {
         EventRef::Borrowed(e) => e.caller(),
-        EventRef::Owned(e) => e.caller(),
+        EventRef::Captured(e) => e.header.caller,
     };
     match caller {
         // The code that called the audited operation (`#[track_caller]`
@@ -185,22 +186,19 @@ fn code_location(event: &EventRef<'_>) -> (&'static str, u32, &'static str) {
     }
 }
 
-/// An event, borrowed from the dispatch or owned by a capture.
-///
-/// A capture is an [`OwnedEvent`]: measured against up to six values kept
-/// in place in the queue entry, its one allocation for the values costs
-/// fewer instructions than moving the larger entries.
+/// An event, borrowed from the dispatch or captured for the background
+/// writer.
 #[derive(Clone, Copy)]
 pub(crate) enum EventRef<'r> {
     Borrowed(&'r Event<'r>),
-    Owned(&'r OwnedEvent),
+    Captured(EventView<'r>),
 }
 
 impl EventRef<'_> {
     fn callsite(&self) -> &'static Callsite {
         match self {
             EventRef::Borrowed(e) => e.callsite(),
-            EventRef::Owned(e) => e.callsite(),
+            EventRef::Captured(e) => e.header.callsite,
         }
     }
 
@@ -208,12 +206,13 @@ impl EventRef<'_> {
         self.callsite().name()
     }
 
-    /// The argument `name` as a [`Value`] (lists of owned events excepted,
-    /// which only the `audit.args` object needs).
+    /// The argument `name` as a [`Value`] (for a capture, only the kinds it
+    /// holds exactly: the record looks up paths and addresses by name, and
+    /// writes the rest from `audit.args`).
     fn arg(&self, name: &str) -> Option<Value<'_>> {
         match self {
             EventRef::Borrowed(e) => e.arg(name),
-            EventRef::Owned(e) => e.arg(name).map(OwnedValue::as_value),
+            EventRef::Captured(e) => e.arg(name).and_then(SlotRef::as_value),
         }
     }
 }
@@ -237,28 +236,13 @@ impl<'r> OutcomeRef<'r> {
     }
 }
 
-/// An outcome kept past the dispatch, for the background writer.
-#[derive(Debug)]
-pub(crate) struct OwnedOutcome {
-    word: &'static str,
-    reason: Option<String>,
-    notes: Vec<Note>,
-}
-
-impl OwnedOutcome {
-    pub(crate) fn new(outcome: &Outcome<'_>) -> Self {
-        OwnedOutcome {
-            word: crate::decision::word(outcome),
-            reason: crate::decision::reason(outcome).map(str::to_owned),
-            notes: outcome.notes().to_vec(),
-        }
-    }
-
-    pub(crate) fn as_ref(&self) -> OutcomeRef<'_> {
+impl<'r> OutcomeRef<'r> {
+    /// The outcome kept with a captured event.
+    pub(crate) fn captured(event: EventView<'r>) -> Self {
         OutcomeRef {
-            word: self.word,
-            reason: self.reason.as_deref(),
-            notes: &self.notes,
+            word: event.header.word,
+            reason: event.reason(),
+            notes: event.notes(),
         }
     }
 }
@@ -441,15 +425,49 @@ impl Serialize for Args<'_> {
                 }
                 map.end()
             }
-            EventRef::Owned(event) => {
-                let mut map = serializer.serialize_map(Some(event.args().len()))?;
+            EventRef::Captured(event) => {
+                let mut map = serializer.serialize_map(Some(event.arg_count()))?;
                 for (name, value) in event.args() {
-                    map.serialize_entry(name, &OwnedJsonValue(value))?;
+                    map.serialize_entry(name, &CapturedJsonValue(value))?;
                 }
                 map.end()
             }
         }
     }
+}
+
+/// A captured value, written exactly as its borrowed form would be.
+struct CapturedJsonValue<'c>(SlotRef<'c>);
+
+impl Serialize for CapturedJsonValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.get() {
+            Captured::Value(value) => JsonValue(value).serialize(serializer),
+            Captured::Bytes { len, preview } => bytes_json(serializer, len, preview),
+            Captured::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for slot in items {
+                    seq.serialize_element(&CapturedJsonValue(SlotRef {
+                        event: self.0.event,
+                        slot,
+                    }))?;
+                }
+                seq.end()
+            }
+            // The rendering a borrowed `Debug` value is written as.
+            Captured::Debug(text) => serializer.serialize_str(text),
+            Captured::Owned(value) => OwnedJsonValue(value).serialize(serializer),
+        }
+    }
+}
+
+/// `{"len":N,"preview":"..."}` for bytes, of which `preview` is the start.
+fn bytes_json<S: Serializer>(serializer: S, len: usize, preview: &[u8]) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(Some(2))?;
+    map.serialize_entry("len", &len)?;
+    let shown = &preview[..preview.len().min(BYTES_PREVIEW)];
+    map.serialize_entry("preview", &shown.escape_ascii().to_string())?;
+    map.end()
 }
 
 /// An owned value, written exactly as its borrowed form would be.
@@ -480,13 +498,7 @@ impl Serialize for JsonValue<'_> {
             Value::Path(p) => OsValue(p.as_os_str()).serialize(serializer),
             Value::OsStr(s) => OsValue(s).serialize(serializer),
             Value::Str(s) => serializer.serialize_str(s),
-            Value::Bytes(b) => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry("len", &b.len())?;
-                let shown = &b[..b.len().min(BYTES_PREVIEW)];
-                map.serialize_entry("preview", &shown.escape_ascii().to_string())?;
-                map.end()
-            }
+            Value::Bytes(b) => bytes_json(serializer, b.len(), b),
             Value::Int(i) => serializer.serialize_i64(i),
             Value::Uint(u) => serializer.serialize_u64(u),
             Value::Float(x) => serializer.serialize_f64(x),

@@ -1,0 +1,82 @@
+//! A `Debug` argument that fails or panics while the non-blocking sink
+//! copies it. In a binary of its own: `testing::capture` renders `Debug`
+//! values itself (and panics on a failing one), so the sinks are installed
+//! as global hooks here.
+#![cfg(feature = "json")]
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+
+use audit_core::{audit, debug, install_hook};
+use audit_sinks::{NonBlocking, WhenFull};
+use serde_json::Value as Json;
+
+#[derive(Clone, Default)]
+struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A `Debug` value that writes a little, then fails or panics.
+struct Faulty {
+    panics: bool,
+}
+
+impl std::fmt::Debug for Faulty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("partial")?;
+        if self.panics {
+            panic!("a Debug impl that panics");
+        }
+        Err(std::fmt::Error)
+    }
+}
+
+#[test]
+fn a_failing_debug_argument_leaves_a_counted_gap_and_a_panicking_one_no_number() {
+    let out = SharedBuf::default();
+    let (sink, guard) = NonBlocking::builder(out.clone())
+        .capacity(8)
+        .when_full(WhenFull::Block)
+        .spawn()
+        .unwrap();
+    let errors = sink.error_count();
+    // Compiled out, there is no registry to install into.
+    assert_eq!(install_hook(sink).is_ok(), audit_core::ENABLED);
+
+    let before = audit!("app.before", n = 1u32);
+    let panics = audit!("app.panics", value = debug(Faulty { panics: true }));
+    let fails = audit!("app.fails", value = debug(Faulty { panics: false }));
+    let after = audit!("app.after", n = 2u32, text = "copied whole");
+    guard.shutdown();
+
+    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+    let records: Vec<Json> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    if !audit_core::ENABLED {
+        assert!(records.is_empty());
+        return;
+    }
+    assert!(before.is_ok() && fails.is_ok() && after.is_ok());
+    // A panicking hook refuses the event, as audit-core does for any hook.
+    assert!(panics.is_err());
+    let actions: Vec<_> = records.iter().map(|r| r["event.action"].clone()).collect();
+    assert_eq!(actions, ["app.before", "app.after"]);
+    // The failing rendering took a number, left as a gap and counted, as a
+    // record that cannot be serialised is; the operation went ahead. The
+    // panicking one was refused before it took a number.
+    let numbers: Vec<_> = records.iter().map(|r| r["sequence"].clone()).collect();
+    assert_eq!(numbers, [1, 3]);
+    assert_eq!(errors.get(), 1);
+    assert_eq!(records[1]["audit.args"]["text"], "copied whole");
+    assert_eq!(records[1]["audit.args"]["n"], 2);
+}
