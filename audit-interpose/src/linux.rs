@@ -294,6 +294,16 @@ extern "C" fn audit_interpose_forked_parent() {
     already::forget();
 }
 
+/// After `open("/dev/null")` failed on this thread (see `open_result` in
+/// shim.c): a `process.spawn` record that open left in place belongs to a
+/// command that will not start, so it is forgotten.
+#[no_mangle]
+extern "C" fn audit_interpose_dev_null_failed() {
+    if already::last_is(events::process::SPAWN) {
+        already::forget();
+    }
+}
+
 /// The addresses of some entry points as this binary defines them.
 pub(crate) fn shim_address(which: c_int) -> *const () {
     // SAFETY: returns the address of a function, or null; reads nothing.

@@ -54,6 +54,7 @@ extern int audit_interpose_check_fd(int op, int fd, long long a, long long b);
 extern int audit_interpose_exec_wanted(void);
 extern int audit_interpose_exec_audited(const char *path, char *const argv[]);
 extern void audit_interpose_forked_parent(void);
+extern void audit_interpose_dev_null_failed(void);
 
 /* Operation codes shared with src/linux/mod.rs. */
 enum {
@@ -298,6 +299,19 @@ static inline int creates(int flags) {
     return (flags & O_CREAT) || ((flags & O_TMPFILE) == O_TMPFILE);
 }
 
+/* After a failed open: when it was std's open of /dev/null for a command's
+ * null stdio, the command will not start, and the record of its
+ * `process.spawn` (which that open leaves in place) must not wait for a
+ * later spawn. Only on failure, and errno is kept. */
+static int open_result(int fd, const char *path) {
+    if (fd < 0 && path && strcmp(path, "/dev/null") == 0 && active()) {
+        int saved = errno;
+        audit_interpose_dev_null_failed();
+        errno = saved;
+    }
+    return fd;
+}
+
 #define OPEN_BODY(name, dirfd, ...)                                          \
     unsigned mode = 0;                                                       \
     if (creates(flags)) {                                                    \
@@ -310,7 +324,9 @@ static inline int creates(int flags) {
         int e = audit_interpose_check_open(dirfd, path, flags, mode);        \
         if (e) REFUSE(e, -1);                                                \
     }                                                                        \
-    CALL(name, -1, __VA_ARGS__, mode);
+    name##_fn f = get_##name();                                              \
+    if (!f) MISSING(-1);                                                     \
+    return open_result(f(__VA_ARGS__, mode), path);
 
 int open(const char *path, int flags, ...) { OPEN_BODY(open, AT_FDCWD, path, flags) }
 int open64(const char *path, int flags, ...) { OPEN_BODY(open64, AT_FDCWD, path, flags) }
