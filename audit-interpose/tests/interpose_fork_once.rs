@@ -119,6 +119,22 @@ fn a_forked_command_is_counted_once() {
         "the /dev/null opens are audited"
     );
 
+    // Through audit_tokio, which starts std's command on the same thread.
+    let tag = OsStr::new("tokio-forked");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = runtime.block_on(async {
+        audit_tokio::process::Command::new("true")
+            .arg(tag)
+            .uid(uid)
+            .status()
+            .await
+    });
+    assert!(status.unwrap().success());
+    assert_eq!(spawns("true", &[tag]), 1);
+
     // And a command std starts with posix_spawn, with a null stdin.
     let tag = OsStr::new("spawned-null");
     let status = audit_std::process::Command::new("true")

@@ -26,6 +26,16 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! The operation then runs as `tokio::fs` runs it: the `std::fs` call, in a
+//! job on tokio's blocking pool (`spawn_blocking`; the same
+//! "background task failed" error when the pool cannot run it). The free
+//! functions, [`File::open`], [`File::create`], [`File::create_new`],
+//! [`OpenOptions::open`] and [`DirBuilder::create`] submit that job
+//! themselves, and it carries the fact that the event was raised: with
+//! `audit-interpose` on, the C library call it makes does not raise the
+//! event a second time. [`read_dir`] and the [`File`] methods are performed
+//! by tokio's own types (raised here, and again by `audit-interpose`).
+//!
 //! Signatures are tokio's (`impl AsRef<Path>`). [`File`], [`OpenOptions`],
 //! [`DirBuilder`], [`ReadDir`] and [`DirEntry`] are new types without `Deref`
 //! to tokio's (a `Deref` would let every tokio method, present and future,
