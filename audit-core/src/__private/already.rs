@@ -84,9 +84,9 @@ pub fn as_lower_layer_passing<R>(f: impl FnOnce() -> R) -> R {
 }
 
 fn with_lower<R>(lower: Lower, f: impl FnOnce() -> R) -> R {
-    let was = LOWER.try_with(|l| l.replace(Some(lower))).ok().flatten();
+    let was = set_lower(Some(lower));
     let result = f();
-    let _ = LOWER.try_with(|l| l.set(was));
+    set_lower(was);
     result
 }
 
@@ -132,6 +132,7 @@ pub fn take_if_same(
 /// Forgets this thread's record: the operation it was made for will not
 /// reach the lower layer on this thread (the parent's copy after a `fork`,
 /// whose child performs the operation).
+#[inline(never)]
 pub fn forget() {
     clear();
 }
@@ -164,22 +165,15 @@ impl Carried {
     /// thread, is not this operation's. Without a lower layer, only runs
     /// `f`.
     pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
-        if !lower_layer() {
+        if !lower_layer_on() {
             return f();
         }
-        let _ = LAST.try_with(|last| {
-            if let Ok(mut last) = last.try_borrow_mut() {
-                match self.0 {
-                    Some(record) => *last = *record,
-                    None => last.len = None,
-                }
-            }
-        });
+        install(self.0);
         // Cleared even if `f` panics.
         struct Forget;
         impl Drop for Forget {
             fn drop(&mut self) {
-                clear();
+                forget();
             }
         }
         let _forget = Forget;
@@ -205,25 +199,61 @@ impl fmt::Debug for Carried {
 ///
 /// Without a lower layer this is `raise()` and nothing is carried.
 pub fn carry<E>(raise: impl FnOnce() -> Result<(), E>) -> Result<Carried, E> {
-    if !lower_layer() {
+    if !lower_layer_on() {
         return raise().map(|()| Carried(None));
     }
-    clear();
+    forget();
     raise()?;
-    let taken = LAST
-        .try_with(|last| {
-            let mut last = last.try_borrow_mut().ok()?;
-            last.len?;
-            let record = Box::new(Record {
-                bytes: last.bytes,
-                len: last.len,
-            });
-            last.len = None;
-            Some(record)
-        })
-        .ok()
-        .flatten();
-    Ok(Carried(taken))
+    Ok(Carried(take_record()))
+}
+
+// The generic functions above are instantiated in the crates that call
+// them. They reach this module's statics only through the out-of-line,
+// non-generic functions below, so that the statics stay private to this
+// crate: an exported static is reached through the GOT, one instruction
+// more on every delivery's `lower_layer()` check.
+
+/// [`lower_layer`], out of line.
+#[inline(never)]
+fn lower_layer_on() -> bool {
+    lower_layer()
+}
+
+/// Takes this thread's record out, boxed.
+#[inline(never)]
+fn take_record() -> Option<Box<Record>> {
+    LAST.try_with(|last| {
+        let mut last = last.try_borrow_mut().ok()?;
+        last.len?;
+        let record = Box::new(Record {
+            bytes: last.bytes,
+            len: last.len,
+        });
+        last.len = None;
+        Some(record)
+    })
+    .ok()
+    .flatten()
+}
+
+/// Makes `record` this thread's record (none: clears it).
+#[inline(never)]
+fn install(record: Option<Box<Record>>) {
+    let _ = LAST.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            match record {
+                Some(record) => *last = *record,
+                None => last.len = None,
+            }
+        }
+    });
+}
+
+/// Sets how this thread's deliveries treat the record; returns the former
+/// setting.
+#[inline(never)]
+fn set_lower(lower: Option<Lower>) -> Option<Lower> {
+    LOWER.try_with(|l| l.replace(lower)).ok().flatten()
 }
 
 /// Whether this thread is running hooks (a lower layer's operations made
