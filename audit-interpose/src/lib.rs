@@ -68,21 +68,70 @@
 //! A call that an audit point already raised its event for (an
 //! `audit_std::fs::File::open`, whose `std` call then reaches `open64`)
 //! raises nothing more at the entry point: `audit_core` keeps, per thread,
-//! the last event an audit point raised and the hooks allowed, and the
-//! entry point's next event is skipped if it is the same (name and every
-//! argument, compared as text). The record is consumed by the next entry
-//! point reached on that thread, whatever it is. Exceptions, where the C
+//! the last event an audit point raised and the hooks allowed (the
+//! *record*), and the entry point's next event is skipped if it is the same
+//! (name and every argument, compared as text). Exceptions, where the C
 //! library sees less than the audit point did: `net.resolve` compares only
 //! `host` (std asks without a port) and `process.*` only `program` and
 //! `args` (the working directory and environment changes are not visible
 //! below).
 //!
-//! The record is per thread, so an operation audited on one thread and
-//! performed on another is **counted twice**: every `audit_tokio::fs`
-//! operation (raised on the task, performed by `std::fs` on tokio's
-//! blocking pool), and an `audit_std::process::Command` that `std` starts
-//! with `fork` and `exec` (raised on the calling thread, and again on the
-//! thread that judges the child's exec, see below). Two events, never none.
+//! The record follows the operation to the thread that performs it:
+//!
+//! - **On the same thread**: `audit_std`, `audit_tokio::process` (tokio
+//!   starts `std`'s command on the calling thread) and the sockets of
+//!   `audit_tokio::net`.
+//! - **On tokio's blocking pool**: the `audit_tokio::fs` functions, and
+//!   `File::open`, `File::create`, `File::create_new`, `OpenOptions::open`
+//!   and `DirBuilder::create`, run their `std` call in a blocking job of
+//!   their own (as `tokio::fs` does) that takes the record along: it is
+//!   that thread's for the job, and cleared when the job ends, used or not.
+//! - **In the child of `fork`**, for a command `std` starts with `fork` and
+//!   `exec` (one with `pre_exec`, `uid`, `gid`, `groups`, or a program
+//!   looked up in an environment that sets `PATH`): the child is a copy of
+//!   the thread that raised `process.spawn`, record included, and its exec
+//!   is not sent to be judged again when its program and arguments are the
+//!   record's (compared in the child without allocating or locking; up to
+//!   128 arguments, a longer command is judged again).
+//!
+//! A record answers for **one call, on one thread**, and cannot pass for a
+//! later, different one:
+//!
+//! - it is used up by the next entry point the thread reaches, whatever it
+//!   is and whether or not it matches (a refused event leaves none);
+//! - except that `std`'s `open("/dev/null")` for a command's null standard
+//!   streams, between the command's `process.spawn` and its start, raises
+//!   its own event and leaves the command's record for the start (and, if
+//!   that open fails, the command will not start: the record goes);
+//! - the parent's copy is forgotten at every `fork` (the child holds its
+//!   own), and `audit_std`'s `Command` forgets it once `std` returns, so a
+//!   command that failed before starting (no descriptor left for a pipe)
+//!   leaves nothing behind;
+//! - on tokio's blocking pool, the record is cleared at the end of the job
+//!   that carried it.
+//!
+//! So a record left by an operation that never reached the C library
+//! (`std` refused the flags before any call) can only answer for the very
+//! next entry point of the same thread, and only if that call is the same
+//! event. One case is weaker: an `audit_tokio::process::Command` that
+//! fails before starting for want of a descriptor for a pipe keeps its
+//! record, so that thread's next entry point, if it starts the same program
+//! with the same arguments (whatever its environment), raises nothing.
+//! `tests/interpose_tokio_once.rs`, `tests/interpose_fork_once.rs`
+//! and `tests/interpose_spawn_failed.rs` try each of these.
+//!
+//! Still **counted twice** (two events, never none):
+//!
+//! - `audit_tokio::fs::read_dir`, `audit_tokio::fs::File::set_len` and
+//!   `File::set_permissions`, and the name lookups of `audit_tokio::net`
+//!   (`net.resolve`): tokio performs them on its blocking pool itself,
+//!   where no record can go;
+//! - an exec in the child of `fork` that is not the command's own (one made
+//!   in `pre_exec`) is judged on its own, and then the command's exec is
+//!   judged again (the first exec used the record up);
+//! - an event too long for the record (about 500 bytes of text: a long
+//!   path, a long command line) is raised again at the entry point.
+//!
 //! Where one audited operation makes several calls (`fs::copy`,
 //! `create_dir_all`, `remove_dir_all`), each call raises its own, different
 //! event (`fs.open`, `fs.create_dir`, `fs.remove_file`...) after the audit
@@ -93,7 +142,8 @@
 //! - **In the child of `fork`**, until it calls `exec`, only
 //!   async-signal-safe work is allowed. A `pthread_atfork` child handler sets
 //!   one flag, and from then on every entry point forwards at once: no hook,
-//!   no lock, no allocation. So file and socket calls made by a forked child
+//!   no lock, no allocation. (The parent handler only forgets the forking
+//!   thread's record, see above.) So file and socket calls made by a forked child
 //!   are never audited.
 //! - **An exec in the child of `fork`** (how `std` starts a `Command` it
 //!   cannot start with `posix_spawn`: one with `pre_exec`, `uid`, `gid`,
@@ -101,8 +151,10 @@
 //!   `PATH`, as `duct` makes every command) is still judged: if a hook wants
 //!   `process.spawn` (one atomic load), the child sends the program, its
 //!   arguments and environment to a thread [`enable`] started in the parent,
-//!   using only system calls, and waits for the answer. That thread raises
-//!   `process.spawn` (`cwd = None`) with the parent's hooks; a refusal makes
+//!   using only system calls, and waits for the answer (unless it is the
+//!   command an audit point just raised `process.spawn` for: see above).
+//!   That thread raises `process.spawn` (`cwd = None`) with the parent's
+//!   hooks; a refusal makes
 //!   the exec fail with `EACCES` in the child, so the program never runs.
 //!   If the parent is gone, or the request cannot be sent (more than 1,023
 //!   arguments and variables, or over 1 MiB), the exec is refused.

@@ -219,6 +219,91 @@ extern "C" fn audit_interpose_exec_wanted() -> c_int {
     ))
 }
 
+/// `process.spawn` with the arguments every audit point gives it: for the
+/// comparison in a forked child, which can raise nothing. Not in the
+/// catalogue (nothing raises through it); [`audit_interpose_exec_wanted`]'s
+/// probe is.
+static SPAWN_IN_CHILD: audit_core::Callsite = audit_core::Callsite::new(
+    events::process::SPAWN,
+    &["program", "args", "cwd", "env", "env_clear"],
+    module_path!(),
+    file!(),
+    line!(),
+);
+
+/// Arguments compared in a forked child at most: a longer command is asked
+/// about (counted twice, never missed). Bounded so that the comparison
+/// needs no allocation.
+const CHILD_ARGS: usize = 128;
+
+/// In the child of `fork`, before its exec: whether the thread that forked
+/// had just raised `process.spawn` for this very program and these
+/// arguments (its record, which the child holds a copy of; `audit_std`'s
+/// `Command::spawn` raises it before `std` forks). The exec is then not
+/// sent to the broker: the hooks judged it once, in the parent.
+///
+/// Async-signal-safe: the values live on this stack, the record in a
+/// constant-initialised thread-local; formatting into a comparison neither
+/// allocates nor locks. The record is used up either way, so it answers for
+/// one exec at most.
+#[no_mangle]
+extern "C" fn audit_interpose_exec_audited(
+    path: *const c_char,
+    argv: *const *const c_char,
+) -> c_int {
+    if path.is_null() {
+        return 0;
+    }
+    // SAFETY: the exec family's contract: a NUL-terminated string.
+    let program = Path::new(OsStr::from_bytes(
+        unsafe { CStr::from_ptr(path) }.to_bytes(),
+    ));
+    let mut args = [Value::None; CHILD_ARGS];
+    let mut count = 0;
+    if !argv.is_null() {
+        // argv[0] is the program's name, not an argument.
+        let mut i = 1;
+        loop {
+            // SAFETY: a NULL-terminated array of NUL-terminated strings, read
+            // up to the NULL (or to the first CHILD_ARGS + 1).
+            let item = unsafe { *argv.add(i) };
+            if item.is_null() {
+                break;
+            }
+            if count == CHILD_ARGS {
+                // Too long to compare here: ask the broker.
+                return 0;
+            }
+            args[count] = Value::OsStr(OsStr::from_bytes(
+                // SAFETY: as above.
+                unsafe { CStr::from_ptr(item) }.to_bytes(),
+            ));
+            count += 1;
+            i += 1;
+        }
+    }
+    let values = [Value::Path(program), Value::List(&args[..count])];
+    c_int::from(already::take_if_same(&SPAWN_IN_CHILD, &values, 2))
+}
+
+/// In the parent, after every `fork` (a `pthread_atfork` handler): the
+/// forking thread's record belongs to the child, which holds a copy and
+/// performs the operation; here it could only pass for a later call.
+#[no_mangle]
+extern "C" fn audit_interpose_forked_parent() {
+    already::forget();
+}
+
+/// After `open("/dev/null")` failed on this thread (see `open_result` in
+/// shim.c): a `process.spawn` record that open left in place belongs to a
+/// command that will not start, so it is forgotten.
+#[no_mangle]
+extern "C" fn audit_interpose_dev_null_failed() {
+    if already::last_is(events::process::SPAWN) {
+        already::forget();
+    }
+}
+
 /// The addresses of some entry points as this binary defines them.
 pub(crate) fn shim_address(which: c_int) -> *const () {
     // SAFETY: returns the address of a function, or null; reads nothing.
@@ -264,14 +349,26 @@ fn guarded(
     refusal: c_int,
     check: impl FnOnce() -> Result<(), AuditError>,
 ) -> c_int {
+    guarded_as(Some(compared), refusal, check)
+}
+
+/// [`guarded`], or with `compared = None`: the event is raised in full and
+/// the thread's record is left for a later call (see
+/// [`already::as_lower_layer_passing`]).
+fn guarded_as(
+    compared: Option<usize>,
+    refusal: c_int,
+    check: impl FnOnce() -> Result<(), AuditError>,
+) -> c_int {
     match BUSY.try_with(|busy| busy.replace(true)) {
         Ok(false) => {}
         // Re-entered, or thread-locals are gone: forward unaudited (the
         // same rule as audit points reached inside a hook).
         Ok(true) | Err(_) => return 0,
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        already::as_lower_layer(compared, check)
+    let result = catch_unwind(AssertUnwindSafe(|| match compared {
+        Some(compared) => already::as_lower_layer(compared, check),
+        None => already::as_lower_layer_passing(check),
     }));
     let _ = BUSY.try_with(|busy| busy.set(false));
     match result {
@@ -371,7 +468,15 @@ extern "C" fn audit_interpose_check_open(
     let Some(path) = (unsafe { c_path(path) }) else {
         return 0;
     };
-    guarded(ALL_ARGS, libc::EACCES, || {
+    // `std` opens /dev/null for a command's null standard streams after
+    // `process.spawn` was raised and before it forks or spawns: that open
+    // raises its own event but leaves the spawn's record for the spawn.
+    let compared = if path == Path::new("/dev/null") && already::last_is(events::process::SPAWN) {
+        None
+    } else {
+        Some(ALL_ARGS)
+    };
+    guarded_as(compared, libc::EACCES, || {
         let path = at_path(dirfd, path);
         events::raise_open(&path, &open_flags(flags, mode))
             .map_err(|_| AuditError::denied("refused"))

@@ -12,8 +12,10 @@
  * Fork safety: in the child of fork(), between fork and exec, only
  * async-signal-safe work is allowed. The child handler registered with
  * pthread_atfork sets `forked` (one store), after which every entry point
- * forwards at once: no hook, no lock, no allocation; the exec family asks
- * the parent's broker thread instead (ask_broker: system calls only). A
+ * forwards at once: no hook, no lock, no allocation; the exec family skips
+ * the exec an audit point already judged (compared with the thread's record,
+ * copied from the parent: no allocation, no lock) and asks the parent's
+ * broker thread about any other (ask_broker: system calls only). A
  * vfork or clone child runs no atfork handler, so the exec family also
  * compares getpid() with the pid that enabled interposition. The real
  * functions are resolved before main and again by enable, so a child never
@@ -50,6 +52,9 @@ extern int audit_interpose_check_exec(int spawn, const char *path, char *const a
 extern int audit_interpose_check_kill(long long pid, int sig);
 extern int audit_interpose_check_fd(int op, int fd, long long a, long long b);
 extern int audit_interpose_exec_wanted(void);
+extern int audit_interpose_exec_audited(const char *path, char *const argv[]);
+extern void audit_interpose_forked_parent(void);
+extern void audit_interpose_dev_null_failed(void);
 
 /* Operation codes shared with src/linux/mod.rs. */
 enum {
@@ -64,6 +69,13 @@ static atomic_int forked;
 static atomic_int enabled_pid;
 
 static void child_after_fork(void) { atomic_store_explicit(&forked, 1, memory_order_relaxed); }
+
+/* In the parent, after any fork: the forking thread's "already audited"
+ * record is the child's business now (the child holds a copy, and performs
+ * the operation); left here it could pass for a later call of this thread. */
+static void parent_after_fork(void) {
+    if (atomic_load_explicit(&on, memory_order_relaxed)) audit_interpose_forked_parent();
+}
 
 static inline int active(void) {
     /* Relaxed: `on` is set once, before the calls it concerns matter;
@@ -148,6 +160,10 @@ static int check_exec(int spawn, const char *path, char *const argv[], char *con
     if (atomic_load_explicit(&forked, memory_order_relaxed)) {
         /* A child of fork: one atomic load says whether any hook cares. */
         if (!audit_interpose_exec_wanted()) return 0;
+        /* The exec of the command an audit point raised `process.spawn` for
+         * on the thread that forked (this thread's copy of its record, same
+         * program and arguments): already judged, nothing to ask. */
+        if (audit_interpose_exec_audited(path, argv)) return 0;
         int saved = errno;
         int e = ask_broker(1, path, argv, envp);
         errno = saved;
@@ -248,7 +264,7 @@ int audit_interpose_shim_enable(void) {
     static atomic_int registered;
     resolve_all();
     if (!atomic_exchange(&registered, 1)) {
-        if (pthread_atfork(NULL, NULL, child_after_fork) != 0) {
+        if (pthread_atfork(NULL, parent_after_fork, child_after_fork) != 0) {
             atomic_store(&registered, 0);
             return 0;
         }
@@ -283,6 +299,19 @@ static inline int creates(int flags) {
     return (flags & O_CREAT) || ((flags & O_TMPFILE) == O_TMPFILE);
 }
 
+/* After a failed open: when it was std's open of /dev/null for a command's
+ * null stdio, the command will not start, and the record of its
+ * `process.spawn` (which that open leaves in place) must not wait for a
+ * later spawn. Only on failure, and errno is kept. */
+static int open_result(int fd, const char *path) {
+    if (fd < 0 && path && strcmp(path, "/dev/null") == 0 && active()) {
+        int saved = errno;
+        audit_interpose_dev_null_failed();
+        errno = saved;
+    }
+    return fd;
+}
+
 #define OPEN_BODY(name, dirfd, ...)                                          \
     unsigned mode = 0;                                                       \
     if (creates(flags)) {                                                    \
@@ -295,7 +324,9 @@ static inline int creates(int flags) {
         int e = audit_interpose_check_open(dirfd, path, flags, mode);        \
         if (e) REFUSE(e, -1);                                                \
     }                                                                        \
-    CALL(name, -1, __VA_ARGS__, mode);
+    name##_fn f = get_##name();                                              \
+    if (!f) MISSING(-1);                                                     \
+    return open_result(f(__VA_ARGS__, mode), path);
 
 int open(const char *path, int flags, ...) { OPEN_BODY(open, AT_FDCWD, path, flags) }
 int open64(const char *path, int flags, ...) { OPEN_BODY(open64, AT_FDCWD, path, flags) }

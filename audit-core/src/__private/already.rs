@@ -9,6 +9,16 @@
 //! on the same thread is skipped, and any of its deliveries clears the
 //! record. An event too long for the buffer is not recorded: the lower layer
 //! then raises it a second time (counted twice, never missed).
+//!
+//! Two operations are audited on one thread and performed on another:
+//!
+//! - an audit point that hands its operation to another thread takes the
+//!   record with it ([`carry`], then [`Carried::run`] on the thread that
+//!   performs it: the record is that thread's for the closure, and gone
+//!   after it);
+//! - the child of `fork` is a copy of the thread that forked, record
+//!   included: [`take_if_same`] compares without allocating or locking, and
+//!   [`forget`] clears the parent's copy after the fork.
 
 use core::cell::{Cell, RefCell};
 use core::fmt::{self, Write};
@@ -34,9 +44,21 @@ thread_local! {
     // Const-initialised with no destructor: usable during thread-local
     // destruction and from threads the C library started.
     static LAST: RefCell<Record> = const { RefCell::new(Record { bytes: [0; CAP], len: None }) };
-    /// This thread is delivering a lower layer's event, which matches the
-    /// record if its name and its first `n` arguments do (`Some(n)`).
-    static LOWER: Cell<Option<usize>> = const { Cell::new(None) };
+    /// This thread is delivering a lower layer's event: how it is compared
+    /// with the record.
+    static LOWER: Cell<Option<Lower>> = const { Cell::new(None) };
+}
+
+/// How a lower layer's delivery treats the record.
+#[derive(Clone, Copy)]
+enum Lower {
+    /// It matches the record if its name and its first `n` arguments do
+    /// (`usize::MAX`: all of them, and no more); either way the record is
+    /// consumed.
+    Compare(usize),
+    /// Delivered, and the record is left as it is: neither compared nor
+    /// consumed.
+    Pass,
 }
 
 /// Turns records on, for the life of the process.
@@ -48,13 +70,190 @@ pub fn set_lower_layer() {
 /// is skipped if the last event recorded on this thread has its name and its
 /// first `compared_args` arguments (`usize::MAX`: all of them, and no more).
 pub fn as_lower_layer<R>(compared_args: usize, f: impl FnOnce() -> R) -> R {
-    let was = LOWER
-        .try_with(|l| l.replace(Some(compared_args)))
-        .ok()
-        .flatten();
+    with_lower(Lower::Compare(compared_args), f)
+}
+
+/// Runs `f` with this thread's deliveries counted as the lower layer's,
+/// delivered in full and **leaving the record alone**: for a call the
+/// operation audited above makes on its way (the `open("/dev/null")` of a
+/// command's null standard input, between its `process.spawn` and the
+/// fork), which must raise its own event without using up the record of
+/// the operation still to come.
+pub fn as_lower_layer_passing<R>(f: impl FnOnce() -> R) -> R {
+    with_lower(Lower::Pass, f)
+}
+
+fn with_lower<R>(lower: Lower, f: impl FnOnce() -> R) -> R {
+    let was = set_lower(Some(lower));
     let result = f();
-    let _ = LOWER.try_with(|l| l.set(was));
+    set_lower(was);
     result
+}
+
+/// Whether this thread's record is of the event named `name`. Reads a
+/// constant-initialised thread-local; no allocation, no lock.
+pub fn last_is(name: &str) -> bool {
+    LAST.try_with(|last| {
+        let Ok(last) = last.try_borrow() else {
+            return false;
+        };
+        let Some(len) = last.len else {
+            return false;
+        };
+        let recorded = &last.bytes[..len];
+        recorded.len() > name.len()
+            && recorded.starts_with(name.as_bytes())
+            && recorded[name.len()] == 0x1f
+    })
+    .unwrap_or(false)
+}
+
+/// Takes this thread's record, and says whether it is the event of
+/// `callsite` with `values`, compared on the name and the first
+/// `compared_args` arguments (`usize::MAX`: all of them, and no more).
+/// Raises nothing.
+///
+/// Async-signal-safe, for the child of `fork` (which holds a copy of the
+/// forking thread's record): a constant-initialised thread-local without
+/// destructor, formatting into a comparison that stops at the first
+/// difference; no allocation, no lock. `false` whenever the record cannot
+/// be read.
+pub fn take_if_same(
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    compared_args: usize,
+) -> bool {
+    if !lower_layer() {
+        return false;
+    }
+    same_as_last(callsite, values, compared_args)
+}
+
+/// Forgets this thread's record: the operation it was made for will not
+/// reach the lower layer on this thread (the parent's copy after a `fork`,
+/// whose child performs the operation).
+#[inline(never)]
+pub fn forget() {
+    clear();
+}
+
+/// The record an audit point made on one thread, on its way to the thread
+/// that performs the operation: see [`carry`].
+///
+/// ```
+/// use audit_core::__private::already;
+///
+/// // On the thread that audits (with no lower layer: nothing is carried).
+/// let carried = already::carry(|| audit_core::audit!("app.job", id = 7))?;
+/// let done = std::thread::spawn(move || {
+///     // The lower layer's first delivery on this thread is compared with
+///     // the record; after the closure the record is gone.
+///     carried.run(|| 7 * 6)
+/// });
+/// assert_eq!(done.join().unwrap(), 42);
+/// # Ok::<(), audit_core::AuditError>(())
+/// ```
+#[must_use = "a record is only useful on the thread that performs the operation"]
+pub struct Carried(Option<Box<Record>>);
+
+impl Carried {
+    /// Runs `f` with the carried record as this thread's, as if the audit
+    /// point had run here just before; then clears this thread's record,
+    /// used or not (on unwinding too), so that it cannot pass for a later
+    /// call of this thread. With nothing carried, the thread's record is
+    /// cleared before `f` too: an older one, left by other work of this
+    /// thread, is not this operation's. Without a lower layer, only runs
+    /// `f`.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> R {
+        if !lower_layer_on() {
+            return f();
+        }
+        install(self.0);
+        // Cleared even if `f` panics.
+        struct Forget;
+        impl Drop for Forget {
+            fn drop(&mut self) {
+                forget();
+            }
+        }
+        let _forget = Forget;
+        f()
+    }
+}
+
+impl fmt::Debug for Carried {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Carried(record)"
+        } else {
+            "Carried(none)"
+        })
+    }
+}
+
+/// Runs `raise`, one audit point, and takes from this thread the record it
+/// made, for [`Carried::run`] on the thread that will perform the
+/// operation. The thread's record is cleared first, so that what is taken
+/// can only be `raise`'s own (an older record, or none when no hook saw the
+/// event, is never carried); a refusal is returned as it is.
+///
+/// Without a lower layer this is `raise()` and nothing is carried.
+pub fn carry<E>(raise: impl FnOnce() -> Result<(), E>) -> Result<Carried, E> {
+    if !lower_layer_on() {
+        return raise().map(|()| Carried(None));
+    }
+    forget();
+    raise()?;
+    Ok(Carried(take_record()))
+}
+
+// The generic functions above are instantiated in the crates that call
+// them. They reach this module's statics only through the out-of-line,
+// non-generic functions below, so that the statics stay private to this
+// crate: an exported static is reached through the GOT, one instruction
+// more on every delivery's `lower_layer()` check.
+
+/// [`lower_layer`], out of line.
+#[inline(never)]
+fn lower_layer_on() -> bool {
+    lower_layer()
+}
+
+/// Takes this thread's record out, boxed.
+#[inline(never)]
+fn take_record() -> Option<Box<Record>> {
+    LAST.try_with(|last| {
+        let mut last = last.try_borrow_mut().ok()?;
+        last.len?;
+        let record = Box::new(Record {
+            bytes: last.bytes,
+            len: last.len,
+        });
+        last.len = None;
+        Some(record)
+    })
+    .ok()
+    .flatten()
+}
+
+/// Makes `record` this thread's record (none: clears it).
+#[inline(never)]
+fn install(record: Option<Box<Record>>) {
+    let _ = LAST.try_with(|last| {
+        if let Ok(mut last) = last.try_borrow_mut() {
+            match record {
+                Some(record) => *last = *record,
+                None => last.len = None,
+            }
+        }
+    });
+}
+
+/// Sets how this thread's deliveries treat the record; returns the former
+/// setting.
+#[inline(never)]
+fn set_lower(lower: Option<Lower>) -> Option<Lower> {
+    LOWER.try_with(|l| l.replace(lower)).ok().flatten()
 }
 
 /// Whether this thread is running hooks (a lower layer's operations made
@@ -87,32 +286,37 @@ pub(crate) fn before(callsite: &'static Callsite, values: &[Value<'_>]) -> Step 
     if !LOWER_LAYER.load(Ordering::Relaxed) {
         return Step::Deliver;
     }
-    let Some(compared) = LOWER.try_with(|l| l.get()).ok().flatten() else {
-        return Step::DeliverAndRecord;
+    let compared = match LOWER.try_with(|l| l.get()).ok().flatten() {
+        None => return Step::DeliverAndRecord,
+        Some(Lower::Pass) => return Step::Deliver,
+        Some(Lower::Compare(compared)) => compared,
     };
-    let same = LAST
-        .try_with(|last| {
-            let Ok(mut last) = last.try_borrow_mut() else {
-                return false;
-            };
-            let Some(len) = last.len.take() else {
-                return false;
-            };
-            let mut cmp = Compare {
-                expected: &last.bytes[..len],
-                at: 0,
-                equal: true,
-            };
-            encode(&mut cmp, callsite, values, compared).is_ok()
-                && cmp.equal
-                && (compared != usize::MAX || cmp.at == len)
-        })
-        .unwrap_or(false);
-    if same {
+    if same_as_last(callsite, values, compared) {
         Step::Skip
     } else {
         Step::Deliver
     }
+}
+
+/// Takes the record and compares it with the event; see [`take_if_same`].
+fn same_as_last(callsite: &'static Callsite, values: &[Value<'_>], compared: usize) -> bool {
+    LAST.try_with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return false;
+        };
+        let Some(len) = last.len.take() else {
+            return false;
+        };
+        let mut cmp = Compare {
+            expected: &last.bytes[..len],
+            at: 0,
+            equal: true,
+        };
+        encode(&mut cmp, callsite, values, compared).is_ok()
+            && cmp.equal
+            && (compared != usize::MAX || cmp.at == len)
+    })
+    .unwrap_or(false)
 }
 
 /// Called after an allowed delivery that [`before`] said to record.

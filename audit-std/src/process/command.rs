@@ -159,7 +159,9 @@ impl Command {
     #[track_caller]
     pub fn spawn(&mut self) -> io::Result<Child> {
         self.audit_spawn()?;
-        self.inner.spawn().map(Child::from_std)
+        let result = self.inner.spawn();
+        spawn_done();
+        result.map(Child::from_std)
     }
 
     /// Executes the command as a child process, waiting for it to finish and
@@ -173,7 +175,9 @@ impl Command {
     #[track_caller]
     pub fn output(&mut self) -> io::Result<Output> {
         self.audit_spawn()?;
-        self.inner.output()
+        let result = self.inner.output();
+        spawn_done();
+        result
     }
 
     /// Executes a command as a child process, waiting for it to finish and
@@ -187,7 +191,9 @@ impl Command {
     #[track_caller]
     pub fn status(&mut self) -> io::Result<ExitStatus> {
         self.audit_spawn()?;
-        self.inner.status()
+        let result = self.inner.status();
+        spawn_done();
+        result
     }
 
     /// Returns the path to the program that was given to [`Command::new`].
@@ -290,6 +296,18 @@ impl fmt::Debug for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.inner, f)
     }
+}
+
+/// After `std` started the command, or failed to: a lower layer that
+/// interposes the C library (audit-interpose) no longer needs this thread's
+/// record of its `process.spawn`. It was used by `posix_spawn`, or went
+/// with the forked child; but when `std` failed before either (it could not
+/// open `/dev/null`, make a pipe), it would still be here, and could pass
+/// for this thread's next spawn of the same program. One relaxed load
+/// without such a layer.
+#[inline]
+fn spawn_done() {
+    audit_core::__private::already::forget();
 }
 
 /// Raises `process.spawn` for starting `command`, with `(program, args, cwd,

@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::task::{Context, Poll};
 
+use audit_core::__private::already;
 use audit_core::audit;
 use audit_std::events;
 
@@ -199,8 +200,15 @@ impl DirBuilder {
         let caller = std::panic::Location::caller();
         async move {
             let path = path.as_ref();
-            audit_create_dir(caller, path, self.recursive, self.mode)?;
-            self.inner.create(path).await
+            let carried =
+                already::carry(|| audit_create_dir(caller, path, self.recursive, self.mode))?;
+            // `std`'s builder with the same settings, as tokio's makes.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(self.recursive);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, self.mode);
+            let path = path.to_owned();
+            super::blocking(carried, move || builder.create(path)).await
         }
     }
 

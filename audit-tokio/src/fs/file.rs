@@ -8,12 +8,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::SystemTime;
 
+use audit_core::__private::already;
 use audit_core::audit;
 use audit_std::events;
 use tokio::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
 
 use super::open_options::{audit_open, OpenFlags};
-use super::{file_path, permissions_mode, raw_handle, OpenOptions};
+use super::{blocking, file_path, permissions_mode, raw_handle, OpenOptions};
 use super::{FileTimes, Metadata, Permissions};
 
 /// A reference to an open file on the filesystem.
@@ -56,8 +57,11 @@ impl File {
         let caller = std::panic::Location::caller();
         async move {
             let path = path.as_ref();
-            audit_open(caller, path, &OpenFlags::READ)?;
-            tokio::fs::File::open(path).await.map(File::from_tokio)
+            let carried = already::carry(|| audit_open(caller, path, &OpenFlags::READ))?;
+            let path = path.to_owned();
+            blocking(carried, move || std::fs::File::open(path))
+                .await
+                .map(File::from_std)
         }
     }
 
@@ -72,8 +76,11 @@ impl File {
         let caller = std::panic::Location::caller();
         async move {
             let path = path.as_ref();
-            audit_open(caller, path, &OpenFlags::CREATE)?;
-            tokio::fs::File::create(path).await.map(File::from_tokio)
+            let carried = already::carry(|| audit_open(caller, path, &OpenFlags::CREATE))?;
+            let path = path.to_owned();
+            blocking(carried, move || std::fs::File::create(path))
+                .await
+                .map(File::from_std)
         }
     }
 
@@ -90,10 +97,11 @@ impl File {
         let caller = std::panic::Location::caller();
         async move {
             let path = path.as_ref();
-            audit_open(caller, path, &OpenFlags::CREATE_NEW)?;
-            tokio::fs::File::create_new(path)
+            let carried = already::carry(|| audit_open(caller, path, &OpenFlags::CREATE_NEW))?;
+            let path = path.to_owned();
+            blocking(carried, move || std::fs::File::create_new(path))
                 .await
-                .map(File::from_tokio)
+                .map(File::from_std)
         }
     }
 

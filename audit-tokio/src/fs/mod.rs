@@ -26,6 +26,16 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! The operation then runs as `tokio::fs` runs it: the `std::fs` call, in a
+//! job on tokio's blocking pool (`spawn_blocking`; the same
+//! "background task failed" error when the pool cannot run it). The free
+//! functions, [`File::open`], [`File::create`], [`File::create_new`],
+//! [`OpenOptions::open`] and [`DirBuilder::create`] submit that job
+//! themselves, and it carries the fact that the event was raised: with
+//! `audit-interpose` on, the C library call it makes does not raise the
+//! event a second time. [`read_dir`] and the [`File`] methods are performed
+//! by tokio's own types (raised here, and again by `audit-interpose`).
+//!
 //! Signatures are tokio's (`impl AsRef<Path>`). [`File`], [`OpenOptions`],
 //! [`DirBuilder`], [`ReadDir`] and [`DirEntry`] are new types without `Deref`
 //! to tokio's (a `Deref` would let every tokio method, present and future,
@@ -76,6 +86,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use audit_core::__private::already::{self, Carried};
 use audit_core::audit;
 use audit_std::events;
 
@@ -92,9 +103,23 @@ pub use tokio::fs::FileTimes;
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
 use open_options::{audit_open, OpenFlags};
 
-/// The raw descriptor (Unix) or handle (Windows) of an open file, as the
-/// `fd` argument of events (as `audit_std` reports it).
-#[inline]
+/// Runs `f` on tokio's blocking pool, as `tokio::fs` does (the same error
+/// when the pool cannot run it: the runtime is shutting down, or `f`
+/// panicked), with the record of the event raised for it on the task's
+/// thread ([`already::carry`]). So an entry point that a lower layer
+/// (audit-interpose) defines, reached by `f` on the blocking thread, does
+/// not raise the same event a second time.
+pub(crate) async fn blocking<T, F>(carried: Carried, f: F) -> io::Result<T>
+where
+    F: FnOnce() -> io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(move || carried.run(f)).await {
+        Ok(result) => result,
+        Err(_) => Err(io::Error::other("background task failed")),
+    }
+}
+
 /// The path of the open file, as `audit_std` reports it on events about an
 /// open file: `None` when it cannot be known.
 pub(crate) fn file_path(file: &tokio::fs::File) -> Option<std::path::PathBuf> {
@@ -109,6 +134,9 @@ pub(crate) fn file_path(file: &tokio::fs::File) -> Option<std::path::PathBuf> {
     }
 }
 
+/// The raw descriptor (Unix) or handle (Windows) of an open file, as the
+/// `fd` argument of events (as `audit_std` reports it).
+#[inline]
 pub(crate) fn raw_handle(file: &tokio::fs::File) -> i64 {
     #[cfg(unix)]
     {
@@ -180,8 +208,9 @@ pub fn read(path: impl AsRef<Path>) -> impl std::future::Future<Output = io::Res
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_open(caller, path, &OpenFlags::READ)?;
-        tokio::fs::read(path).await
+        let carried = already::carry(|| audit_open(caller, path, &OpenFlags::READ))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::read(path)).await
     }
 }
 
@@ -197,8 +226,9 @@ pub fn read_to_string(
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_open(caller, path, &OpenFlags::READ)?;
-        tokio::fs::read_to_string(path).await
+        let carried = already::carry(|| audit_open(caller, path, &OpenFlags::READ))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::read_to_string(path)).await
     }
 }
 
@@ -217,8 +247,9 @@ pub fn write(
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_open(caller, path, &OpenFlags::CREATE)?;
-        tokio::fs::write(path, contents).await
+        let carried = already::carry(|| audit_open(caller, path, &OpenFlags::CREATE))?;
+        let (path, contents) = (path.to_owned(), contents.as_ref().to_owned());
+        blocking(carried, move || std::fs::write(path, contents)).await
     }
 }
 
@@ -235,8 +266,9 @@ pub fn copy(
     let caller = std::panic::Location::caller();
     async move {
         let (from, to) = (from.as_ref(), to.as_ref());
-        audit!(@caller caller, events::fs::COPY, from, to)?;
-        tokio::fs::copy(from, to).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::COPY, from, to))?;
+        let (from, to) = (from.to_owned(), to.to_owned());
+        blocking(carried, move || std::fs::copy(from, to)).await
     }
 }
 
@@ -254,8 +286,9 @@ pub fn rename(
     let caller = std::panic::Location::caller();
     async move {
         let (from, to) = (from.as_ref(), to.as_ref());
-        audit!(@caller caller, events::fs::RENAME, from, to)?;
-        tokio::fs::rename(from, to).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::RENAME, from, to))?;
+        let (from, to) = (from.to_owned(), to.to_owned());
+        blocking(carried, move || std::fs::rename(from, to)).await
     }
 }
 
@@ -269,8 +302,9 @@ pub fn remove_file(path: impl AsRef<Path>) -> impl std::future::Future<Output = 
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::REMOVE_FILE, path)?;
-        tokio::fs::remove_file(path).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::REMOVE_FILE, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::remove_file(path)).await
     }
 }
 
@@ -284,8 +318,9 @@ pub fn remove_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = i
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::REMOVE_DIR, path)?;
-        tokio::fs::remove_dir(path).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::REMOVE_DIR, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::remove_dir(path)).await
     }
 }
 
@@ -299,8 +334,9 @@ pub fn remove_dir_all(path: impl AsRef<Path>) -> impl std::future::Future<Output
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::REMOVE_DIR_ALL, path)?;
-        tokio::fs::remove_dir_all(path).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::REMOVE_DIR_ALL, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::remove_dir_all(path)).await
     }
 }
 
@@ -315,8 +351,9 @@ pub fn create_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = i
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_create_dir(caller, path, false, DEFAULT_DIR_MODE)?;
-        tokio::fs::create_dir(path).await
+        let carried = already::carry(|| audit_create_dir(caller, path, false, DEFAULT_DIR_MODE))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::create_dir(path)).await
     }
 }
 
@@ -332,8 +369,9 @@ pub fn create_dir_all(path: impl AsRef<Path>) -> impl std::future::Future<Output
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_create_dir(caller, path, true, DEFAULT_DIR_MODE)?;
-        tokio::fs::create_dir_all(path).await
+        let carried = already::carry(|| audit_create_dir(caller, path, true, DEFAULT_DIR_MODE))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::create_dir_all(path)).await
     }
 }
 
@@ -365,8 +403,9 @@ pub fn metadata(path: impl AsRef<Path>) -> impl std::future::Future<Output = io:
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_metadata(caller, Some(path), None, true)?;
-        tokio::fs::metadata(path).await
+        let carried = already::carry(|| audit_metadata(caller, Some(path), None, true))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::metadata(path)).await
     }
 }
 
@@ -384,8 +423,9 @@ pub fn symlink_metadata(
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_metadata(caller, Some(path), None, false)?;
-        tokio::fs::symlink_metadata(path).await
+        let carried = already::carry(|| audit_metadata(caller, Some(path), None, false))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::symlink_metadata(path)).await
     }
 }
 
@@ -401,8 +441,9 @@ pub fn try_exists(path: impl AsRef<Path>) -> impl std::future::Future<Output = i
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_metadata(caller, Some(path), None, true)?;
-        tokio::fs::try_exists(path).await
+        let carried = already::carry(|| audit_metadata(caller, Some(path), None, true))?;
+        let path = path.to_owned();
+        blocking(carried, move || path.try_exists()).await
     }
 }
 
@@ -419,8 +460,9 @@ pub fn canonicalize(
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::CANONICALIZE, path)?;
-        tokio::fs::canonicalize(path).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::CANONICALIZE, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::canonicalize(path)).await
     }
 }
 
@@ -434,8 +476,9 @@ pub fn read_link(path: impl AsRef<Path>) -> impl std::future::Future<Output = io
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::READ_LINK, path)?;
-        tokio::fs::read_link(path).await
+        let carried = already::carry(|| audit!(@caller caller, events::fs::READ_LINK, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::read_link(path)).await
     }
 }
 
@@ -452,8 +495,10 @@ pub fn hard_link(
     let caller = std::panic::Location::caller();
     async move {
         let (original, link) = (original.as_ref(), link.as_ref());
-        audit!(@caller caller, events::fs::HARD_LINK, original, link)?;
-        tokio::fs::hard_link(original, link).await
+        let carried =
+            already::carry(|| audit!(@caller caller, events::fs::HARD_LINK, original, link))?;
+        let (original, link) = (original.to_owned(), link.to_owned());
+        blocking(carried, move || std::fs::hard_link(original, link)).await
     }
 }
 
@@ -472,8 +517,10 @@ pub fn symlink(
     let caller = std::panic::Location::caller();
     async move {
         let (original, link) = (original.as_ref(), link.as_ref());
-        audit!(@caller caller, events::fs::SYMLINK, original, link)?;
-        tokio::fs::symlink(original, link).await
+        let carried =
+            already::carry(|| audit!(@caller caller, events::fs::SYMLINK, original, link))?;
+        let (original, link) = (original.to_owned(), link.to_owned());
+        blocking(carried, move || std::os::unix::fs::symlink(original, link)).await
     }
 }
 
@@ -491,7 +538,8 @@ pub fn set_permissions(
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit_set_permissions(caller, Some(path), None, &perm)?;
-        tokio::fs::set_permissions(path, perm).await
+        let carried = already::carry(|| audit_set_permissions(caller, Some(path), None, &perm))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::set_permissions(path, perm)).await
     }
 }

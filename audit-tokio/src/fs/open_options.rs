@@ -3,6 +3,8 @@
 use std::io;
 use std::path::Path;
 
+use audit_core::__private::already;
+
 use super::File;
 
 /// Options and flags which can be used to configure how a file is opened.
@@ -118,8 +120,21 @@ impl OpenOptions {
         let caller = std::panic::Location::caller();
         async move {
             let path = path.as_ref();
-            audit_open(caller, path, &self.flags)?;
-            self.inner.open(path).await.map(File::from_tokio)
+            let carried = already::carry(|| audit_open(caller, path, &self.flags))?;
+            #[cfg(unix)]
+            {
+                let options = self.to_std();
+                let path = path.to_owned();
+                super::blocking(carried, move || options.open(path))
+                    .await
+                    .map(File::from_std)
+            }
+            #[cfg(not(unix))]
+            {
+                // No lower layer here: nothing to carry.
+                drop(carried);
+                self.inner.open(path).await.map(File::from_tokio)
+            }
         }
     }
 }
@@ -127,6 +142,25 @@ impl OpenOptions {
 /// Unix-specific options, inherent methods as in tokio.
 #[cfg(unix)]
 impl OpenOptions {
+    /// `std`'s options with the same settings as tokio's `inner` (every
+    /// setter sets both): what tokio's `open` would run on its blocking
+    /// pool.
+    fn to_std(&self) -> std::fs::OpenOptions {
+        use std::os::unix::fs::OpenOptionsExt;
+        let f = &self.flags;
+        let mut options = std::fs::OpenOptions::new();
+        options
+            .read(f.read)
+            .write(f.write)
+            .append(f.append)
+            .truncate(f.truncate)
+            .create(f.create)
+            .create_new(f.create_new)
+            .mode(f.mode)
+            .custom_flags(f.custom_flags);
+        options
+    }
+
     /// Sets the mode bits that a new file will be created with; reported as
     /// the `mode` argument of `fs.open`.
     ///
