@@ -1,7 +1,6 @@
 //! A command that `std` fails to start before it forks or calls
 //! `posix_spawn` (here: no descriptor is left for its `/dev/null` stdin, or
-//! for its stdout pipe)
-//! leaves no "already audited" record behind: the same program with the
+//! for its stdout pipe), through audit_std or audit_tokio, leaves no "already audited" record behind: the same program with the
 //! same arguments, started right after on the same thread without an audit
 //! point, raises its own `process.spawn`, and a refusal stops it.
 //!
@@ -11,7 +10,8 @@
 #![cfg(target_os = "linux")]
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::Mutex;
 
@@ -47,20 +47,36 @@ fn a_failed_start_leaves_no_record() {
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     // std fails opening /dev/null for the null stdin, or making the pipe
-    // for the piped stdout: both before any process is made.
-    for (name, null) in [("null", true), ("piped", false)] {
-        let marker = dir.path().join(name);
+    // for the piped stdout: both before any process is made. tokio starts
+    // its children through std, and fails the same way.
+    type Start = fn(&Path, &tokio::runtime::Runtime) -> io::Error;
+    let starts: [(&str, Start); 3] = [
+        ("std null", |marker, _| {
+            let mut command = audit_std::process::Command::new("touch");
+            command.arg(marker).stdin(Stdio::null());
+            without_descriptors(|| command.status()).unwrap_err()
+        }),
+        ("std piped", |marker, _| {
+            let mut command = audit_std::process::Command::new("touch");
+            command.arg(marker).stdout(Stdio::piped());
+            without_descriptors(|| command.status()).unwrap_err()
+        }),
+        ("tokio piped", |marker, runtime| {
+            let _entered = runtime.enter();
+            let mut command = audit_tokio::process::Command::new("touch");
+            command.arg(marker).stdout(Stdio::piped());
+            without_descriptors(|| command.spawn()).unwrap_err()
+        }),
+    ];
+    for (name, start) in starts {
+        let marker = dir.path().join(name.replace(' ', "-"));
         let before = SPAWNS.lock().unwrap().len();
-        let mut command = audit_std::process::Command::new("touch");
-        command.arg(&marker);
-        if null {
-            command.stdin(Stdio::null());
-        } else {
-            command.stdout(Stdio::piped());
-        }
-        let failed = without_descriptors(|| command.status());
-        let err = failed.unwrap_err();
+        let err = start(&marker, &runtime);
         assert_eq!(err.raw_os_error(), Some(libc::EMFILE), "{name}: {err}");
         assert_eq!(SPAWNS.lock().unwrap().len(), before + 1, "{name}");
 

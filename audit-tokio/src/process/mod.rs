@@ -236,7 +236,9 @@ impl Command {
     pub fn spawn(&mut self) -> io::Result<Child> {
         let caller = std::panic::Location::caller();
         self.audit_spawn(caller)?;
-        self.inner.spawn().map(Child::from_tokio)
+        let child = self.inner.spawn();
+        spawn_done();
+        child.map(Child::from_tokio)
     }
 
     /// Executes the command as a child process, waiting for it to finish and
@@ -250,7 +252,9 @@ impl Command {
     #[track_caller]
     pub fn status(&mut self) -> impl Future<Output = io::Result<ExitStatus>> {
         let caller = std::panic::Location::caller();
+        // tokio starts the child here, not when the future is polled.
         let started = self.audit_spawn(caller).map(|()| self.inner.status());
+        spawn_done();
         async move { started?.await }
     }
 
@@ -264,7 +268,9 @@ impl Command {
     #[track_caller]
     pub fn output(&mut self) -> impl Future<Output = io::Result<Output>> {
         let caller = std::panic::Location::caller();
+        // tokio starts the child here, not when the future is polled.
         let started = self.audit_spawn(caller).map(|()| self.inner.output());
+        spawn_done();
         async move { started?.await }
     }
 
@@ -312,6 +318,15 @@ impl Command {
     ) -> Result<(), AuditError> {
         events::raise_spawn_from(caller, self.inner.as_std(), self.env_clear)
     }
+}
+
+/// After tokio started the command, or failed to: a lower layer that
+/// interposes the C library (audit-interpose) must not keep this thread's
+/// record of the `process.spawn`, or it could pass for the thread's next
+/// spawn of the same program (as in `audit_std`).
+#[inline]
+fn spawn_done() {
+    audit_core::__private::already::forget();
 }
 
 /// Escape hatches: **not audited**.
