@@ -383,7 +383,9 @@ impl Policy {
     ///
     /// Fails as [`audit_core::install_hook`] does: after
     /// [`seal`](audit_core::seal), with the `off` feature, or when an
-    /// existing hook vetoes the addition.
+    /// existing hook vetoes the addition. The `audit.add_hook` event names
+    /// the code that calls `install` as its caller.
+    #[track_caller]
     pub fn install(self) -> Result<(), AuditError> {
         audit_core::install_hook(self)
     }

@@ -71,6 +71,7 @@ impl Policy {
     /// Fails as [`Policy::from_file`] does, or as
     /// [`audit_core::install_hook`] does (after `seal`, with the `off`
     /// feature, or when a hook refuses the addition).
+    #[track_caller]
     pub fn install_reloadable(path: impl AsRef<Path>) -> Result<PolicyHandle, ReloadError> {
         let path = path.as_ref().to_path_buf();
         let policy = Policy::from_file(&path).map_err(ReloadError::Invalid)?;
@@ -84,6 +85,9 @@ impl PolicyHandle {
     /// Reads the file again and, if it parses and no hook refuses the
     /// [`RELOAD_EVENT`], makes it the policy for every event from now on.
     /// On any error the policy in force stays as it was.
+    ///
+    /// The event's caller is the code that calls `reload`.
+    #[track_caller]
     pub fn reload(&self) -> Result<(), ReloadError> {
         let policy = Policy::from_file(&self.path).map_err(ReloadError::Invalid)?;
         audit!(

@@ -13,7 +13,18 @@ fn an_installed_policy_vetoes_on_every_thread() {
         "default = \"allow\"\n[[rule]]\naction = \"deny\"\nevents = [\"net.connect\"]\naddress = { not_in = [\"loopback\"] }\nreason = \"only loopback\"\n",
     )
     .unwrap();
+    // Who installs a hook is the code that calls `install`, not audit-policy.
+    let added_by = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = added_by.clone();
+    let watcher = audit_core::add_hook(move |event| {
+        if event.name() == "audit.add_hook" {
+            let caller = event.caller().map(|c| (c.file(), c.line()));
+            seen.lock().unwrap().push(caller);
+        }
+        Ok(())
+    });
     let installed = policy.install();
+    let install_line = line!() - 1;
     if !audit_core::ENABLED {
         assert_eq!(installed.unwrap_err().kind(), AuditErrorKind::CompiledOut);
         assert!(audit!(
@@ -23,7 +34,9 @@ fn an_installed_policy_vetoes_on_every_thread() {
         .is_ok());
         return;
     }
+    watcher.unwrap();
     installed.unwrap();
+    assert_eq!(*added_by.lock().unwrap(), [Some((file!(), install_line))]);
     // Events raised on another thread reach the global hook.
     let remote = std::thread::spawn(|| {
         audit!(
