@@ -52,8 +52,6 @@ pub(crate) struct Captures {
     run_debug: bool,
     /// A `Debug` argument was met and not rendered.
     skipped_debug: bool,
-    /// A `Debug` argument's rendering returned an error.
-    render_failed: bool,
     /// The values being captured hold a list.
     lists: bool,
 }
@@ -93,10 +91,6 @@ pub(crate) struct Header {
     notes: Range<usize>,
     /// Where the event's slots, bytes and text start.
     base: Base,
-    /// A `Debug` argument's rendering failed: the record cannot be written
-    /// (as [`JsonLines`](crate::JsonLines), whose serialisation then fails,
-    /// the number is left as a gap and the failure counted).
-    pub(crate) unwritable: bool,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -224,7 +218,6 @@ impl Captures {
             },
             run_debug: true,
             skipped_debug: false,
-            render_failed: false,
             lists: false,
         }
     }
@@ -263,7 +256,6 @@ impl Captures {
         self.base = base;
         self.run_debug = run_debug;
         self.skipped_debug = false;
-        self.render_failed = false;
         self.push_values(|| event.args().map(|(_, value)| value));
         if self.skipped_debug {
             self.slots.truncate(base.slots);
@@ -285,7 +277,6 @@ impl Captures {
             reason,
             notes: notes..self.notes.len(),
             base,
-            unwritable: self.render_failed,
         });
         Ok(())
     }
@@ -408,13 +399,12 @@ impl Captures {
                 self.skipped_debug = true;
                 Slot::Plain(Plain::None)
             }
-            Value::Debug(d) => {
+            Value::Debug(_) => {
                 let start = self.text.len() - self.base.text;
-                // Writing to a String fails only if the `Debug` impl
-                // returns an error (where `format!` would panic).
-                if write!(self.text, "{d:?}").is_err() {
-                    self.render_failed = true;
-                }
+                // Value's own rendering, as every sink writes it: a `Debug`
+                // impl that fails leaves `<Debug failed>` after what it
+                // wrote, and writing to a String cannot fail otherwise.
+                let _ = write!(self.text, "{value}");
                 Slot::Debug(Span {
                     start,
                     end: self.text.len() - self.base.text,

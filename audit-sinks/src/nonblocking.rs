@@ -121,9 +121,9 @@ pub enum WhenFull {
 /// A [`Value::Debug`](audit_core::Value::Debug) argument is the exception:
 /// rendering it runs the program's code, which may take any time, so that
 /// event is rendered in a buffer of the audited thread's own, outside the
-/// lock, and then moved to the queue. If the rendering returns an error,
-/// the record cannot be written: its number is left as a gap and counted in
-/// [`write_errors`](Self::write_errors), and the operation goes ahead.
+/// lock, and then moved to the queue. A `Debug` impl that returns an error
+/// leaves `<Debug failed>` after whatever it wrote, as in every sink, and the
+/// record is written.
 ///
 /// # The writer's own events
 ///
@@ -613,12 +613,6 @@ impl<W: Write> Writer<W> {
     }
 
     fn write_event(&mut self, event: EventView<'_>) {
-        if event.header.unwritable {
-            // Counted, and the number stays a gap, as `JsonLines` does
-            // when a record cannot be serialised.
-            self.shared.errors.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
         let body = to_body_in(std::mem::take(&mut self.line), |out| {
             Record {
                 time: event.header.time,

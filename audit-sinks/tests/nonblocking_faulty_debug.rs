@@ -1,7 +1,6 @@
 //! A `Debug` argument that fails or panics while the non-blocking sink
-//! copies it. In a binary of its own: `testing::capture` renders `Debug`
-//! values itself (and panics on a failing one), so the sinks are installed
-//! as global hooks here.
+//! copies it. In a binary of its own: the sink is installed as a global
+//! hook, which no other test should run under.
 #![cfg(feature = "json")]
 
 use std::io::{self, Write};
@@ -40,7 +39,7 @@ impl std::fmt::Debug for Faulty {
 }
 
 #[test]
-fn a_failing_debug_argument_leaves_a_counted_gap_and_a_panicking_one_no_number() {
+fn a_failing_debug_argument_is_marked_and_a_panicking_one_takes_no_number() {
     let out = SharedBuf::default();
     let (sink, guard) = NonBlocking::builder(out.clone())
         .capacity(8)
@@ -70,13 +69,14 @@ fn a_failing_debug_argument_leaves_a_counted_gap_and_a_panicking_one_no_number()
     // A panicking hook refuses the event, as audit-core does for any hook.
     assert!(panics.is_err());
     let actions: Vec<_> = records.iter().map(|r| r["event.action"].clone()).collect();
-    assert_eq!(actions, ["app.before", "app.after"]);
-    // The failing rendering took a number, left as a gap and counted, as a
-    // record that cannot be serialised is; the operation went ahead. The
-    // panicking one was refused before it took a number.
+    assert_eq!(actions, ["app.before", "app.fails", "app.after"]);
+    // The failing rendering is written with its mark, as every sink writes
+    // it; the operation went ahead. The panicking one was refused before it
+    // took a number, so the numbers have no gap.
+    assert_eq!(records[1]["audit.args"]["value"], "partial<Debug failed>");
     let numbers: Vec<_> = records.iter().map(|r| r["sequence"].clone()).collect();
-    assert_eq!(numbers, [1, 3]);
-    assert_eq!(errors.get(), 1);
-    assert_eq!(records[1]["audit.args"]["text"], "copied whole");
-    assert_eq!(records[1]["audit.args"]["n"], 2);
+    assert_eq!(numbers, [1, 2, 3]);
+    assert_eq!(errors.get(), 0);
+    assert_eq!(records[2]["audit.args"]["text"], "copied whole");
+    assert_eq!(records[2]["audit.args"]["n"], 2);
 }
