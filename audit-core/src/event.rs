@@ -129,6 +129,28 @@ impl<'a> Event<'a> {
             .zip(self.values.iter().copied())
     }
 
+    /// The argument values alone, in the order of the callsite's
+    /// [`arg_names`](Callsite::arg_names): for code that resolved an
+    /// argument's position once, per callsite, and reads it by index.
+    ///
+    /// ```
+    /// audit_core::add_hook(|event| {
+    ///     if event.name() == "app.copy" {
+    ///         let names = event.callsite().arg_names();
+    ///         let to = names.iter().position(|n| *n == "to").unwrap();
+    ///         assert_eq!(event.values()[to].as_str(), Some("b"));
+    ///     }
+    ///     Ok(())
+    /// })
+    /// .ok(); // compiled out (`off`), there is nothing to hook
+    /// audit_core::audit!("app.copy", from = "a", to = "b")?;
+    /// # Ok::<(), audit_core::AuditError>(())
+    /// ```
+    #[inline]
+    pub fn values(&self) -> &'a [Value<'a>] {
+        self.values
+    }
+
     /// The argument called `name`, if the event has one.
     pub fn arg(&self, name: &str) -> Option<Value<'a>> {
         // By position among the names: no value is copied until found.

@@ -64,14 +64,9 @@ pub(crate) enum FollowAt {
 /// The value at `index` among `event`'s arguments (`None` when absent).
 #[inline]
 pub(crate) fn value_at<'e>(event: &Event<'e>, index: Option<u8>) -> Value<'e> {
-    match index {
-        Some(0) => event.args().next().map_or(Value::None, |(_, v)| v),
-        Some(i) => event
-            .args()
-            .nth(usize::from(i))
-            .map_or(Value::None, |(_, v)| v),
-        None => Value::None,
-    }
+    index
+        .and_then(|i| event.values().get(usize::from(i)).copied())
+        .unwrap_or(Value::None)
 }
 
 impl Layout {
@@ -135,12 +130,11 @@ impl Layout {
         if !self.by_flags {
             return info.classes;
         }
-        // One walk over the arguments up to the last flag (the event gives
-        // them as an iterator, not by position): bit 0 of `mask` is the
-        // argument at hand.
+        // One walk over the arguments up to the last flag: bit 0 of `mask`
+        // is the argument at hand.
         let mut mask = self.write_flags;
         let mut writes = false;
-        for (_, value) in event.args() {
+        for value in event.values() {
             if mask == 0 {
                 break;
             }
