@@ -1,6 +1,8 @@
 //! The JSON-lines sink: format, recursion through an audited writer, write failures.
 #![cfg(feature = "json")]
 
+mod common;
+
 use std::io::{self, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
@@ -10,11 +12,8 @@ use std::time::{Duration, SystemTime};
 
 use audit_core::{audit, testing, AuditError, AuditErrorKind, Event, Hook, Outcome, Value};
 use audit_sinks::{JsonLines, OnWriteError};
+use common::SharedBuf;
 use serde_json::Value as Json;
-
-/// A writer whose buffer stays readable after the sink is moved into a capture.
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
 
 impl SharedBuf {
     fn lines(&self) -> Vec<Json> {
@@ -62,16 +61,6 @@ impl SharedBuf {
             }
         }
         read
-    }
-}
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 

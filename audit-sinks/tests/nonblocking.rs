@@ -2,6 +2,8 @@
 //! full queue, flush and shutdown.
 #![cfg(feature = "json")]
 
+mod common;
+
 use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -10,29 +12,9 @@ use std::time::Duration;
 
 use audit_core::{audit, testing, AuditError, AuditErrorKind, Event, Hook, Outcome};
 use audit_sinks::{NonBlocking, WhenFull, WriterGuard, LOST_ACTION};
-use serde_json::{Map, Value as Json};
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
+use common::SharedBuf;
 
 impl SharedBuf {
-    fn records(&self) -> Vec<Map<String, Json>> {
-        let bytes = self.0.lock().unwrap().clone();
-        String::from_utf8(bytes)
-            .unwrap()
-            .lines()
-            // A failed write that took nothing leaves an empty line.
-            .filter(|l| !l.is_empty())
-            .map(|l| {
-                serde_json::from_str::<Json>(l)
-                    .unwrap_or_else(|e| panic!("{l:?}: {e}"))
-                    .as_object()
-                    .unwrap()
-                    .clone()
-            })
-            .collect()
-    }
-
     fn numbers(&self) -> Vec<u64> {
         self.records()
             .iter()

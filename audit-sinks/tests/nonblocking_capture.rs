@@ -4,6 +4,8 @@
 //! order, and huge values neither break records nor stop the sink.
 #![cfg(feature = "json")]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -14,37 +16,8 @@ use std::time::Duration;
 
 use audit_core::{audit, debug, testing, AuditError, Event, Hook, Outcome, Value};
 use audit_sinks::{JsonLines, NonBlocking, WhenFull, WriterGuard, LOST_ACTION};
+use common::SharedBuf;
 use serde_json::{Map, Value as Json};
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SharedBuf {
-    fn records(&self) -> Vec<Map<String, Json>> {
-        let bytes = self.0.lock().unwrap().clone();
-        String::from_utf8(bytes)
-            .unwrap()
-            .lines()
-            .map(|l| {
-                serde_json::from_str::<Json>(l)
-                    .unwrap_or_else(|e| panic!("{l:?}: {e}"))
-                    .as_object()
-                    .unwrap()
-                    .clone()
-            })
-            .collect()
-    }
-}
 
 /// Several sinks as one capture hook; refuses `app.refused` itself, as a
 /// policy installed before them would.

@@ -3,25 +3,11 @@
 //! hook, which no other test should run under.
 #![cfg(feature = "json")]
 
-use std::io::{self, Write};
-use std::sync::{Arc, Mutex};
+mod common;
 
 use audit_core::{audit, debug, install_hook};
 use audit_sinks::{NonBlocking, WhenFull};
-use serde_json::Value as Json;
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use common::SharedBuf;
 
 /// A `Debug` value that writes a little, then fails or panics.
 struct Faulty {
@@ -56,11 +42,7 @@ fn a_failing_debug_argument_is_marked_and_a_panicking_one_takes_no_number() {
     let after = audit!("app.after", n = 2u32, text = "copied whole");
     guard.shutdown();
 
-    let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-    let records: Vec<Json> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = out.records();
     if !audit_core::ENABLED {
         assert!(records.is_empty());
         return;

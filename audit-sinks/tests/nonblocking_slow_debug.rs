@@ -5,7 +5,8 @@
 //! sink is installed as a global hook here.
 #![cfg(feature = "json")]
 
-use std::io::{self, Write};
+mod common;
+
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
@@ -13,20 +14,7 @@ use std::time::Duration;
 
 use audit_core::{audit, debug, install_hook};
 use audit_sinks::{NonBlocking, WhenFull};
-use serde_json::Value as Json;
-
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use common::SharedBuf;
 
 /// (rendering has started, rendering may finish)
 type Gate = Arc<(Mutex<(bool, bool)>, Condvar)>;
@@ -88,11 +76,7 @@ fn a_debug_argument_that_never_finishes_stalls_only_its_thread() {
         .recv_timeout(Duration::from_secs(60))
         .expect("other threads went on while a Debug value was being rendered");
     let guard = quick.join().unwrap();
-    let written: Vec<Json> = String::from_utf8(out.0.lock().unwrap().clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let written = out.records();
     assert_eq!(written.len(), 20);
     assert!(written.iter().all(|r| r["event.action"] == "app.quick"));
 
@@ -103,11 +87,7 @@ fn a_debug_argument_that_never_finishes_stalls_only_its_thread() {
     }
     slow.join().unwrap().unwrap();
     guard.shutdown();
-    let records: Vec<Json> = String::from_utf8(out.0.lock().unwrap().clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let records = out.records();
     // Numbered when queued: after the twenty that went first.
     let last = records.last().unwrap();
     assert_eq!(last["event.action"], "app.slow");

@@ -2,6 +2,8 @@
 //! sequence numbers' promise (a gap only where a record was lost).
 #![cfg(feature = "json")]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::net::SocketAddr;
@@ -10,34 +12,8 @@ use std::sync::{Arc, Mutex};
 
 use audit_core::{audit, testing, AuditError, Event, Hook, Note, Outcome};
 use audit_sinks::{JsonLines, NonBlocking, WhenFull, LOST_ACTION, SCHEMA_VERSION};
+use common::SharedBuf;
 use serde_json::{Map, Value as Json};
-
-/// A writer whose bytes stay readable after the sink is moved away.
-#[derive(Clone, Default)]
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl SharedBuf {
-    fn records(&self) -> Vec<Map<String, Json>> {
-        let bytes = self.0.lock().unwrap().clone();
-        String::from_utf8(bytes)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.is_empty())
-            .filter_map(|l| serde_json::from_str::<Json>(l).ok())
-            .map(|j| j.as_object().expect("a record is an object").clone())
-            .collect()
-    }
-}
-
-impl Write for SharedBuf {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The rows of the fields table in SCHEMA.md: field name -> "when".
 fn documented_fields() -> BTreeMap<String, String> {
