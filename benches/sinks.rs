@@ -16,34 +16,13 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use audit_core::{audit, testing, AuditError, Event, Hook, Outcome};
+use audit_core::{testing, AuditError, Event, Hook, Outcome};
 use audit_sinks::{JsonLines, NonBlocking, WhenFull};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-#[inline(never)]
-fn open(path: &Path, i: u64) -> Result<(), AuditError> {
-    audit!(
-        "fs.open",
-        path,
-        write = true,
-        create = true,
-        mode = 0o644u32,
-        i
-    )
-}
-
-#[inline(never)]
-fn traced(path: &Path, i: u64) {
-    tracing::info!(
-        target: "audit",
-        path = %path.display(),
-        write = true,
-        create = true,
-        mode = 0o644u32,
-        i,
-        "fs.open"
-    );
-}
+#[path = "../examples/support/sink_event.rs"]
+mod sink_event;
+use sink_event::{open, traced};
 
 /// A shared sink as a capture's hook.
 struct Shared<H>(Arc<H>);

@@ -22,33 +22,12 @@ use std::hint::black_box;
 use std::io;
 use std::path::Path;
 
-use audit_core::{audit, install_hook, AuditError};
+use audit_core::install_hook;
 use audit_sinks::{JsonLines, NonBlocking, WhenFull};
 
-#[inline(never)]
-fn open(path: &Path, i: u64) -> Result<(), AuditError> {
-    audit!(
-        "fs.open",
-        path,
-        write = true,
-        create = true,
-        mode = 0o644u32,
-        i
-    )
-}
-
-#[inline(never)]
-fn traced(path: &Path, i: u64) {
-    tracing::info!(
-        target: "audit",
-        path = %path.display(),
-        write = true,
-        create = true,
-        mode = 0o644u32,
-        i,
-        "fs.open"
-    );
-}
+#[path = "support/sink_event.rs"]
+mod sink_event;
+use sink_event::{open, traced};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
