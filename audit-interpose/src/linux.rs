@@ -424,8 +424,10 @@ fn open_flags(flags: c_int, mode: c_uint) -> OpenFlags {
         truncate: flags & libc::O_TRUNC != 0,
         create: creat && !excl,
         create_new: creat && excl,
-        // Without O_CREAT or O_TMPFILE the kernel ignores the mode: report
-        // std's default, as `audit_std` does.
+        // Without O_CREAT or O_TMPFILE no mode is passed (the shim reads
+        // none): report `0o666`, as `audit_std` reports every open that
+        // cannot create, whatever `.mode()` it was given (`fs.open`'s
+        // `mode`, in `audit_std::events::fs::OPEN`).
         mode: if creat || tmpfile { mode } else { 0o666 },
         // What `OpenOptionsExt::custom_flags` would have held: everything
         // but the bits the builder sets, and O_CLOEXEC, which std adds to

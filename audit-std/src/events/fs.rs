@@ -86,8 +86,14 @@
 ///   (no access mode; `create` or `truncate` without `write` or `append`),
 ///   the booleans still say what was asked, and the open fails with no
 ///   effect.
-/// - `mode` is the permission bits a created file gets before the umask
-///   (`0o666` unless set with `OpenOptionsExt::mode`).
+/// - `mode` is the permission bits a file created by this open gets,
+///   before the umask (`0o666` unless set with `OpenOptionsExt::mode`),
+///   when the flags word has `O_CREAT` or all the bits of `O_TMPFILE`
+///   (however set; `O_PATH` changes nothing here). Any other open cannot
+///   create a file, the C library passes it no mode, and `mode` is `0o666`
+///   whatever was set: an open without `create` but with `.mode(0o600)`
+///   reports `0o666`, as the same open seen at the C library
+///   (`audit-interpose`) does.
 ///
 /// A hook asking "does this open change the file system?" should test all
 /// of `write`, `append`, `truncate`, `create` and `create_new`

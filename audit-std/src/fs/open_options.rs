@@ -144,6 +144,54 @@ impl OpenFlags {
     }
 }
 
+impl OpenFlags {
+    /// The `mode` argument of `fs.open`: [`mode`](OpenFlags::mode) when the
+    /// flags word has `O_CREAT` or all the bits of `O_TMPFILE` (the opens
+    /// that can create a file, and the only ones to which the C library
+    /// passes a mode), else `0o666` whatever was set. So the event reports
+    /// the same `mode` for the same open whether it is raised from the
+    /// builder or from the flags word the C library receives.
+    #[inline]
+    pub(crate) fn reported_mode(&self) -> u32 {
+        #[cfg(unix)]
+        let may_create = {
+            let os = os_flags(self);
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            let tmpfile = os & libc::O_TMPFILE == libc::O_TMPFILE;
+            #[cfg(not(any(target_os = "linux", target_os = "android")))]
+            let tmpfile = false;
+            os & libc::O_CREAT != 0 || tmpfile
+        };
+        #[cfg(not(unix))]
+        let may_create = self.create || self.create_new;
+        if may_create {
+            self.mode
+        } else {
+            OpenFlags::NEW.mode
+        }
+    }
+}
+
+/// The flags word `std` passes to `open(2)` for `flags`, without the access
+/// mode (and `O_CLOEXEC`, which `std` adds to every open).
+#[cfg(unix)]
+#[inline]
+fn os_flags(flags: &OpenFlags) -> libc::c_int {
+    use libc::{O_APPEND, O_CREAT, O_EXCL, O_TRUNC};
+    let mut os = 0;
+    if flags.append {
+        os |= O_APPEND;
+    }
+    os |= match (flags.create, flags.truncate, flags.create_new) {
+        (_, _, true) => O_CREAT | O_EXCL,
+        (true, true, false) => O_CREAT | O_TRUNC,
+        (true, false, false) => O_CREAT,
+        (false, true, false) => O_TRUNC,
+        (false, false, false) => 0,
+    };
+    os | (flags.custom_flags & !libc::O_ACCMODE)
+}
+
 /// The flags word `std` passes to `open(2)`, rebuilt the way `std` builds it
 /// (`library/std/src/sys/fs/unix.rs`, `File::open_c`): the access mode from
 /// `read`/`write`/`append`, the creation mode from `create`/`truncate`/
@@ -160,22 +208,11 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
 
     // `std` keeps only these from the builder: the access mode (read, write,
     // append) and one creation mode, where `create_new` wins over `create`
-    // and `truncate` (it opens with O_CREAT | O_EXCL alone).
-    let mut os = 0;
-    if flags.append {
-        os |= O_APPEND;
-    }
-    os |= match (flags.create, flags.truncate, flags.create_new) {
-        (_, _, true) => O_CREAT | O_EXCL,
-        (true, true, false) => O_CREAT | O_TRUNC,
-        (true, false, false) => O_CREAT,
-        (false, true, false) => O_TRUNC,
-        (false, false, false) => 0,
-    };
-    // `std` clears the access-mode bits of the custom flags, so
-    // `custom_flags(O_RDWR)` grants no write access. (On musl, O_ACCMODE
-    // also holds O_PATH, which `std` therefore never passes.)
-    os |= flags.custom_flags & !libc::O_ACCMODE;
+    // and `truncate` (it opens with O_CREAT | O_EXCL alone). It clears the
+    // access-mode bits of the custom flags, so `custom_flags(O_RDWR)` grants
+    // no write access. (On musl, O_ACCMODE also holds O_PATH, which `std`
+    // therefore never passes.)
+    let os = os_flags(flags);
 
     let has = |bits: libc::c_int| bits != 0 && os & bits == bits;
     // Whether the descriptor itself can write: only the builder sets the
@@ -254,7 +291,7 @@ pub fn raise_open_from(
         truncate = flags.effective().truncate,
         create = flags.effective().create,
         create_new = flags.effective().create_new,
-        mode = flags.mode,
+        mode = flags.reported_mode(),
         custom_flags = flags.custom_flags,
     )?;
     Ok(())
@@ -399,5 +436,59 @@ impl From<OpenOptions> for std::fs::OpenOptions {
     /// Same as [`OpenOptions::into_std`].
     fn from(options: OpenOptions) -> std::fs::OpenOptions {
         options.into_std()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::OpenFlags;
+
+    fn with(mode: u32, flags: OpenFlags) -> u32 {
+        OpenFlags { mode, ..flags }.reported_mode()
+    }
+
+    /// `mode` is the given mode exactly when the C library would be passed
+    /// one (`O_CREAT`, or all of `O_TMPFILE`'s bits), else `0o666`: the
+    /// value `audit-interpose` reports for the same open.
+    #[test]
+    fn the_mode_is_reported_only_for_opens_that_can_create() {
+        assert_eq!(with(0o600, OpenFlags::READ), 0o666);
+        let truncate = OpenFlags {
+            write: true,
+            truncate: true,
+            ..OpenFlags::NEW
+        };
+        assert_eq!(with(0o600, truncate), 0o666);
+        assert_eq!(with(0o600, OpenFlags::CREATE), 0o600);
+        assert_eq!(with(0o600, OpenFlags::CREATE_NEW), 0o600);
+        // Create without write: std refuses it before the call; the mode
+        // asked for is still reported.
+        let create = OpenFlags {
+            read: true,
+            create: true,
+            ..OpenFlags::NEW
+        };
+        assert_eq!(with(0o640, create), 0o640);
+        #[cfg(unix)]
+        {
+            let custom = |custom_flags| OpenFlags {
+                read: true,
+                custom_flags,
+                ..OpenFlags::NEW
+            };
+            assert_eq!(with(0o600, custom(libc::O_CREAT)), 0o600);
+            // O_PATH makes the kernel ignore O_CREAT, but the C library
+            // still receives the mode.
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            {
+                assert_eq!(with(0o600, custom(libc::O_PATH | libc::O_CREAT)), 0o600);
+                assert_eq!(with(0o600, custom(libc::O_TMPFILE)), 0o600);
+                // Only O_TMPFILE's own bit: no mode is passed (the kernel
+                // refuses the open).
+                let bit = libc::O_TMPFILE & !libc::O_DIRECTORY;
+                assert_eq!(with(0o600, custom(bit)), 0o666);
+                assert_eq!(with(0o600, custom(libc::O_DIRECTORY)), 0o666);
+            }
+        }
     }
 }
