@@ -1,9 +1,13 @@
 //! Directories: [`DirBuilder`], and [`ReadDir`] with its [`DirEntry`]s.
 
+use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::fmt;
+use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use audit_core::__private::already;
@@ -17,52 +21,128 @@ use super::{FileType, Metadata};
 /// The listing was audited when it was opened (`fs.read_dir`); taking
 /// entries raises nothing.
 ///
-/// Wrapper for [`tokio::fs::ReadDir`].
+/// Wrapper for [`tokio::fs::ReadDir`], and made the way tokio makes it:
+/// `std`'s listing, read in chunks of 32 entries on tokio's blocking pool.
+/// It is this crate's own so that the blocking job that opens the listing
+/// is this crate's too, and carries the record of the audited event (see
+/// [`read_dir`](super::read_dir)).
 pub struct ReadDir {
-    inner: tokio::fs::ReadDir,
+    state: ReadState,
+}
+
+/// An entry, or the error that ended the listing.
+type Chunk = VecDeque<io::Result<DirEntry>>;
+
+enum ReadState {
+    /// Entries read and not yet taken, the listing, and whether it may
+    /// have more. `None` once a blocking job failed (the runtime shut down
+    /// or the job panicked): the listing is lost, every call fails.
+    Idle(Option<(Chunk, std::fs::ReadDir, bool)>),
+    /// A chunk is being read on the blocking pool.
+    Pending(tokio::task::JoinHandle<(Chunk, std::fs::ReadDir, bool)>),
+}
+
+/// Entries read per blocking job, as tokio reads them.
+const CHUNK: usize = 32;
+
+/// Reads up to [`CHUNK`] entries into `chunk`; whether the listing may have
+/// more (not at its end, and no error read).
+fn next_chunk(chunk: &mut Chunk, listing: &mut std::fs::ReadDir) -> bool {
+    for _ in 0..CHUNK {
+        let Some(entry) = listing.next() else {
+            return false;
+        };
+        let ok = entry.is_ok();
+        chunk.push_back(entry.map(DirEntry::from_std));
+        if !ok {
+            // As tokio does: an error is returned, and reading goes on
+            // after it only if asked again.
+            break;
+        }
+    }
+    true
 }
 
 impl ReadDir {
-    pub(crate) fn from_tokio(inner: tokio::fs::ReadDir) -> ReadDir {
-        ReadDir { inner }
+    pub(crate) fn from_std(listing: std::fs::ReadDir) -> ReadDir {
+        ReadDir {
+            state: ReadState::Idle(Some((VecDeque::new(), listing, true))),
+        }
     }
 
     /// Returns the next entry in the directory stream. No event.
     ///
     /// Wrapper for [`tokio::fs::ReadDir::next_entry`].
     pub async fn next_entry(&mut self) -> io::Result<Option<DirEntry>> {
-        Ok(self
-            .inner
-            .next_entry()
-            .await?
-            .map(|inner| DirEntry { inner }))
+        std::future::poll_fn(|cx| self.poll_next_entry(cx)).await
     }
 
     /// Polls for the next directory entry in the stream. No event.
     ///
     /// Wrapper for [`tokio::fs::ReadDir::poll_next_entry`].
     pub fn poll_next_entry(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<Option<DirEntry>>> {
-        self.inner
-            .poll_next_entry(cx)
-            .map_ok(|entry| entry.map(|inner| DirEntry { inner }))
+        loop {
+            match &mut self.state {
+                ReadState::Idle(data) => {
+                    let Some((chunk, _, more)) = data.as_mut() else {
+                        // A job failed: the listing is lost.
+                        return Poll::Ready(Err(io::Error::other("background task failed")));
+                    };
+                    if let Some(entry) = chunk.pop_front() {
+                        return Poll::Ready(entry.map(Some));
+                    }
+                    if !*more {
+                        return Poll::Ready(Ok(None));
+                    }
+                    let Some((mut chunk, mut listing, _)) = data.take() else {
+                        return Poll::Ready(Err(io::Error::other("background task failed")));
+                    };
+                    self.state = ReadState::Pending(tokio::task::spawn_blocking(move || {
+                        let more = next_chunk(&mut chunk, &mut listing);
+                        (chunk, listing, more)
+                    }));
+                }
+                ReadState::Pending(job) => match Pin::new(job).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Ok(data)) => self.state = ReadState::Idle(Some(data)),
+                    Poll::Ready(Err(_)) => {
+                        // The listing went with the failed job: this and
+                        // every later call fail.
+                        self.state = ReadState::Idle(None);
+                    }
+                },
+            }
+        }
     }
 }
 
 impl fmt::Debug for ReadDir {
-    /// Shows what tokio's `ReadDir` would show.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
+        f.debug_struct("ReadDir").finish_non_exhaustive()
     }
 }
 
 /// An entry of a directory listing.
 ///
-/// Wrapper for [`tokio::fs::DirEntry`].
+/// Wrapper for [`tokio::fs::DirEntry`], made from `std`'s as tokio makes
+/// it: the file type is read with the entry, on the blocking pool.
 pub struct DirEntry {
-    inner: tokio::fs::DirEntry,
+    inner: Arc<std::fs::DirEntry>,
+    /// The type, when the listing gave it (`None`: ask on the pool).
+    file_type: Option<FileType>,
 }
 
 impl DirEntry {
+    fn from_std(inner: std::fs::DirEntry) -> DirEntry {
+        // Cheap from the listing on most filesystems (`d_type`); `std`
+        // falls back to an `lstat`, which is why this runs on the pool.
+        let file_type = inner.file_type().ok();
+        DirEntry {
+            inner: Arc::new(inner),
+            file_type,
+        }
+    }
+
     /// Returns the full path to the file that this entry represents.
     ///
     /// Wrapper for [`tokio::fs::DirEntry::path`].
@@ -92,13 +172,16 @@ impl DirEntry {
     ) -> impl std::future::Future<Output = io::Result<Metadata>> + crate::Captures<'__a0> {
         let caller = std::panic::Location::caller();
         async move {
-            audit!(@caller caller,
-                events::fs::METADATA,
-                path = Some(self.inner.path()),
-                fd = None::<i64>,
-                follow_symlinks = false
-            )?;
-            self.inner.metadata().await
+            let carried = already::carry(|| {
+                audit!(@caller caller,
+                    events::fs::METADATA,
+                    path = Some(self.inner.path()),
+                    fd = None::<i64>,
+                    follow_symlinks = false
+                )
+            })?;
+            let inner = Arc::clone(&self.inner);
+            super::blocking(carried, move || inner.metadata()).await
         }
     }
 
@@ -110,7 +193,14 @@ impl DirEntry {
     ///
     /// Wrapper for [`tokio::fs::DirEntry::file_type`].
     pub async fn file_type(&self) -> io::Result<FileType> {
-        self.inner.file_type().await
+        if let Some(file_type) = self.file_type {
+            return Ok(file_type);
+        }
+        let inner = Arc::clone(&self.inner);
+        match tokio::task::spawn_blocking(move || inner.file_type()).await {
+            Ok(result) => result,
+            Err(_) => Err(io::Error::other("background task failed")),
+        }
     }
 
     /// Returns the underlying `d_ino` field in the contained `dirent`
@@ -119,19 +209,19 @@ impl DirEntry {
     /// Wrapper for [`tokio::fs::DirEntry::ino`].
     #[cfg(unix)]
     pub fn ino(&self) -> u64 {
-        self.inner.ino()
+        std::os::unix::fs::DirEntryExt::ino(&*self.inner)
     }
 
-    /// Borrows tokio's entry, whose `metadata` is **not audited**.
-    pub fn as_tokio(&self) -> &tokio::fs::DirEntry {
+    /// Borrows `std`'s entry, whose `metadata` is **not audited**.
+    pub fn as_std(&self) -> &std::fs::DirEntry {
         &self.inner
     }
 }
 
 impl fmt::Debug for DirEntry {
-    /// Shows what tokio's `DirEntry` would show.
+    /// Shows what `std`'s `DirEntry` shows.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.inner, f)
+        fmt::Debug::fmt(&*self.inner, f)
     }
 }
 

@@ -30,11 +30,16 @@
 //! job on tokio's blocking pool (`spawn_blocking`; the same
 //! "background task failed" error when the pool cannot run it). The free
 //! functions, [`File::open`], [`File::create`], [`File::create_new`],
-//! [`OpenOptions::open`] and [`DirBuilder::create`] submit that job
-//! themselves, and it carries the fact that the event was raised: with
-//! `audit-interpose` on, the C library call it makes does not raise the
-//! event a second time. [`read_dir`] and the [`File`] methods are performed
-//! by tokio's own types (raised here, and again by `audit-interpose`).
+//! [`OpenOptions::open`], [`DirBuilder::create`] and
+//! [`DirEntry::metadata`] submit that job themselves, and it carries the
+//! fact that the event was raised: with `audit-interpose` on, the C library
+//! call it makes does not raise the event a second time. [`ReadDir`] is
+//! this module's own for that reason (the job that opens the listing is
+//! [`read_dir`]'s). The methods of an open [`File`] are performed by
+//! tokio's `File`, whose jobs carry nothing: [`File::set_len`] and
+//! [`File::set_permissions`] are raised here and again by
+//! `audit-interpose` (`ftruncate`, `fchmod`); the others reach no
+//! interposed function.
 //!
 //! Signatures are tokio's (`impl AsRef<Path>`). [`File`], [`OpenOptions`],
 //! [`DirBuilder`], [`ReadDir`] and [`DirEntry`] are new types without `Deref`
@@ -386,8 +391,11 @@ pub fn read_dir(path: impl AsRef<Path>) -> impl std::future::Future<Output = io:
     let caller = std::panic::Location::caller();
     async move {
         let path = path.as_ref();
-        audit!(@caller caller, events::fs::READ_DIR, path)?;
-        tokio::fs::read_dir(path).await.map(ReadDir::from_tokio)
+        let carried = already::carry(|| audit!(@caller caller, events::fs::READ_DIR, path))?;
+        let path = path.to_owned();
+        blocking(carried, move || std::fs::read_dir(path))
+            .await
+            .map(ReadDir::from_std)
     }
 }
 

@@ -59,8 +59,9 @@
 //! after the fact. This module has its own sealed [`ToSocketAddrs`],
 //! implemented for the same types as tokio's, which tells a host name from a
 //! literal address and raises `net.resolve` **before** looking a name up
-//! (with tokio's [`lookup_host`](tokio::net::lookup_host), on a blocking
-//! thread, as tokio does).
+//! (as tokio's [`lookup_host`](tokio::net::lookup_host) does: `std`'s
+//! lookup, on the blocking pool, in a job that carries the event's record,
+//! so that `audit-interpose` does not raise it a second time).
 //!
 //! # Types and escape hatches
 //!
@@ -76,6 +77,7 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
+use audit_core::__private::already;
 use audit_core::audit;
 use audit_std::events;
 
@@ -278,10 +280,24 @@ pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(
         Addrs::One(addr) => Ok(AddrIter::One(Some(addr).into_iter())),
         Addrs::Many(addrs) => Ok(AddrIter::Many(addrs.into_iter())),
         Addrs::Name(host, port) => {
-            audit!(@caller caller, events::net::RESOLVE, host = host.as_str(), port)?;
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
-                .await?
-                .collect();
+            let carried = already::carry(
+                || audit!(@caller caller, events::net::RESOLVE, host = host.as_str(), port),
+            )?;
+            // What tokio's `lookup_host` does (`std`'s lookup, on the
+            // blocking pool), in a job that carries the record: the
+            // `getaddrinfo` it calls does not raise `net.resolve` again
+            // (audit-interpose).
+            let found = match tokio::task::spawn_blocking(move || {
+                carried.run(|| {
+                    std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+                        .map(Iterator::collect::<Vec<SocketAddr>>)
+                })
+            })
+            .await
+            {
+                Ok(found) => found?,
+                Err(_) => return Err(io::Error::other("background task failed")),
+            };
             Ok(AddrIter::Many(found.into_iter()))
         }
     }
