@@ -244,8 +244,10 @@ const CHILD_ARGS: usize = 128;
 ///
 /// Async-signal-safe: the values live on this stack, the record in a
 /// constant-initialised thread-local; formatting into a comparison neither
-/// allocates nor locks. The record is used up either way, so it answers for
-/// one exec at most.
+/// allocates nor locks. The record is used up by the exec it matches, so it
+/// answers for one exec at most; an exec it does not match (another
+/// program started from `pre_exec`, judged on its own) leaves it for the
+/// command's own exec, if that one comes.
 #[no_mangle]
 extern "C" fn audit_interpose_exec_audited(
     path: *const c_char,
@@ -283,7 +285,7 @@ extern "C" fn audit_interpose_exec_audited(
         }
     }
     let values = [Value::Path(program), Value::List(&args[..count])];
-    c_int::from(already::take_if_same(&SPAWN_IN_CHILD, &values, 2))
+    c_int::from(already::take_if_same_else_keep(&SPAWN_IN_CHILD, &values, 2))
 }
 
 /// In the parent, after every `fork` (a `pthread_atfork` handler): the

@@ -35,7 +35,8 @@ fn root() -> &'static Path {
             audit_core::add_hook(move |event| {
                 let paths: Vec<&Path> = event.args().filter_map(|(_, v)| v.as_path()).collect();
                 let resolve = event.name() == "net.resolve";
-                if !resolve && !paths.iter().any(|p| p.starts_with(&watched)) {
+                let spawn = event.name() == "process.spawn";
+                if !resolve && !spawn && !paths.iter().any(|p| p.starts_with(&watched)) {
                     return Ok(());
                 }
                 EVENTS.lock().unwrap().push(event.to_owned());
@@ -306,4 +307,52 @@ fn umask() -> u32 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
     u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+}
+
+#[test]
+fn a_long_event_is_compared_as_far_as_the_record_holds_it() {
+    let root = root();
+    if !audit_core::ENABLED {
+        return;
+    }
+    // A path of about 1,500 bytes (6 levels of 250-byte names): its
+    // `fs.open` is far over 500 bytes of text, well under the record's.
+    let mut long = root.join("long");
+    for i in 0..6 {
+        long.push(format!("{i}{}", "d".repeat(249)));
+    }
+    std::fs::create_dir_all(&long).unwrap();
+    let file = long.join("f");
+    drop(audit_std::fs::File::create(&file).unwrap());
+    let opens = events("fs.open", &file);
+    assert_eq!(opens.len(), 1, "{opens:?}");
+    assert!(file.exists());
+
+    // A path longer than the record (and than the kernel takes): the
+    // record keeps only the name, so the C library's open is judged again
+    // (counted twice, never missed), and fails.
+    let too_long = root.join("x".repeat(9000));
+    let err = audit_std::fs::File::open(&too_long).unwrap_err();
+    assert_ne!(err.kind(), std::io::ErrorKind::PermissionDenied);
+    assert_eq!(events("fs.open", &too_long).len(), 2);
+
+    // A command with a large environment: the record keeps its program and
+    // arguments, the only arguments the C library's `posix_spawn` is
+    // compared on, so it starts with one `process.spawn`.
+    let big = "v".repeat(20_000);
+    let marker = format!("once-more-{}", std::process::id());
+    let status = audit_std::process::Command::new("/bin/true")
+        .arg(&marker)
+        .env("AUDIT_BIG", &big)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let spawns: Vec<OwnedEvent> = EVENTS
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| e.name() == "process.spawn" && format!("{e:?}").contains(&marker))
+        .cloned()
+        .collect();
+    assert_eq!(spawns.len(), 1, "{} events", spawns.len());
 }

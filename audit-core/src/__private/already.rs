@@ -7,8 +7,10 @@
 //! event (name, argument names and values, as `Debug` text) in a fixed
 //! thread-local buffer; the lower layer's next delivery of **the same bytes**
 //! on the same thread is skipped, and any of its deliveries clears the
-//! record. An event too long for the buffer is not recorded: the lower layer
-//! then raises it a second time (counted twice, never missed).
+//! record. The buffer holds [`CAP`] bytes: of an event whose text is longer
+//! it keeps the name and the arguments that fit whole, in order; a lower
+//! layer's delivery compared on more arguments than were kept is raised a
+//! second time (counted twice, never missed).
 //!
 //! Two operations are audited on one thread and performed on another:
 //!
@@ -26,8 +28,14 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::{Callsite, Value};
 
-/// Bytes kept of the last event: enough for any path up to about 400 bytes.
-const CAP: usize = 512;
+/// Bytes kept of the last event: its name, then each argument as
+/// `name 0x1f Debug(value) 0x1e`. 8 KiB holds an `fs.open` of a path of
+/// `PATH_MAX` (4,096) bytes, an `fs.rename` of two paths of 4,000 printable
+/// bytes each, or a command whose program and arguments take about 8,000
+/// bytes of `Debug` text. A thread's record costs this much thread-local
+/// memory (zeroed, like all thread-locals, when the thread starts), and a
+/// record carried to another thread an allocation of its length.
+pub const CAP: usize = 8192;
 
 /// Whether some lower layer asked for records. Relaxed: it is set once, at
 /// start-up, before the operations it concerns; a thread that misses it for
@@ -38,12 +46,23 @@ struct Record {
     bytes: [u8; CAP],
     /// `None`: nothing recorded.
     len: Option<usize>,
+    /// How many arguments `bytes` holds whole (`usize::MAX`: all of the
+    /// event's).
+    args: usize,
+}
+
+/// A record on its way to another thread: only its bytes.
+struct Saved {
+    bytes: Box<[u8]>,
+    args: usize,
 }
 
 thread_local! {
     // Const-initialised with no destructor: usable during thread-local
     // destruction and from threads the C library started.
-    static LAST: RefCell<Record> = const { RefCell::new(Record { bytes: [0; CAP], len: None }) };
+    static LAST: RefCell<Record> = const {
+        RefCell::new(Record { bytes: [0; CAP], len: None, args: 0 })
+    };
     /// This thread is delivering a lower layer's event: how it is compared
     /// with the record.
     static LOWER: Cell<Option<Lower>> = const { Cell::new(None) };
@@ -126,7 +145,26 @@ pub fn take_if_same(
     if !lower_layer() {
         return false;
     }
-    same_as_last(callsite, values, compared_args)
+    same_as_last(callsite, values, compared_args, false)
+}
+
+/// [`take_if_same`], except that a record that is not the event's is left
+/// in place: for the child of `fork`, where the only lower-layer calls
+/// compared are execs, and an exec the record does not answer for (one
+/// made in `pre_exec`, judged on its own) must not use up the record of
+/// the command's own exec, still to come. The record still answers for one
+/// call at most: the first that is the same event.
+///
+/// Async-signal-safe, as [`take_if_same`].
+pub fn take_if_same_else_keep(
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    compared_args: usize,
+) -> bool {
+    if !lower_layer() {
+        return false;
+    }
+    same_as_last(callsite, values, compared_args, true)
 }
 
 /// Forgets this thread's record: the operation it was made for will not
@@ -154,7 +192,7 @@ pub fn forget() {
 /// # Ok::<(), audit_core::AuditError>(())
 /// ```
 #[must_use = "a record is only useful on the thread that performs the operation"]
-pub struct Carried(Option<Box<Record>>);
+pub struct Carried(Option<Saved>);
 
 impl Carried {
     /// Runs `f` with the carried record as this thread's, as if the audit
@@ -219,18 +257,16 @@ fn lower_layer_on() -> bool {
     lower_layer()
 }
 
-/// Takes this thread's record out, boxed.
+/// Takes this thread's record out: a copy of its bytes.
 #[inline(never)]
-fn take_record() -> Option<Box<Record>> {
+fn take_record() -> Option<Saved> {
     LAST.try_with(|last| {
         let mut last = last.try_borrow_mut().ok()?;
-        last.len?;
-        let record = Box::new(Record {
-            bytes: last.bytes,
-            len: last.len,
-        });
-        last.len = None;
-        Some(record)
+        let len = last.len.take()?;
+        Some(Saved {
+            bytes: last.bytes[..len].into(),
+            args: last.args,
+        })
     })
     .ok()
     .flatten()
@@ -238,12 +274,17 @@ fn take_record() -> Option<Box<Record>> {
 
 /// Makes `record` this thread's record (none: clears it).
 #[inline(never)]
-fn install(record: Option<Box<Record>>) {
+fn install(record: Option<Saved>) {
     let _ = LAST.try_with(|last| {
         if let Ok(mut last) = last.try_borrow_mut() {
-            match record {
-                Some(record) => *last = *record,
-                None => last.len = None,
+            last.len = None;
+            if let Some(saved) = record {
+                // Never longer than CAP: it was taken from a record.
+                if let Some(dst) = last.bytes.get_mut(..saved.bytes.len()) {
+                    dst.copy_from_slice(&saved.bytes);
+                    last.args = saved.args;
+                    last.len = Some(saved.bytes.len());
+                }
             }
         }
     });
@@ -291,15 +332,21 @@ pub(crate) fn before(callsite: &'static Callsite, values: &[Value<'_>]) -> Step 
         Some(Lower::Pass) => return Step::Deliver,
         Some(Lower::Compare(compared)) => compared,
     };
-    if same_as_last(callsite, values, compared) {
+    if same_as_last(callsite, values, compared, false) {
         Step::Skip
     } else {
         Step::Deliver
     }
 }
 
-/// Takes the record and compares it with the event; see [`take_if_same`].
-fn same_as_last(callsite: &'static Callsite, values: &[Value<'_>], compared: usize) -> bool {
+/// Compares the record with the event, and takes it (always, or with
+/// `keep_other` only if it is the same); see [`take_if_same`].
+fn same_as_last(
+    callsite: &'static Callsite,
+    values: &[Value<'_>],
+    compared: usize,
+    keep_other: bool,
+) -> bool {
     LAST.try_with(|last| {
         let Ok(mut last) = last.try_borrow_mut() else {
             return false;
@@ -307,14 +354,21 @@ fn same_as_last(callsite: &'static Callsite, values: &[Value<'_>], compared: usi
         let Some(len) = last.len.take() else {
             return false;
         };
-        let mut cmp = Compare {
-            expected: &last.bytes[..len],
-            at: 0,
-            equal: true,
+        // The record must hold every argument compared.
+        let same = (compared <= last.args || last.args == usize::MAX) && {
+            let mut cmp = Compare {
+                expected: &last.bytes[..len],
+                at: 0,
+                equal: true,
+            };
+            encode(&mut cmp, callsite, values, compared).is_ok()
+                && cmp.equal
+                && (compared != usize::MAX || cmp.at == len)
         };
-        encode(&mut cmp, callsite, values, compared).is_ok()
-            && cmp.equal
-            && (compared != usize::MAX || cmp.at == len)
+        if keep_other && !same {
+            last.len = Some(len);
+        }
+        same
     })
     .unwrap_or(false)
 }
@@ -331,9 +385,20 @@ pub(crate) fn record(callsite: &'static Callsite, values: &[Value<'_>]) {
             bytes: &mut last.bytes,
             at: 0,
         };
-        last.len = match encode(&mut fill, callsite, values, usize::MAX) {
-            Ok(()) => Some(fill.at),
-            Err(fmt::Error) => None,
+        // The name, then as many whole arguments as fit.
+        (last.len, last.args) = if write!(fill, "{}\x1f", callsite.name()).is_err() {
+            (None, 0)
+        } else {
+            let mut args = usize::MAX;
+            for (i, (name, value)) in callsite.arg_names().iter().zip(values).enumerate() {
+                let whole = fill.at;
+                if write!(fill, "{name}\x1f{value:?}\x1e").is_err() {
+                    fill.at = whole;
+                    args = i;
+                    break;
+                }
+            }
+            (Some(fill.at), args)
         };
     });
 }
