@@ -74,25 +74,43 @@
 //! library sees less than the audit point did: `net.resolve` compares only
 //! `host` (std asks without a port) and `process.*` only `program` and
 //! `args` (the working directory and environment changes are not visible
-//! below).
+//! below). For `fs.open`, both layers report the same `mode`: the one given
+//! when the open can create a file (`O_CREAT`, `O_TMPFILE`), else `0o666`
+//! (see `audit_std::events::fs::OPEN`).
+//!
+//! The record holds 8 KiB of text: the event's name, then each argument
+//! (name and `Debug` value). Of a longer event it keeps the name and the
+//! arguments that fit whole, in order. So an `fs.open` of any path up to
+//! `PATH_MAX` (4,096) bytes, an `fs.rename` of two paths of up to about
+//! 4,000 bytes each (a byte that is not printable UTF-8, `"` or `\`
+//! counts for up to four, as `Debug` escapes it), and a `process.spawn`
+//! whose program and arguments fit (however large its environment, which
+//! comes after them and is not compared) are counted once; an event
+//! compared on an argument that did not fit is raised again at the entry
+//! point.
 //!
 //! The record follows the operation to the thread that performs it:
 //!
 //! - **On the same thread**: `audit_std`, `audit_tokio::process` (tokio
 //!   starts `std`'s command on the calling thread) and the sockets of
 //!   `audit_tokio::net`.
-//! - **On tokio's blocking pool**: the `audit_tokio::fs` functions, and
-//!   `File::open`, `File::create`, `File::create_new`, `OpenOptions::open`
-//!   and `DirBuilder::create`, run their `std` call in a blocking job of
-//!   their own (as `tokio::fs` does) that takes the record along: it is
-//!   that thread's for the job, and cleared when the job ends, used or not.
+//! - **On tokio's blocking pool**: the `audit_tokio::fs` functions (all of
+//!   them, `read_dir` included), `File::open`, `File::create`,
+//!   `File::create_new`, `OpenOptions::open`, `DirBuilder::create` and
+//!   `DirEntry::metadata`, and the name lookups of `audit_tokio::net`
+//!   (`lookup_host`, and a `connect`, `bind` or `send_to` given a host
+//!   name), run their `std` call in a blocking job of their own (as tokio
+//!   does) that takes the record along: it is that thread's for the job,
+//!   and cleared when the job ends, used or not.
 //! - **In the child of `fork`**, for a command `std` starts with `fork` and
 //!   `exec` (one with `pre_exec`, `uid`, `gid`, `groups`, or a program
 //!   looked up in an environment that sets `PATH`): the child is a copy of
 //!   the thread that raised `process.spawn`, record included, and its exec
 //!   is not sent to be judged again when its program and arguments are the
 //!   record's (compared in the child without allocating or locking; up to
-//!   128 arguments, a longer command is judged again).
+//!   128 arguments, a longer command is judged again). An exec made in
+//!   `pre_exec` that is not the command's is judged on its own and leaves
+//!   the record for the command's exec.
 //!
 //! A record answers for **one call, on one thread**, and cannot pass for a
 //! later, different one:
@@ -103,6 +121,9 @@
 //!   streams, between the command's `process.spawn` and its start, raises
 //!   its own event and leaves the command's record for the start (and, if
 //!   that open fails, the command will not start: the record goes);
+//! - and that in the child of `fork`, where only the exec family is
+//!   compared, an exec the record does not match leaves it: it is used up
+//!   by the first exec of the command's program and arguments;
 //! - the parent's copy is forgotten at every `fork` (the child holds its
 //!   own), and `audit_std`'s `Command` forgets it once `std` returns, so a
 //!   command that failed before starting (no descriptor left for a pipe)
@@ -117,20 +138,26 @@
 //! fails before starting for want of a descriptor for a pipe keeps its
 //! record, so that thread's next entry point, if it starts the same program
 //! with the same arguments (whatever its environment), raises nothing.
-//! `tests/interpose_tokio_once.rs`, `tests/interpose_fork_once.rs`
-//! and `tests/interpose_spawn_failed.rs` try each of these.
+//! `tests/interpose_tokio_once.rs`, `tests/interpose_once_more.rs`,
+//! `tests/interpose_fork_once.rs` and `tests/interpose_spawn_failed.rs`
+//! try each of these.
 //!
 //! Still **counted twice** (two events, never none):
 //!
-//! - `audit_tokio::fs::read_dir`, `audit_tokio::fs::File::set_len` and
-//!   `File::set_permissions`, and the name lookups of `audit_tokio::net`
-//!   (`net.resolve`): tokio performs them on its blocking pool itself,
-//!   where no record can go;
-//! - an exec in the child of `fork` that is not the command's own (one made
-//!   in `pre_exec`) is judged on its own, and then the command's exec is
-//!   judged again (the first exec used the record up);
-//! - an event too long for the record (about 500 bytes of text: a long
-//!   path, a long command line) is raised again at the entry point.
+//! - `audit_tokio::fs::File::set_len` and `File::set_permissions`: tokio's
+//!   `File` performs them (`ftruncate`, `fchmod`) in a blocking job of its
+//!   own, which owns the descriptor and, for `set_len`, first waits for
+//!   the writes in flight; no record can go there. (`File::metadata`,
+//!   `set_times`, `set_modified` and `sync_*` reach no interposed
+//!   function.)
+//! - an event whose compared arguments do not fit in the record (above): a
+//!   path of more than about 8,000 bytes of `Debug` text (more than
+//!   `PATH_MAX`, or fewer bytes with many escaped), two paths of more
+//!   than about 8,000 together, a program and arguments of more than
+//!   about 8,000;
+//! - an exec in the child of `fork` of the command's own program and
+//!   arguments made twice (a first attempt in `pre_exec` that failed): the
+//!   first used the record up.
 //!
 //! Where one audited operation makes several calls (`fs::copy`,
 //! `create_dir_all`, `remove_dir_all`), each call raises its own, different

@@ -30,7 +30,7 @@ use crate::{Callsite, Value};
 
 /// Bytes kept of the last event: its name, then each argument as
 /// `name 0x1f Debug(value) 0x1e`. 8 KiB holds an `fs.open` of a path of
-/// `PATH_MAX` (4,096) bytes, an `fs.rename` of two paths of 4,000 printable
+/// `PATH_MAX` (4,096) printable bytes, an `fs.rename` of two paths of 4,000 printable
 /// bytes each, or a command whose program and arguments take about 8,000
 /// bytes of `Debug` text. A thread's record costs this much thread-local
 /// memory (zeroed, like all thread-locals, when the thread starts), and a
