@@ -96,8 +96,10 @@
 //!   `audit_tokio::net`.
 //! - **On tokio's blocking pool**: the `audit_tokio::fs` functions (all of
 //!   them, `read_dir` included), `File::open`, `File::create`,
-//!   `File::create_new`, `OpenOptions::open`, `DirBuilder::create` and
-//!   `DirEntry::metadata`, and the name lookups of `audit_tokio::net`
+//!   `File::create_new`, `OpenOptions::open`, `DirBuilder::create`,
+//!   `DirEntry::metadata` and `File::set_permissions` (this one through a
+//!   duplicate of the file's descriptor, which its record names), and the
+//!   name lookups of `audit_tokio::net`
 //!   (`lookup_host`, and a `connect`, `bind` or `send_to` given a host
 //!   name), run their `std` call in a blocking job of their own (as tokio
 //!   does) that takes the record along: it is that thread's for the job,
@@ -144,12 +146,12 @@
 //!
 //! Still **counted twice** (two events, never none):
 //!
-//! - `audit_tokio::fs::File::set_len` and `File::set_permissions`: tokio's
-//!   `File` performs them (`ftruncate`, `fchmod`) in a blocking job of its
-//!   own, which owns the descriptor and, for `set_len`, first waits for
-//!   the writes in flight; no record can go there. (`File::metadata`,
-//!   `set_times`, `set_modified` and `sync_*` reach no interposed
-//!   function.)
+//! - `audit_tokio::fs::File::set_len`: tokio's `File` performs it
+//!   (`ftruncate`) in a blocking job of its own, after the writes in
+//!   flight, which only that job can wait for; no record can go there.
+//!   (`File::metadata`, `set_times`, `set_modified` and `sync_*` reach no
+//!   interposed function.) Likewise `File::set_permissions` when no
+//!   descriptor is left to duplicate.
 //! - an event whose compared arguments do not fit in the record (above): a
 //!   path of more than about 8,000 bytes of `Debug` text (more than
 //!   `PATH_MAX`, or fewer bytes with many escaped), two paths of more

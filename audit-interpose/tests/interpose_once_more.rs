@@ -364,3 +364,56 @@ fn a_command_with_a_large_environment_is_counted_once() {
         .collect();
     assert_eq!(spawns.len(), 1, "{} events", spawns.len());
 }
+
+#[test]
+fn a_tokio_files_permissions_change_raises_one_event() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = root();
+    if !audit_core::ENABLED {
+        return;
+    }
+    let dir = root.join("perm");
+    std::fs::create_dir(&dir).unwrap();
+    let p = dir.join("f");
+    std::fs::write(&p, b"x").unwrap();
+    let fchmods = || -> Vec<OwnedEvent> {
+        EVENTS
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e.name() == "fs.set_permissions"
+                    && e.arg("path").and_then(|v| v.as_path()) == Some(&*p)
+            })
+            .cloned()
+            .collect()
+    };
+    runtime().block_on(async {
+        let file = audit_tokio::fs::File::open(&p).await.unwrap();
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .await
+            .unwrap();
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let once = fchmods();
+        assert_eq!(once.len(), 1, "{once:?}");
+        // The event names the file's own descriptor, as before.
+        assert_eq!(
+            once[0].arg("fd").and_then(|v| v.as_i64()),
+            Some(i64::from(std::os::fd::AsRawFd::as_raw_fd(&file)))
+        );
+
+        // The record went with that job only: the same change made
+        // directly on the (only) blocking thread raises its own event.
+        let std_file = std::fs::File::open(&p).unwrap();
+        tokio::task::spawn_blocking(move || {
+            std_file.set_permissions(std::fs::Permissions::from_mode(0o600))
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(fchmods().len(), 2);
+    });
+}

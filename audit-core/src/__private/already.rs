@@ -219,6 +219,33 @@ impl Carried {
     }
 }
 
+impl Carried {
+    /// Whether a record is carried: a lower layer is on, and the audit
+    /// point's event was seen and allowed by the hooks.
+    pub fn carries(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Carries, instead of the audit point's record, the event of
+    /// `callsite` with `values`, if a record is carried (else nothing).
+    ///
+    /// For an operation the thread that performs it must make through
+    /// something the audit point did not name: a duplicate of the audited
+    /// descriptor (the same open file, under another number), which the
+    /// lower layer reports. `values` must be the audited event's but for
+    /// that. Works on this thread's record (restored after).
+    pub fn instead(self, callsite: &'static Callsite, values: &[Value<'_>]) -> Carried {
+        if self.0.is_none() {
+            return self;
+        }
+        let here = take_record();
+        record(callsite, values);
+        let carried = take_record();
+        install(here);
+        Carried(carried)
+    }
+}
+
 impl fmt::Debug for Carried {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(if self.0.is_some() {

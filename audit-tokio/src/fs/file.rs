@@ -14,8 +14,22 @@ use audit_std::events;
 use tokio::io::{AsyncRead, AsyncSeek, AsyncWrite, ReadBuf};
 
 use super::open_options::{audit_open, OpenFlags};
-use super::{blocking, file_path, permissions_mode, raw_handle, OpenOptions};
+use super::{
+    audit_set_permissions, blocking, file_path, permissions_mode, raw_handle, OpenOptions,
+};
 use super::{FileTimes, Metadata, Permissions};
+
+/// `fs.set_permissions` as [`File::set_permissions`] raises it, for the
+/// record its blocking job carries (the descriptor being the job's
+/// duplicate). Never raised through.
+#[cfg(unix)]
+static SET_PERMISSIONS_ON_DUP: audit_core::Callsite = audit_core::Callsite::new(
+    events::fs::SET_PERMISSIONS,
+    &["path", "fd", "mode", "readonly"],
+    module_path!(),
+    file!(),
+    line!(),
+);
 
 /// A reference to an open file on the filesystem.
 ///
@@ -185,6 +199,11 @@ impl File {
     /// Raises [`events::fs::SET_PERMISSIONS`] with `(path, fd, mode,
     /// readonly)` first, `path` being the file's.
     ///
+    /// When the event's record is to be carried (`audit-interpose` is on
+    /// and a hook allowed it), the change is made on a duplicate of the
+    /// descriptor in a blocking job of this crate's (the same open file:
+    /// the same effect as tokio's), so that it is not raised again below.
+    ///
     /// Wrapper for [`tokio::fs::File::set_permissions`].
     #[track_caller]
     pub fn set_permissions<'__a0>(
@@ -193,13 +212,42 @@ impl File {
     ) -> impl std::future::Future<Output = io::Result<()>> + crate::Captures<'__a0> {
         let caller = std::panic::Location::caller();
         async move {
-            audit!(@caller caller,
-                events::fs::SET_PERMISSIONS,
-                path = file_path(&self.inner),
-                fd = Some(raw_handle(&self.inner)),
-                mode = permissions_mode(&perm),
-                readonly = perm.readonly()
-            )?;
+            let path = file_path(&self.inner);
+            let carried = already::carry(|| {
+                audit_set_permissions(
+                    caller,
+                    path.as_deref(),
+                    Some(raw_handle(&self.inner)),
+                    &perm,
+                )
+            })?;
+            #[cfg(unix)]
+            if carried.carries() {
+                // tokio's `File` would change them in a blocking job of its
+                // own, which no record reaches (and `audit-interpose` would
+                // raise the event again): this crate's job does it, through
+                // a duplicate of the descriptor (the same open file, kept
+                // open by the job even if this future is dropped), and
+                // carries the event as the C library will see it there.
+                if let Ok(dup) = std::os::fd::AsFd::as_fd(&self.inner).try_clone_to_owned() {
+                    use audit_core::Recordable;
+                    let dup_fd = i64::from(std::os::fd::AsRawFd::as_raw_fd(&dup));
+                    let carried = carried.instead(
+                        &SET_PERMISSIONS_ON_DUP,
+                        &[
+                            path.as_deref().record(),
+                            Some(dup_fd).record(),
+                            permissions_mode(&perm).record(),
+                            perm.readonly().record(),
+                        ],
+                    );
+                    let file = std::fs::File::from(dup);
+                    return blocking(carried, move || file.set_permissions(perm)).await;
+                }
+                // No descriptor left to duplicate: tokio's way (counted
+                // twice, never missed).
+            }
+            drop(carried);
             self.inner.set_permissions(perm).await
         }
     }

@@ -35,11 +35,13 @@
 //! fact that the event was raised: with `audit-interpose` on, the C library
 //! call it makes does not raise the event a second time. [`ReadDir`] is
 //! this module's own for that reason (the job that opens the listing is
-//! [`read_dir`]'s). The methods of an open [`File`] are performed by
-//! tokio's `File`, whose jobs carry nothing: [`File::set_len`] and
-//! [`File::set_permissions`] are raised here and again by
-//! `audit-interpose` (`ftruncate`, `fchmod`); the others reach no
-//! interposed function.
+//! [`read_dir`]'s). [`File::set_permissions`] runs in a job of its own too,
+//! on a duplicate of the file's descriptor, when there is a record to carry
+//! (else as tokio does). The other methods of an open [`File`] are
+//! performed by tokio's `File`, whose jobs carry nothing: [`File::set_len`]
+//! is raised here and again by `audit-interpose` (`ftruncate`; tokio's job
+//! first waits for the writes in flight, which only it can); the others
+//! reach no interposed function.
 //!
 //! Signatures are tokio's (`impl AsRef<Path>`). [`File`], [`OpenOptions`],
 //! [`DirBuilder`], [`ReadDir`] and [`DirEntry`] are new types without `Deref`
