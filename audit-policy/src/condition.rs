@@ -744,7 +744,37 @@ fn under(path: &Path, prefix: &Path) -> bool {
 #[inline]
 fn under_bytes(path: &[u8], prefix: &[u8]) -> bool {
     prefix == b"/"
-        || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
+        || (path
+            .get(..prefix.len())
+            .is_some_and(|head| same_bytes(head, prefix))
+            && matches!(path.get(prefix.len()), None | Some(b'/')))
+}
+
+/// `a == b` for two slices of the same length, eight bytes at a time (the
+/// last word overlapping the one before), inline: a prefix is a few words
+/// long, shorter than the set-up of a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let word = |s: &[u8], at: usize| -> u64 {
+        s.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len < 8 {
+        return a == b;
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, len - 8) == word(b, len - 8)
 }
 
 #[cfg(not(unix))]
