@@ -336,6 +336,7 @@ impl PathCond {
     /// the same choices as [`Condition::holds`] with
     /// [`EventInfo::files_as`] and [`Cond::file_verdict`], on the event's
     /// own bytes.
+    #[inline(always)]
     fn holds_at(
         &self,
         event: &Event<'_>,
@@ -345,38 +346,65 @@ impl PathCond {
         scope: Scope,
     ) -> Option<bool> {
         let spellings = self.spellings.as_deref()?;
-        let mut tally = Tally::new(action);
+        let deny = action == Action::Deny;
         let writes = classes.contains(Classes::WRITE);
+        if let [slot] = &*layout.paths {
+            // One file (`fs.open`): a tally of one verdict is that verdict,
+            // and no file to judge fails the condition.
+            return Some(
+                self.slot_verdict(spellings, event, slot, writes, deny, scope)?
+                    .unwrap_or(false),
+            );
+        }
+        let mut tally = Tally::new(action);
         for slot in layout.paths.iter() {
-            let access = match slot.access {
-                Access::ByFlags if writes => Access::Write,
-                Access::ByFlags => Access::Read,
-                a @ (Access::Read | Access::Write | Access::Other) => a,
-                // A link's target (read from the link's directory), or an
-                // access this code does not know.
-                _ => return None,
-            };
-            let path = match value_at(event, slot.path) {
-                // No path: an open file whose path is unknown is judged the
-                // slow way, no file at all is nothing to judge.
-                Value::None => match value_at(event, slot.fd) {
-                    Value::None => continue,
-                    _ => return None,
-                },
-                Value::Path(path) => path.as_os_str().as_encoded_bytes(),
-                _ => return None,
-            };
-            if scope != Scope::AllFiles && scope != Scope::Only(access) {
-                continue;
+            if let Some(verdict) = self.slot_verdict(spellings, event, slot, writes, deny, scope)? {
+                tally.add(Some(verdict));
             }
-            let follow = slot.follow.follows(event);
-            let verdict = match &self.single {
-                Some(single) => single.verdict_at(path, follow, tally.deny)?,
-                None => self.file_verdict_at(spellings, path, follow, tally.deny)?,
-            };
-            tally.add(Some(verdict));
         }
         Some(tally.result())
+    }
+
+    /// The verdict on the file of `slot` for [`holds_at`](Self::holds_at):
+    /// `Some(None)` when there is none to judge (no file, or not in
+    /// `scope`), `None` when this way cannot tell.
+    #[inline(always)]
+    fn slot_verdict(
+        &self,
+        spellings: &[Spelling],
+        event: &Event<'_>,
+        slot: &crate::sites::PathSlot,
+        writes: bool,
+        deny: bool,
+        scope: Scope,
+    ) -> Option<Option<bool>> {
+        let access = match slot.access {
+            Access::ByFlags if writes => Access::Write,
+            Access::ByFlags => Access::Read,
+            a @ (Access::Read | Access::Write | Access::Other) => a,
+            // A link's target (read from the link's directory), or an
+            // access this code does not know.
+            _ => return None,
+        };
+        let path = match value_at(event, slot.path) {
+            // No path: an open file whose path is unknown is judged the
+            // slow way, no file at all is nothing to judge.
+            Value::None => match value_at(event, slot.fd) {
+                Value::None => return Some(None),
+                _ => return None,
+            },
+            Value::Path(path) => path.as_os_str().as_encoded_bytes(),
+            _ => return None,
+        };
+        if scope != Scope::AllFiles && scope != Scope::Only(access) {
+            return Some(None);
+        }
+        let follow = slot.follow.follows(event);
+        let verdict = match &self.single {
+            Some(single) => single.verdict_at(path, follow, deny)?,
+            None => self.file_verdict_at(spellings, path, follow, deny)?,
+        };
+        Some(Some(verdict))
     }
 
     /// [`Cond::file_verdict`] for a path given as bytes: `None` when it is
@@ -463,7 +491,7 @@ impl Single {
     /// [`PathCond::file_verdict_at`] for a condition whose only prefix has
     /// this one spelling: the same steps, with the masks' loops unrolled to
     /// a single spelling (bit 0 of `under` and of `covered` is `under`).
-    #[inline]
+    #[inline(always)]
     fn verdict_at(&self, path: &[u8], follow: bool, deny: bool) -> Option<bool> {
         let under = under_bytes(path, &self.bytes);
         let head = if under && self.plain {
@@ -1193,6 +1221,32 @@ mod tests {
                     String::from_utf8_lossy(&path)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn prefixes_are_compared_exactly_at_every_length() {
+        // `same_bytes` reads words, the last one overlapping: a difference
+        // at any position of a prefix of any length (around the word size
+        // and its multiples) must be seen.
+        for len in 1..=33usize {
+            let prefix: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut path = prefix.clone();
+            path.extend_from_slice(b"/f");
+            assert!(super::same_bytes(&prefix, &path[..len]));
+            assert!(super::under_bytes(&path, &prefix));
+            assert!(super::under_bytes(&prefix, &prefix));
+            for at in 0..len {
+                let mut other = path.clone();
+                other[at] ^= 0x01;
+                assert!(!super::same_bytes(&prefix, &other[..len]), "{len} {at}");
+                assert!(!super::under_bytes(&other, &prefix), "{len} {at}");
+            }
+            // Longer in the same component, and shorter.
+            let mut longer = prefix.clone();
+            longer.push(b'x');
+            assert!(!super::under_bytes(&longer, &prefix));
+            assert!(!super::under_bytes(&prefix[..len - 1], &prefix));
         }
     }
 
