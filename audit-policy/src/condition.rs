@@ -971,7 +971,7 @@ mod fast_path {
     /// so, `Some` of the position of the last separator from `start` on
     /// (`start` when there is none).
     #[cfg(unix)]
-    #[inline]
+    #[inline(always)]
     fn plain_from(path: &[u8], start: usize) -> Option<usize> {
         let rest = path.get(start..)?;
         let mut last = start;
@@ -1069,6 +1069,7 @@ mod fast_path {
     /// that does not exist (nothing after it does). `None` when it cannot
     /// tell.
     #[cfg(unix)]
+    #[inline(always)]
     pub(super) fn has_link_after(
         path: &[u8],
         skip: usize,
