@@ -265,6 +265,20 @@ pub(crate) struct PathCond {
     /// Bit `p` set: prefix `p` (counting `include` then `exclude`) is an
     /// `include` one.
     include: u64,
+    /// The condition's only spelling, when it has one prefix spelled one
+    /// way (`not_under = ["/srv/work"]` with `/srv/work` its own canonical
+    /// form): judged by [`Single::verdict_at`] without the masks' loops.
+    single: Option<Single>,
+}
+
+/// The only spelling of a [`PathCond`] with a single prefix spelled one way.
+#[derive(Clone, Debug)]
+struct Single {
+    bytes: Box<[u8]>,
+    /// Whether the prefix is an `include` (`under`) one.
+    include: bool,
+    /// See [`Spelling::plain`].
+    plain: bool,
 }
 
 /// One spelling of a prefix of a [`PathCond`].
@@ -302,9 +316,18 @@ impl PathCond {
             64.. => u64::MAX,
             n => (1u64 << n) - 1,
         };
+        let single = match &spellings[..] {
+            [only] if cond.include.len() + cond.exclude.len() == 1 => Some(Single {
+                bytes: only.bytes.clone(),
+                include: !cond.include.is_empty(),
+                plain: only.plain,
+            }),
+            _ => None,
+        };
         PathCond {
             spellings: fits.then(|| spellings.into_boxed_slice()),
             include,
+            single,
             cond,
         }
     }
@@ -313,6 +336,7 @@ impl PathCond {
     /// the same choices as [`Condition::holds`] with
     /// [`EventInfo::files_as`] and [`Cond::file_verdict`], on the event's
     /// own bytes.
+    #[inline(always)]
     fn holds_at(
         &self,
         event: &Event<'_>,
@@ -322,40 +346,72 @@ impl PathCond {
         scope: Scope,
     ) -> Option<bool> {
         let spellings = self.spellings.as_deref()?;
-        let mut tally = Tally::new(action);
+        let deny = action == Action::Deny;
         let writes = classes.contains(Classes::WRITE);
+        if let [slot] = &*layout.paths {
+            // One file (`fs.open`): a tally of one verdict is that verdict,
+            // and no file to judge fails the condition.
+            return Some(
+                self.slot_verdict(spellings, event, slot, writes, deny, scope)?
+                    .unwrap_or(false),
+            );
+        }
+        let mut tally = Tally::new(action);
         for slot in layout.paths.iter() {
-            let access = match slot.access {
-                Access::ByFlags if writes => Access::Write,
-                Access::ByFlags => Access::Read,
-                a @ (Access::Read | Access::Write | Access::Other) => a,
-                // A link's target (read from the link's directory), or an
-                // access this code does not know.
-                _ => return None,
-            };
-            let path = match value_at(event, slot.path) {
-                // No path: an open file whose path is unknown is judged the
-                // slow way, no file at all is nothing to judge.
-                Value::None => match value_at(event, slot.fd) {
-                    Value::None => continue,
-                    _ => return None,
-                },
-                Value::Path(path) => path.as_os_str().as_encoded_bytes(),
-                _ => return None,
-            };
-            if scope != Scope::AllFiles && scope != Scope::Only(access) {
-                continue;
+            if let Some(verdict) = self.slot_verdict(spellings, event, slot, writes, deny, scope)? {
+                tally.add(Some(verdict));
             }
-            let verdict =
-                self.file_verdict_at(spellings, path, slot.follow.follows(event), tally.deny)?;
-            tally.add(Some(verdict));
         }
         Some(tally.result())
     }
 
+    /// The verdict on the file of `slot` for [`holds_at`](Self::holds_at):
+    /// `Some(None)` when there is none to judge (no file, or not in
+    /// `scope`), `None` when this way cannot tell.
+    #[inline(always)]
+    fn slot_verdict(
+        &self,
+        spellings: &[Spelling],
+        event: &Event<'_>,
+        slot: &crate::sites::PathSlot,
+        writes: bool,
+        deny: bool,
+        scope: Scope,
+    ) -> Option<Option<bool>> {
+        let access = match slot.access {
+            Access::ByFlags if writes => Access::Write,
+            Access::ByFlags => Access::Read,
+            a @ (Access::Read | Access::Write | Access::Other) => a,
+            // A link's target (read from the link's directory), or an
+            // access this code does not know.
+            _ => return None,
+        };
+        let path = match value_at(event, slot.path) {
+            // No path: an open file whose path is unknown is judged the
+            // slow way, no file at all is nothing to judge.
+            Value::None => match value_at(event, slot.fd) {
+                Value::None => return Some(None),
+                _ => return None,
+            },
+            Value::Path(path) => path.as_os_str().as_encoded_bytes(),
+            _ => return None,
+        };
+        if scope != Scope::AllFiles && scope != Scope::Only(access) {
+            return Some(None);
+        }
+        let follow = slot.follow.follows(event);
+        let verdict = match &self.single {
+            Some(single) => single.verdict_at(path, follow, deny)?,
+            None => self.file_verdict_at(spellings, path, follow, deny)?,
+        };
+        Some(Some(verdict))
+    }
+
     /// [`Cond::file_verdict`] for a path given as bytes: `None` when it is
     /// not plain (see `fast_path::is_plain_absolute`) or a symbolic link is
-    /// on its way.
+    /// on its way. Kept out of line: its loops' set-up would otherwise be
+    /// paid by every event, also those a [`Single`] judges.
+    #[inline(never)]
     fn file_verdict_at(
         &self,
         spellings: &[Spelling],
@@ -428,6 +484,40 @@ impl PathCond {
             }
         }
         Some(true)
+    }
+}
+
+impl Single {
+    /// [`PathCond::file_verdict_at`] for a condition whose only prefix has
+    /// this one spelling: the same steps, with the masks' loops unrolled to
+    /// a single spelling (bit 0 of `under` and of `covered` is `under`).
+    #[inline(always)]
+    fn verdict_at(&self, path: &[u8], follow: bool, deny: bool) -> Option<bool> {
+        let under = under_bytes(path, &self.bytes);
+        let head = if under && self.plain {
+            self.bytes.len()
+        } else {
+            0
+        };
+        let last_separator = fast_path::plain_absolute_after(path, head)?;
+        // As written: inside for `under`, outside for `not_under`.
+        let written = under == self.include;
+        if written == deny {
+            return Some(written);
+        }
+        // As reached: the prefix covers the file when the path lies under
+        // it with no link below it; otherwise when no component at all is
+        // a link and the path lies under it (a link anywhere: the slow way).
+        let covers = if under
+            && !fast_path::has_link_after(path, self.bytes.len(), follow, last_separator)?
+        {
+            true
+        } else if fast_path::has_link_after(path, 0, follow, last_separator)? {
+            return None;
+        } else {
+            under
+        };
+        Some(covers == self.include)
     }
 }
 
@@ -682,7 +772,37 @@ fn under(path: &Path, prefix: &Path) -> bool {
 #[inline]
 fn under_bytes(path: &[u8], prefix: &[u8]) -> bool {
     prefix == b"/"
-        || (path.starts_with(prefix) && matches!(path.get(prefix.len()), None | Some(b'/')))
+        || (path
+            .get(..prefix.len())
+            .is_some_and(|head| same_bytes(head, prefix))
+            && matches!(path.get(prefix.len()), None | Some(b'/')))
+}
+
+/// `a == b` for two slices of the same length, eight bytes at a time (the
+/// last word overlapping the one before), inline: a prefix is a few words
+/// long, shorter than the set-up of a call to `memcmp`.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let word = |s: &[u8], at: usize| -> u64 {
+        s.get(at..at + 8)
+            .and_then(|w| w.try_into().ok())
+            .map_or(0, u64::from_ne_bytes)
+    };
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len < 8 {
+        return a == b;
+    }
+    let mut at = 0;
+    while at + 8 < len {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, len - 8) == word(b, len - 8)
 }
 
 #[cfg(not(unix))]
@@ -851,7 +971,7 @@ mod fast_path {
     /// so, `Some` of the position of the last separator from `start` on
     /// (`start` when there is none).
     #[cfg(unix)]
-    #[inline]
+    #[inline(always)]
     fn plain_from(path: &[u8], start: usize) -> Option<usize> {
         let rest = path.get(start..)?;
         let mut last = start;
@@ -949,6 +1069,7 @@ mod fast_path {
     /// that does not exist (nothing after it does). `None` when it cannot
     /// tell.
     #[cfg(unix)]
+    #[inline(always)]
     pub(super) fn has_link_after(
         path: &[u8],
         skip: usize,
@@ -1101,6 +1222,32 @@ mod tests {
                     String::from_utf8_lossy(&path)
                 );
             }
+        }
+    }
+
+    #[test]
+    fn prefixes_are_compared_exactly_at_every_length() {
+        // `same_bytes` reads words, the last one overlapping: a difference
+        // at any position of a prefix of any length (around the word size
+        // and its multiples) must be seen.
+        for len in 1..=33usize {
+            let prefix: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            let mut path = prefix.clone();
+            path.extend_from_slice(b"/f");
+            assert!(super::same_bytes(&prefix, &path[..len]));
+            assert!(super::under_bytes(&path, &prefix));
+            assert!(super::under_bytes(&prefix, &prefix));
+            for at in 0..len {
+                let mut other = path.clone();
+                other[at] ^= 0x01;
+                assert!(!super::same_bytes(&prefix, &other[..len]), "{len} {at}");
+                assert!(!super::under_bytes(&other, &prefix), "{len} {at}");
+            }
+            // Longer in the same component, and shorter.
+            let mut longer = prefix.clone();
+            longer.push(b'x');
+            assert!(!super::under_bytes(&longer, &prefix));
+            assert!(!super::under_bytes(&prefix[..len - 1], &prefix));
         }
     }
 
@@ -1266,6 +1413,28 @@ mod tests {
             wrong.join("\n")
         );
         decided.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn single_spelling_prefixes_are_the_ones_of_the_short_way() {
+        // So that `the_fast_way_agrees_with_the_slow_way` checks both ways
+        // of judging a path: `w` and `o` are canonical (one spelling),
+        // `alias` is a link (two), and two prefixes are never single.
+        let (_dir, root) = scene();
+        let single: Vec<bool> = rules(&root)
+            .iter()
+            .map(|rule| {
+                let compiled = rule.compile().unwrap();
+                match &compiled.conditions[..] {
+                    [super::Condition::Path(c)] => c.single.is_some(),
+                    _ => panic!("one path condition"),
+                }
+            })
+            .collect();
+        assert_eq!(
+            single,
+            [true, true, true, false, true, false, false, false, true, true]
+        );
     }
 
     #[test]

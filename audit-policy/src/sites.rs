@@ -130,19 +130,20 @@ impl Layout {
         if !self.by_flags {
             return info.classes;
         }
-        // One walk over the arguments up to the last flag: bit 0 of `mask`
-        // is the argument at hand.
+        // Only the flags' positions are looked at, lowest first: an open
+        // for writing usually says so in its first flag (`write`).
+        let values = event.values();
         let mut mask = self.write_flags;
         let mut writes = false;
-        for value in event.values() {
-            if mask == 0 {
-                break;
+        while mask != 0 {
+            let at = mask.trailing_zeros() as usize;
+            if let Some(value) = values.get(at) {
+                if !matches!(value, Value::None | Value::Bool(false)) {
+                    writes = true;
+                    break;
+                }
             }
-            if mask & 1 != 0 && !matches!(value, Value::None | Value::Bool(false)) {
-                writes = true;
-                break;
-            }
-            mask >>= 1;
+            mask &= mask - 1;
         }
         if writes {
             return info.classes | Classes::WRITE;

@@ -117,3 +117,46 @@ fn write_rules_judge_only_the_files_written() {
         fs::read(root.join("out/source")).unwrap();
     });
 }
+
+/// A prefix spelled one way (its own canonical path) is judged by a
+/// shorter route than one with several spellings: every way out of it
+/// through a link, `..` or an odd spelling must still be refused.
+#[test]
+fn a_canonical_prefix_lets_no_link_or_spelling_out() {
+    let (_dir, root) = scene();
+    let real = root.join("real");
+    std::fs::write(root.join("out/t"), "t").unwrap();
+    std::os::unix::fs::symlink("../out/t", real.join("leak")).unwrap();
+    std::os::unix::fs::symlink("../out/new", real.join("dangling")).unwrap();
+    std::fs::create_dir(real.join("sub")).unwrap();
+    std::os::unix::fs::symlink("../../out", real.join("sub/up")).unwrap();
+    let policy = writes_only_under(&real);
+    let r = real.display();
+    under(&policy, || {
+        // A link as the last component, to a file and to no file yet.
+        refused(fs::write(real.join("leak"), "x"));
+        refused(fs::write(real.join("dangling"), "x"));
+        refused(fs::OpenOptions::new().append(true).open(real.join("leak")));
+        // A link deeper below the prefix, and the prefix's own link.
+        refused(fs::write(real.join("sub/up/a"), "a"));
+        refused(fs::write(real.join("exit/b"), "b"));
+        // Spellings that leave the prefix or only look like it.
+        refused(fs::write(format!("{r}/../out/c"), "c"));
+        refused(fs::write(format!("{r}/sub/../../out/d"), "d"));
+        refused(fs::write(format!("{r}x"), "e"));
+        refused(fs::write(format!("{r}//sub/up/f"), "f"));
+        refused(fs::write(format!("{r}/./leak"), "g"));
+        // Inside, plainly: allowed.
+        fs::write(real.join("inside"), "i").unwrap();
+        fs::write(real.join("sub/inside"), "i").unwrap();
+        fs::write(format!("{r}//sub/./inside2"), "i").unwrap();
+    });
+    assert!(real.join("inside").exists() && real.join("sub/inside2").exists());
+    if ENABLED {
+        assert_eq!(std::fs::read(root.join("out/t")).unwrap(), b"t");
+        for gone in ["out/new", "out/a", "out/b", "out/c", "out/d", "out/f"] {
+            assert!(!root.join(gone).exists(), "{gone}");
+        }
+        assert!(!Path::new(&format!("{r}x")).exists());
+    }
+}

@@ -214,10 +214,10 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     // therefore never passes.)
     let os = os_flags(flags);
 
-    let has = |bits: libc::c_int| bits != 0 && os & bits == bits;
+    let has = |bits: libc::c_int| (bits != 0) & (os & bits == bits);
     // Whether the descriptor itself can write: only the builder sets the
     // access mode.
-    let writable = flags.write || flags.append;
+    let writable = flags.write | flags.append;
 
     // O_TMPFILE always makes a new (unnamed) file in the directory `path`.
     // Any of its own bits counts, even without the O_DIRECTORY the kernel
@@ -232,29 +232,26 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     // write it, and O_CREAT, O_TRUNC, O_APPEND are ignored. O_TMPFILE is
     // checked first: it is the one flag old kernels let past O_PATH.
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    if has(libc::O_PATH) && !tmpfile {
-        return Effective {
-            read: false,
-            write: false,
-            append: false,
-            truncate: false,
-            create: false,
-            create_new: false,
-        };
-    }
+    let path_only = has(libc::O_PATH) & !tmpfile;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let path_only = false;
+    // Without branches (`&` and `|` on booleans): `audit!` evaluates this
+    // once per argument, and straight-line code lets the optimiser keep a
+    // single copy.
+    let keep = !path_only;
 
     // O_APPEND only matters on a descriptor that can write.
-    let append = writable && has(O_APPEND);
+    let append = writable & has(O_APPEND);
     let truncate = has(O_TRUNC);
-    let create = has(O_CREAT) || tmpfile;
-    let create_new = has(O_CREAT | O_EXCL) || tmpfile;
+    let create = has(O_CREAT) | tmpfile;
+    let create_new = has(O_CREAT | O_EXCL) | tmpfile;
     Effective {
-        read: flags.read,
-        write: writable || truncate || create,
-        append,
-        truncate,
-        create,
-        create_new,
+        read: flags.read & keep,
+        write: (writable | truncate | create) & keep,
+        append: append & keep,
+        truncate: truncate & keep,
+        create: create & keep,
+        create_new: create_new & keep,
     }
 }
 
