@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 /// [`Policy::from_file`](crate::Policy::from_file); for a policy built in
 /// code it names the rule (numbered from 1).
 ///
-/// ```
+#[cfg_attr(feature = "toml", doc = " ```")]
+#[cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 /// let err = audit_policy::Policy::from_toml("default = \"allow\"\n[[rule]]\naction = \"block\"\nevents = [\"*\"]\n")
 ///     .unwrap_err();
 /// assert_eq!(err.line(), Some(3));

@@ -28,7 +28,8 @@
 //!
 //! # A policy in TOML
 //!
-//! ```
+#![cfg_attr(feature = "toml", doc = " ```")]
+#![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 //! let policy = audit_policy::Policy::from_toml(r#"
 //! ## Applies to every event no rule matches: "allow" or "deny". Required.
 //! default = "allow"
@@ -196,7 +197,8 @@
 //! range, port range, program or path prefix, an unknown action, a missing
 //! or unknown key, is a [`PolicyError`] naming the line and column:
 //!
-//! ```
+#![cfg_attr(feature = "toml", doc = " ```")]
+#![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 //! let err = audit_policy::Policy::from_toml(r#"default = "allow"
 //! [[rule]]
 //! action = "deny"
@@ -247,7 +249,8 @@
 //! how a rule is rolled out: watch what it would refuse in production, then
 //! switch it to enforce.
 //!
-//! ```
+#![cfg_attr(feature = "toml", doc = " ```")]
+#![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 //! use audit_core::{audit, testing};
 //! use audit_policy::Policy;
 //!
@@ -300,7 +303,8 @@
 //! A hook that records outcomes (the JSON sink) logs refused attempts with
 //! the rule that refused them, whether it was installed before or after.
 //!
-//! ```
+#![cfg_attr(feature = "toml", doc = " ```")]
+#![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! # let policy_path = std::env::temp_dir().join(format!("audit-policy-doc-{}.toml", std::process::id()));
 //! # std::fs::write(&policy_path, "default = \"allow\"\n")?;

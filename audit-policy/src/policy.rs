@@ -241,7 +241,8 @@ impl Policy {
     /// matches (a class pattern: events that can be of that class), sorted.
     /// What [`Policy::check`] prints.
     ///
-    /// ```
+    #[cfg_attr(feature = "toml", doc = " ```")]
+    #[cfg_attr(not(feature = "toml"), doc = " ```ignore")]
     /// let policy = audit_policy::Policy::from_toml(r#"
     ///     default = "allow"
     ///     [[rule]]
@@ -268,7 +269,8 @@ impl Policy {
     /// A report on the policy for a reviewer: the default, then each rule
     /// on one line with the events it applies to. Nothing is installed.
     ///
-    /// ```
+    #[cfg_attr(feature = "toml", doc = " ```")]
+    #[cfg_attr(not(feature = "toml"), doc = " ```ignore")]
     /// let policy = audit_policy::Policy::from_toml(r#"
     ///     default = "allow"
     ///     [[rule]]
