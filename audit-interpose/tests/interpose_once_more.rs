@@ -9,13 +9,15 @@
 //! are not the task's, so a per-thread capture would miss them).
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 use audit_core::{AuditError, OwnedEvent};
+use common::{enable_in_new_root, events, runtime, EVENTS};
 
-static EVENTS: Mutex<Vec<OwnedEvent>> = Mutex::new(Vec::new());
 static ROOT: OnceLock<PathBuf> = OnceLock::new();
 /// A host name only these tests look up (resolved from `/etc/hosts`).
 const HOST: &str = "localhost";
@@ -27,9 +29,7 @@ const REFUSED_HOST: &str = "ip6-localhost";
 /// refuses lookups of [`REFUSED_HOST`] and opens of files named `deny`.
 fn root() -> &'static Path {
     ROOT.get_or_init(|| {
-        assert_eq!(audit_interpose::enable(), audit_core::ENABLED);
-        let dir = tempfile::tempdir().unwrap().keep();
-        let root = std::fs::canonicalize(dir).unwrap();
+        let root = enable_in_new_root();
         let watched = root.clone();
         if audit_core::ENABLED {
             audit_core::add_hook(move |event| {
@@ -55,45 +55,15 @@ fn root() -> &'static Path {
     })
 }
 
-/// The recorded events named `name` whose first argument is `path`.
-fn events(name: &str, path: &Path) -> Vec<OwnedEvent> {
-    EVENTS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e.name() == name && e.args().next().and_then(|(_, v)| v.as_path()) == Some(path)
-        })
-        .cloned()
-        .collect()
-}
-
 /// The recorded `net.resolve` events for `host`.
 fn resolves(host: &str) -> Vec<OwnedEvent> {
-    EVENTS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e.name() == "net.resolve" && e.arg("host").and_then(|v| v.as_str()) == Some(host)
-        })
-        .cloned()
-        .collect()
+    common::recorded(|e| {
+        e.name() == "net.resolve" && e.arg("host").and_then(|v| v.as_str()) == Some(host)
+    })
 }
 
 fn mode(event: &OwnedEvent) -> Option<u64> {
     event.arg("mode").and_then(|v| v.as_u64())
-}
-
-/// A runtime whose blocking pool has one thread: every blocking job runs on
-/// the same thread, where a record left behind would be found.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]

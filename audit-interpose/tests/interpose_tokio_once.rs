@@ -9,6 +9,8 @@
 //! are not the task's, so a per-thread capture would miss them).
 #![cfg(target_os = "linux")]
 
+mod common;
+
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
@@ -17,8 +19,8 @@ use std::sync::{Mutex, OnceLock};
 
 use audit_core::{AuditError, OwnedEvent};
 use audit_tokio::fs;
+use common::{enable_in_new_root, events, runtime, EVENTS};
 
-static EVENTS: Mutex<Vec<OwnedEvent>> = Mutex::new(Vec::new());
 /// Paths refused from now on (besides everything under `deny`).
 static REFUSE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static ROOT: OnceLock<PathBuf> = OnceLock::new();
@@ -28,9 +30,7 @@ static ROOT: OnceLock<PathBuf> = OnceLock::new();
 /// `root/deny` or in [`REFUSE`].
 fn root() -> &'static Path {
     ROOT.get_or_init(|| {
-        assert_eq!(audit_interpose::enable(), audit_core::ENABLED);
-        let dir = tempfile::tempdir().unwrap().keep();
-        let root = std::fs::canonicalize(dir).unwrap();
+        let root = enable_in_new_root();
         std::fs::create_dir(root.join("deny")).unwrap();
         let watched = root.clone();
         let deny = root.join("deny");
@@ -56,32 +56,8 @@ fn root() -> &'static Path {
     })
 }
 
-/// The recorded events named `name` whose first argument is `path`.
-fn events(name: &str, path: &Path) -> Vec<OwnedEvent> {
-    EVENTS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|e| {
-            e.name() == name && e.args().next().and_then(|(_, v)| v.as_path()) == Some(path)
-        })
-        .cloned()
-        .collect()
-}
-
 fn count(name: &str, path: &Path) -> usize {
     events(name, path).len()
-}
-
-/// A runtime whose blocking pool has one thread: every blocking job runs on
-/// the same thread, where a record left behind would be found.
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .max_blocking_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 #[test]
