@@ -418,7 +418,6 @@ fn open_flags(flags: c_int, mode: c_uint) -> OpenFlags {
     let access = flags & libc::O_ACCMODE;
     let creat = flags & libc::O_CREAT != 0;
     let excl = flags & libc::O_EXCL != 0;
-    let tmpfile = flags & libc::O_TMPFILE == libc::O_TMPFILE;
     OpenFlags {
         read: access == libc::O_RDONLY || access == libc::O_RDWR,
         write: access == libc::O_WRONLY || access == libc::O_RDWR,
@@ -427,10 +426,10 @@ fn open_flags(flags: c_int, mode: c_uint) -> OpenFlags {
         create: creat && !excl,
         create_new: creat && excl,
         // Without O_CREAT or O_TMPFILE no mode is passed (the shim reads
-        // none): report `0o666`, as `audit_std` reports every open that
-        // cannot create, whatever `.mode()` it was given (`fs.open`'s
-        // `mode`, in `audit_std::events::fs::OPEN`).
-        mode: if creat || tmpfile { mode } else { 0o666 },
+        // none, and this is meaningless): `fs.open` reports `0o666` for an
+        // open that cannot create whatever it was given, here as in
+        // `audit_std` (`OpenFlags::reported_mode`, from these same flags).
+        mode,
         // What `OpenOptionsExt::custom_flags` would have held: everything
         // but the bits the builder sets, and O_CLOEXEC, which std adds to
         // every open.

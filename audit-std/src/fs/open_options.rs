@@ -142,9 +142,7 @@ impl OpenFlags {
             }
         }
     }
-}
 
-impl OpenFlags {
     /// The `mode` argument of `fs.open`: [`mode`](OpenFlags::mode) when the
     /// flags word has `O_CREAT` or all the bits of `O_TMPFILE` (the opens
     /// that can create a file, and the only ones to which the C library
