@@ -97,6 +97,7 @@
 //! loop tokio runs, over the same addresses.
 #![deny(missing_docs)]
 
+mod blocking;
 pub mod fs;
 pub mod net;
 pub mod process;

@@ -86,7 +86,7 @@ impl ReadDir {
                 ReadState::Idle(data) => {
                     let Some((chunk, _, more)) = data.as_mut() else {
                         // A job failed: the listing is lost.
-                        return Poll::Ready(Err(io::Error::other("background task failed")));
+                        return Poll::Ready(Err(crate::blocking::background_failed()));
                     };
                     if let Some(entry) = chunk.pop_front() {
                         return Poll::Ready(entry.map(Some));
@@ -95,7 +95,7 @@ impl ReadDir {
                         return Poll::Ready(Ok(None));
                     }
                     let Some((mut chunk, mut listing, _)) = data.take() else {
-                        return Poll::Ready(Err(io::Error::other("background task failed")));
+                        return Poll::Ready(Err(crate::blocking::background_failed()));
                     };
                     self.state = ReadState::Pending(tokio::task::spawn_blocking(move || {
                         let more = next_chunk(&mut chunk, &mut listing);
@@ -197,10 +197,9 @@ impl DirEntry {
             return Ok(file_type);
         }
         let inner = Arc::clone(&self.inner);
-        match tokio::task::spawn_blocking(move || inner.file_type()).await {
-            Ok(result) => result,
-            Err(_) => Err(io::Error::other("background task failed")),
-        }
+        tokio::task::spawn_blocking(move || inner.file_type())
+            .await
+            .unwrap_or_else(|_| Err(crate::blocking::background_failed()))
     }
 
     /// Returns the underlying `d_ino` field in the contained `dirent`

@@ -93,9 +93,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use audit_core::__private::already::{self, Carried};
+use audit_core::__private::already;
 use audit_core::audit;
 use audit_std::events;
+
+use crate::blocking::blocking;
 
 mod dir;
 mod file;
@@ -109,23 +111,6 @@ pub use tokio::fs::FileTimes;
 
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
 use open_options::{audit_open, OpenFlags};
-
-/// Runs `f` on tokio's blocking pool, as `tokio::fs` does (the same error
-/// when the pool cannot run it: the runtime is shutting down, or `f`
-/// panicked), with the record of the event raised for it on the task's
-/// thread ([`already::carry`]). So an entry point that a lower layer
-/// (audit-interpose) defines, reached by `f` on the blocking thread, does
-/// not raise the same event a second time.
-pub(crate) async fn blocking<T, F>(carried: Carried, f: F) -> io::Result<T>
-where
-    F: FnOnce() -> io::Result<T> + Send + 'static,
-    T: Send + 'static,
-{
-    match tokio::task::spawn_blocking(move || carried.run(f)).await {
-        Ok(result) => result,
-        Err(_) => Err(io::Error::other("background task failed")),
-    }
-}
 
 /// The path of the open file, as `audit_std` reports it on events about an
 /// open file: `None` when it cannot be known.

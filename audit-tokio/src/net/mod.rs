@@ -287,17 +287,11 @@ pub(crate) async fn resolve<A: ToSocketAddrs + ?Sized>(
             // blocking pool), in a job that carries the record: the
             // `getaddrinfo` it calls does not raise `net.resolve` again
             // (audit-interpose).
-            let found = match tokio::task::spawn_blocking(move || {
-                carried.run(|| {
-                    std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
-                        .map(Iterator::collect::<Vec<SocketAddr>>)
-                })
+            let found = crate::blocking::blocking(carried, move || {
+                std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+                    .map(Iterator::collect::<Vec<SocketAddr>>)
             })
-            .await
-            {
-                Ok(found) => found?,
-                Err(_) => return Err(io::Error::other("background task failed")),
-            };
+            .await?;
             Ok(AddrIter::Many(found.into_iter()))
         }
     }
