@@ -217,9 +217,7 @@ impl Carried {
         let _forget = Forget;
         f()
     }
-}
 
-impl Carried {
     /// Whether a record is carried: a lower layer is on, and the audit
     /// point's event was seen and allowed by the hooks.
     pub fn carries(&self) -> bool {
