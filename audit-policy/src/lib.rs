@@ -326,6 +326,7 @@ mod policy;
 #[cfg(feature = "toml")]
 mod reload;
 mod rule;
+mod shortcut;
 mod sites;
 #[cfg(feature = "toml")]
 mod toml_format;

@@ -321,10 +321,17 @@ impl Policy {
     /// );
     /// # Ok::<(), audit_policy::PolicyError>(())
     /// ```
+    #[inline]
     pub fn decide(&self, event: &Event<'_>) -> Decision<'_> {
         let found = match self.sites.of(event) {
             // Only the rules whose patterns can match this audit point.
             Some(candidates) => {
+                if let Some(shortcut) = &candidates.shortcut {
+                    if let Some(holds) = shortcut.holds(event) {
+                        let index = shortcut.rule as usize;
+                        return self.decision(holds.then(|| (index, &self.rules[index])));
+                    }
+                }
                 // The event's classes, found once for all its candidates.
                 let classes = candidates.classes(event);
                 candidates.rules.iter().find_map(|&(index, by_name)| {
@@ -334,7 +341,7 @@ impl Policy {
                     } else {
                         classes.and_then(|classes| rule.events.scope_of(classes))
                     }?;
-                    let holds = match (candidates.info, candidates.layout, classes) {
+                    let holds = match (candidates.info, &candidates.layout, classes) {
                         (Some(info), Some(layout), Some(classes)) => {
                             rule.holds_at(event, info, layout, classes, scope)
                         }
@@ -350,6 +357,12 @@ impl Policy {
                 .enumerate()
                 .find(|(_, r)| r.matches(event)),
         };
+        self.decision(found)
+    }
+
+    /// The decision of the rule `found` (or of the default).
+    #[inline]
+    fn decision<'p>(&'p self, found: Option<(usize, &'p CompiledRule)>) -> Decision<'p> {
         match found {
             Some((index, rule)) => Decision {
                 action: rule.rule.action,

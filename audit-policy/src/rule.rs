@@ -377,16 +377,12 @@ impl EventPatterns {
     /// occurrence are `classes`.
     #[inline]
     pub(crate) fn scope_of(&self, classes: Classes) -> Option<Scope> {
-        let common = classes.intersection(self.classes);
-        if common.is_empty() {
-            None
-        } else if common == Classes::WRITE {
-            Some(Scope::Only(Access::Write))
-        } else if common == Classes::READ {
-            Some(Scope::Only(Access::Read))
-        } else {
-            Some(Scope::AllFiles)
-        }
+        Scope::of_classes(self.classes, classes)
+    }
+
+    /// The classes of the `@class` patterns.
+    pub(crate) fn classes(&self) -> Classes {
+        self.classes
     }
 
     /// Whether some event raised at an audit point named `name` may match.
@@ -405,6 +401,24 @@ pub(crate) enum Scope {
     AllFiles,
     /// Only those it accesses so.
     Only(Access),
+}
+
+impl Scope {
+    /// The scope of an event of `classes` matched through a rule's class
+    /// patterns, `rule`: `None` when it is of none of them.
+    #[inline]
+    pub(crate) fn of_classes(rule: Classes, classes: Classes) -> Option<Scope> {
+        let common = classes.intersection(rule);
+        if common.is_empty() {
+            None
+        } else if common == Classes::WRITE {
+            Some(Scope::Only(Access::Write))
+        } else if common == Classes::READ {
+            Some(Scope::Only(Access::Read))
+        } else {
+            Some(Scope::AllFiles)
+        }
+    }
 }
 
 /// Parses the class after `@`.
@@ -503,7 +517,7 @@ pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
     pub(crate) events: EventPatterns,
     pub(crate) conditions: Vec<Condition>,
-    flags: Option<Flags>,
+    pub(crate) flags: Option<Flags>,
 }
 
 impl CompiledRule {

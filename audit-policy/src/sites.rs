@@ -10,20 +10,24 @@ use audit_core::{Callsite, Event, Value};
 use audit_std::events::{self, Access, Classes, EventInfo, Follow, OPEN_WRITE_FLAGS};
 
 use crate::rule::CompiledRule;
+use crate::shortcut::Shortcut;
 
 /// One audit point: its row of the event table, its candidate rules, and
 /// the positions of the arguments the policy reads.
 #[derive(Clone, Debug)]
-struct Site {
-    info: Option<&'static EventInfo>,
+pub(crate) struct Site {
+    pub(crate) info: Option<&'static EventInfo>,
     /// The rules whose patterns can match the point's events, in order, each
     /// with whether a name pattern matches (then every event of the point
     /// matches it) or only a class pattern (checked per event).
-    rules: Box<[(u32, bool)]>,
+    pub(crate) rules: Box<[(u32, bool)]>,
     /// Where the point's arguments are; `None` for a point the table does
     /// not know, or whose arguments do not fit the layout (then the
     /// conditions look arguments up by name).
-    layout: Option<Layout>,
+    pub(crate) layout: Option<Layout>,
+    /// How the point is decided without the general loop, when its shape
+    /// allows (see [`Shortcut`]).
+    pub(crate) shortcut: Option<Shortcut>,
 }
 
 /// The positions, among one audit point's arguments, of what the table
@@ -127,29 +131,38 @@ impl Layout {
     /// as writing).
     #[inline]
     pub(crate) fn classes_of(&self, info: &EventInfo, event: &Event<'_>) -> Classes {
-        if !self.by_flags {
-            return info.classes;
-        }
-        // Only the flags' positions are looked at, lowest first: an open
-        // for writing usually says so in its first flag (`write`).
-        let values = event.values();
-        let mut mask = self.write_flags;
-        let mut writes = false;
-        while mask != 0 {
-            let at = mask.trailing_zeros() as usize;
-            if let Some(value) = values.get(at) {
-                if !matches!(value, Value::None | Value::Bool(false)) {
-                    writes = true;
-                    break;
-                }
-            }
-            mask &= mask - 1;
-        }
-        if writes {
+        if self.by_flags && writes_by_flags(self.write_flags, event) {
             return info.classes | Classes::WRITE;
         }
         info.classes
     }
+
+    /// Whether the event writes by its flags (`fs.open`), and where the
+    /// flags are.
+    pub(crate) fn write_flags(&self) -> Option<u64> {
+        self.by_flags.then_some(self.write_flags)
+    }
+}
+
+/// Whether one of `event`'s arguments at the positions of `mask` is
+/// anything but `false` or `None` (a value that is not a boolean counts as
+/// writing).
+#[inline]
+pub(crate) fn writes_by_flags(mask: u64, event: &Event<'_>) -> bool {
+    // Only the flags' positions are looked at, lowest first: an open for
+    // writing usually says so in its first flag (`write`).
+    let values = event.values();
+    let mut mask = mask;
+    while mask != 0 {
+        let at = mask.trailing_zeros() as usize;
+        if let Some(value) = values.get(at) {
+            if !matches!(value, Value::None | Value::Bool(false)) {
+                return true;
+            }
+        }
+        mask &= mask - 1;
+    }
+    false
 }
 
 impl FollowAt {
@@ -175,21 +188,13 @@ pub(crate) struct Sites {
     sites: Box<[Site]>,
 }
 
-/// The candidates of one event: its row, its rules with name matches, and
-/// where its arguments are.
-pub(crate) struct Candidates<'s> {
-    pub(crate) info: Option<&'static EventInfo>,
-    pub(crate) rules: &'s [(u32, bool)],
-    pub(crate) layout: Option<&'s Layout>,
-}
-
-impl Candidates<'_> {
+impl Site {
     /// The classes of this occurrence of the event (see
     /// [`EventInfo::classes_of`]), `None` for an event the table does not know.
     #[inline]
     pub(crate) fn classes(&self, event: &Event<'_>) -> Option<Classes> {
         let info = self.info?;
-        Some(match self.layout {
+        Some(match &self.layout {
             Some(layout) => layout.classes_of(info, event),
             None => info.classes_of(event),
         })
@@ -197,7 +202,7 @@ impl Candidates<'_> {
 }
 
 impl Sites {
-    pub(crate) fn new(rules: &[CompiledRule]) -> Sites {
+    pub(crate) fn new(rules_of: &[CompiledRule]) -> Sites {
         let catalogue: Vec<&'static Callsite> = audit_core::catalogue().collect();
         let base = catalogue
             .first()
@@ -214,7 +219,7 @@ impl Sites {
             .iter()
             .map(|site| {
                 let info = events::info(site.name());
-                let rules = rules
+                let rules: Box<[(u32, bool)]> = rules_of
                     .iter()
                     .enumerate()
                     .filter_map(|(i, rule)| {
@@ -224,10 +229,15 @@ impl Sites {
                     })
                     .collect();
                 let layout = info.and_then(|info| Layout::new(site, info));
+                let shortcut = match (info, &layout) {
+                    (Some(info), Some(layout)) => Shortcut::new(rules_of, &rules, info, layout),
+                    _ => None,
+                };
                 Site {
                     info,
                     rules,
                     layout,
+                    shortcut,
                 }
             })
             .collect();
@@ -237,17 +247,12 @@ impl Sites {
     /// The candidates of `event`'s audit point, or `None` for a point the
     /// table does not know (then every rule is a candidate).
     #[inline]
-    pub(crate) fn of(&self, event: &Event<'_>) -> Option<Candidates<'_>> {
+    pub(crate) fn of(&self, event: &Event<'_>) -> Option<&Site> {
         let address = event.callsite() as *const Callsite as usize;
         let offset = address.checked_sub(self.base)?;
         if offset % size_of::<Callsite>() != 0 {
             return None;
         }
-        let site = self.sites.get(offset / size_of::<Callsite>())?;
-        Some(Candidates {
-            info: site.info,
-            rules: &site.rules,
-            layout: site.layout.as_ref(),
-        })
+        self.sites.get(offset / size_of::<Callsite>())
     }
 }

@@ -1,0 +1,131 @@
+//! The way an audit point is decided when its shape leaves one question per
+//! event: only one rule can match the point, that rule's only condition is
+//! on the path of the point's one file (one prefix, spelled one way), and
+//! nothing else (`flags`) is asked. That is `deny @write not_under [DIR]` on
+//! `fs.open`: the commonest rule on the commonest event. What the general
+//! way finds out per event about the rule's shape (which candidates, which
+//! conditions, where the file is, how it is accessed) is settled here once,
+//! when the policy is built.
+
+use audit_core::{Event, Value};
+use audit_std::events::{Access, Classes, EventInfo};
+
+use crate::condition::{Condition, Single};
+use crate::rule::{CompiledRule, Scope};
+use crate::sites::{value_at, writes_by_flags, FollowAt, Layout};
+use crate::Action;
+
+/// One audit point's rule and file, for [`Shortcut::holds`].
+#[derive(Clone, Debug)]
+pub(crate) struct Shortcut {
+    /// The rule's index.
+    pub(crate) rule: u32,
+    /// The rule's classes when only its class patterns can match the point
+    /// (then the event's classes in this occurrence decide whether it
+    /// matches, and which files are judged); `None` when a name pattern
+    /// matches (every event of the point, every file).
+    rule_classes: Option<Classes>,
+    /// The classes of the point's events whatever their flags.
+    event_classes: Classes,
+    /// The positions of the write flags (`fs.open`), `0` for a point that
+    /// does not write by its flags.
+    write_flags: u64,
+    /// What the event does with its file ([`Access::ByFlags`]: as its write
+    /// flags say).
+    access: Access,
+    /// The position of the file's path, and of its open descriptor.
+    path: u8,
+    fd: Option<u8>,
+    follow: FollowAt,
+    single: Single,
+    deny: bool,
+}
+
+impl Shortcut {
+    /// The shortcut of an audit point of `info` whose arguments are where
+    /// `layout` says and whose candidate rules are `candidates` (indices
+    /// into `rules`, each with whether a name pattern matches), when its
+    /// shape allows one.
+    pub(crate) fn new(
+        rules: &[CompiledRule],
+        candidates: &[(u32, bool)],
+        info: &'static EventInfo,
+        layout: &Layout,
+    ) -> Option<Shortcut> {
+        let &[(index, by_name)] = candidates else {
+            return None;
+        };
+        let rule = &rules[index as usize];
+        let ([Condition::Path(path)], None, [slot]) =
+            (&rule.conditions[..], &rule.flags, &*layout.paths)
+        else {
+            return None;
+        };
+        if !matches!(
+            slot.access,
+            Access::ByFlags | Access::Read | Access::Write | Access::Other
+        ) {
+            return None;
+        }
+        Some(Shortcut {
+            rule: index,
+            rule_classes: (!by_name).then(|| rule.events.classes()),
+            event_classes: info.classes,
+            write_flags: layout.write_flags().unwrap_or(0),
+            access: slot.access,
+            path: slot.path?,
+            fd: slot.fd,
+            follow: slot.follow,
+            single: path.single_on_files()?.clone(),
+            deny: rule.rule.action == Action::Deny,
+        })
+    }
+
+    /// Whether the rule matches `event` and its condition holds, as the
+    /// general way ([`CompiledRule::holds_at`] after the event's scope)
+    /// would say; `None` when this way cannot tell (a path that is not
+    /// plain, a link on the way, a file known only by its descriptor), and
+    /// the general way decides.
+    #[inline]
+    pub(crate) fn holds(&self, event: &Event<'_>) -> Option<bool> {
+        let writes = writes_by_flags(self.write_flags, event);
+        let scope = match self.rule_classes {
+            None => Scope::AllFiles,
+            Some(rule) => {
+                let classes = if writes {
+                    self.event_classes | Classes::WRITE
+                } else {
+                    self.event_classes
+                };
+                match Scope::of_classes(rule, classes) {
+                    Some(scope) => scope,
+                    // Not of the rule's classes this time: no match.
+                    None => return Some(false),
+                }
+            }
+        };
+        let access = match self.access {
+            Access::ByFlags if writes => Access::Write,
+            Access::ByFlags => Access::Read,
+            access => access,
+        };
+        let path = match event.values().get(usize::from(self.path)) {
+            Some(Value::Path(path)) => path.as_os_str().as_encoded_bytes(),
+            // No file is nothing to judge, and the condition fails; an
+            // open file whose path is unknown is judged the general way.
+            None | Some(Value::None) => {
+                return match value_at(event, self.fd) {
+                    Value::None => Some(false),
+                    _ => None,
+                }
+            }
+            Some(_) => return None,
+        };
+        if scope != Scope::AllFiles && scope != Scope::Only(access) {
+            // The file is not one the rule judges: nothing to judge.
+            return Some(false);
+        }
+        self.single
+            .verdict_at(path, self.follow.follows(event), self.deny)
+    }
+}
