@@ -126,7 +126,10 @@ impl OpenFlags {
     pub(crate) fn effective(&self) -> Effective {
         #[cfg(unix)]
         {
-            effective_unix(self)
+            match self.builder_only() {
+                Some(index) => BUILDER_ONLY[index].0,
+                None => effective_unix(self),
+            }
         }
         #[cfg(not(unix))]
         {
@@ -152,13 +155,9 @@ impl OpenFlags {
     #[inline]
     pub(crate) fn reported_mode(&self) -> u32 {
         #[cfg(unix)]
-        let may_create = {
-            let os = os_flags(self);
-            #[cfg(any(target_os = "linux", target_os = "android"))]
-            let tmpfile = os & libc::O_TMPFILE == libc::O_TMPFILE;
-            #[cfg(not(any(target_os = "linux", target_os = "android")))]
-            let tmpfile = false;
-            os & libc::O_CREAT != 0 || tmpfile
+        let may_create = match self.builder_only() {
+            Some(index) => BUILDER_ONLY[index].1,
+            None => may_create(self),
         };
         #[cfg(not(unix))]
         let may_create = self.create || self.create_new;
@@ -170,11 +169,84 @@ impl OpenFlags {
     }
 }
 
+/// Whether the flags word `os` has every bit of `bits` (and `bits` is not
+/// empty).
+#[cfg(unix)]
+const fn has(os: libc::c_int, bits: libc::c_int) -> bool {
+    (bits != 0) & (os & bits == bits)
+}
+
+/// Whether an open with `flags` can create a file: the flags word has
+/// `O_CREAT` or all the bits of `O_TMPFILE`.
+#[cfg(unix)]
+const fn may_create(flags: &OpenFlags) -> bool {
+    let os = os_flags(flags);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let tmpfile = os & libc::O_TMPFILE == libc::O_TMPFILE;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let tmpfile = false;
+    os & libc::O_CREAT != 0 || tmpfile
+}
+
+/// [`effective_unix`] and [`may_create`] of every combination of the six
+/// builder booleans with no custom flags (the common case), at compile
+/// time: an open's event then reads them from here instead of computing
+/// them, indexed by [`OpenFlags::builder_only`].
+#[cfg(unix)]
+const BUILDER_ONLY: [(Effective, bool); 64] = {
+    let mut table = [(
+        Effective {
+            read: false,
+            write: false,
+            append: false,
+            truncate: false,
+            create: false,
+            create_new: false,
+        },
+        false,
+    ); 64];
+    let mut index = 0;
+    while index < 64 {
+        let flags = OpenFlags {
+            read: index & 1 != 0,
+            write: index & 1 << 1 != 0,
+            append: index & 1 << 2 != 0,
+            truncate: index & 1 << 3 != 0,
+            create: index & 1 << 4 != 0,
+            create_new: index & 1 << 5 != 0,
+            ..OpenFlags::NEW
+        };
+        table[index] = (effective_unix(&flags), may_create(&flags));
+        index += 1;
+    }
+    table
+};
+
+#[cfg(unix)]
+impl OpenFlags {
+    /// The index of these flags in [`BUILDER_ONLY`], when the custom flags
+    /// add nothing to what `std` passes (`None` otherwise).
+    #[inline]
+    fn builder_only(&self) -> Option<usize> {
+        if self.custom_flags & !libc::O_ACCMODE != 0 {
+            return None;
+        }
+        Some(
+            usize::from(self.read)
+                | usize::from(self.write) << 1
+                | usize::from(self.append) << 2
+                | usize::from(self.truncate) << 3
+                | usize::from(self.create) << 4
+                | usize::from(self.create_new) << 5,
+        )
+    }
+}
+
 /// The flags word `std` passes to `open(2)` for `flags`, without the access
 /// mode (and `O_CLOEXEC`, which `std` adds to every open).
 #[cfg(unix)]
 #[inline]
-fn os_flags(flags: &OpenFlags) -> libc::c_int {
+const fn os_flags(flags: &OpenFlags) -> libc::c_int {
     use libc::{O_APPEND, O_CREAT, O_EXCL, O_TRUNC};
     let mut os = 0;
     if flags.append {
@@ -201,7 +273,7 @@ fn os_flags(flags: &OpenFlags) -> libc::c_int {
 /// booleans still say what was asked for: the open fails with no effect.
 #[cfg(unix)]
 #[inline]
-fn effective_unix(flags: &OpenFlags) -> Effective {
+const fn effective_unix(flags: &OpenFlags) -> Effective {
     use libc::{O_APPEND, O_CREAT, O_EXCL, O_TRUNC};
 
     // `std` keeps only these from the builder: the access mode (read, write,
@@ -212,7 +284,6 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     // therefore never passes.)
     let os = os_flags(flags);
 
-    let has = |bits: libc::c_int| (bits != 0) & (os & bits == bits);
     // Whether the descriptor itself can write: only the builder sets the
     // access mode.
     let writable = flags.write | flags.append;
@@ -230,7 +301,7 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     // write it, and O_CREAT, O_TRUNC, O_APPEND are ignored. O_TMPFILE is
     // checked first: it is the one flag old kernels let past O_PATH.
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    let path_only = has(libc::O_PATH) & !tmpfile;
+    let path_only = has(os, libc::O_PATH) & !tmpfile;
     #[cfg(not(any(target_os = "linux", target_os = "android")))]
     let path_only = false;
     // Without branches (`&` and `|` on booleans): `audit!` evaluates this
@@ -239,10 +310,10 @@ fn effective_unix(flags: &OpenFlags) -> Effective {
     let keep = !path_only;
 
     // O_APPEND only matters on a descriptor that can write.
-    let append = writable & has(O_APPEND);
-    let truncate = has(O_TRUNC);
-    let create = has(O_CREAT) | tmpfile;
-    let create_new = has(O_CREAT | O_EXCL) | tmpfile;
+    let append = writable & has(os, O_APPEND);
+    let truncate = has(os, O_TRUNC);
+    let create = has(os, O_CREAT) | tmpfile;
+    let create_new = has(os, O_CREAT | O_EXCL) | tmpfile;
     Effective {
         read: flags.read & keep,
         write: (writable | truncate | create) & keep,
@@ -485,5 +556,46 @@ mod tests {
                 assert_eq!(with(0o600, custom(libc::O_DIRECTORY)), 0o666);
             }
         }
+    }
+
+    /// The table the common case reads gives what the flags word gives, for
+    /// every combination of the builder's booleans, and custom flags that
+    /// only set access-mode bits (which `std` clears) still use it.
+    #[cfg(unix)]
+    #[test]
+    fn the_builder_only_table_agrees_with_the_flags_word() {
+        let bool_at = |index: usize, n: usize| index & (1 << n) != 0;
+        for index in 0..64 {
+            for custom_flags in [0, libc::O_RDWR, libc::O_WRONLY] {
+                let flags = OpenFlags {
+                    read: bool_at(index, 0),
+                    write: bool_at(index, 1),
+                    append: bool_at(index, 2),
+                    truncate: bool_at(index, 3),
+                    create: bool_at(index, 4),
+                    create_new: bool_at(index, 5),
+                    mode: 0o600,
+                    custom_flags,
+                };
+                assert_eq!(flags.builder_only(), Some(index), "{flags:?}");
+                assert_eq!(
+                    flags.effective(),
+                    super::effective_unix(&flags),
+                    "{flags:?}"
+                );
+                let mode = if super::may_create(&flags) {
+                    0o600
+                } else {
+                    0o666
+                };
+                assert_eq!(flags.reported_mode(), mode, "{flags:?}");
+            }
+        }
+        let custom = OpenFlags {
+            custom_flags: libc::O_CREAT,
+            ..OpenFlags::READ
+        };
+        assert_eq!(custom.builder_only(), None);
+        assert!(custom.effective().create);
     }
 }
