@@ -326,6 +326,7 @@ impl Policy {
         let found = match self.sites.of(event) {
             // Only the rules whose patterns can match this audit point.
             Some(candidates) => {
+                // One rule, one question: settled when the policy was built.
                 if let Some(shortcut) = &candidates.shortcut {
                     if let Some(holds) = shortcut.holds(event) {
                         let index = shortcut.rule as usize;

@@ -194,17 +194,9 @@ const fn may_create(flags: &OpenFlags) -> bool {
 /// them, indexed by [`OpenFlags::builder_only`].
 #[cfg(unix)]
 const BUILDER_ONLY: [(Effective, bool); 64] = {
-    let mut table = [(
-        Effective {
-            read: false,
-            write: false,
-            append: false,
-            truncate: false,
-            create: false,
-            create_new: false,
-        },
-        false,
-    ); 64];
+    // Every entry is overwritten below; index 0 is these flags.
+    let new = &OpenFlags::NEW;
+    let mut table = [(effective_unix(new), may_create(new)); 64];
     let mut index = 0;
     while index < 64 {
         let flags = OpenFlags {
