@@ -241,38 +241,7 @@ pub use std::fs::{FileTimes, FileType, Metadata, Permissions, TryLockError};
 use dir::{audit_create_dir, DEFAULT_DIR_MODE};
 use open_options::{raise_open, OpenFlags};
 
-/// The raw descriptor (Unix) or handle (Windows) of an open file, as the
-/// `fd` argument of events.
-#[inline]
-pub(crate) fn raw_handle(file: &std::fs::File) -> i64 {
-    #[cfg(unix)]
-    {
-        i64::from(std::os::fd::AsRawFd::as_raw_fd(file))
-    }
-    #[cfg(windows)]
-    {
-        std::os::windows::io::AsRawHandle::as_raw_handle(file) as usize as i64
-    }
-    #[cfg(not(any(unix, windows)))]
-    {
-        let _ = file;
-        -1
-    }
-}
-
-/// The permission bits of `perm`, where the platform has them.
-#[inline]
-pub(crate) fn permissions_mode(perm: &Permissions) -> Option<u32> {
-    #[cfg(unix)]
-    {
-        Some(std::os::unix::fs::PermissionsExt::mode(perm))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = perm;
-        None
-    }
-}
+pub(crate) use crate::events::{permissions_mode, raw_handle};
 
 /// What an `fs.*` event that exists for paths and for open files acts on.
 ///

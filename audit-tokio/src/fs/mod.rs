@@ -126,38 +126,7 @@ pub(crate) fn file_path(file: &tokio::fs::File) -> Option<std::path::PathBuf> {
     }
 }
 
-/// The raw descriptor (Unix) or handle (Windows) of an open file, as the
-/// `fd` argument of events (as `audit_std` reports it).
-#[inline]
-pub(crate) fn raw_handle(file: &tokio::fs::File) -> i64 {
-    #[cfg(unix)]
-    {
-        i64::from(std::os::fd::AsRawFd::as_raw_fd(file))
-    }
-    #[cfg(windows)]
-    {
-        std::os::windows::io::AsRawHandle::as_raw_handle(file) as usize as i64
-    }
-    #[cfg(not(any(unix, windows)))]
-    {
-        let _ = file;
-        -1
-    }
-}
-
-/// The permission bits of `perm`, where the platform has them.
-#[inline]
-pub(crate) fn permissions_mode(perm: &Permissions) -> Option<u32> {
-    #[cfg(unix)]
-    {
-        Some(std::os::unix::fs::PermissionsExt::mode(perm))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = perm;
-        None
-    }
-}
+pub(crate) use audit_std::events::{permissions_mode, raw_handle};
 
 /// Raises `fs.metadata` for a path or an open file.
 #[inline]
