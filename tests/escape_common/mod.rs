@@ -110,7 +110,8 @@ fn snapshot(dir: &Path, state: &mut BTreeMap<PathBuf, String>) {
 /// One way of trying to change something outside WORK.
 pub struct Route {
     pub name: &'static str,
-    /// Sets the scene with plain `std` (links, current directory).
+    /// Sets the scene with plain `std` (links, current directory, an entry
+    /// OUTSIDE to attack).
     pub setup: fn(&Arena),
     /// The attempt, through `audit_std`: `Ok` means it went through (an
     /// escape even if the snapshot cannot show it); an error is fine as long
@@ -118,15 +119,15 @@ pub struct Route {
     pub attempt: fn(&Arena) -> io::Result<()>,
 }
 
-fn nothing(_: &Arena) {}
+pub fn nothing(_: &Arena) {}
 
-fn link_dir(a: &Arena) {
+pub fn link_dir(a: &Arena) {
     // WORK/ld -> OUTSIDE/sub, WORK/lf -> OUTSIDE/f (absolute targets).
     std::os::unix::fs::symlink(a.outside.join("sub"), a.work.join("ld")).unwrap();
     std::os::unix::fs::symlink(a.outside.join("f"), a.work.join("lf")).unwrap();
 }
 
-fn link_relative(a: &Arena) {
+pub fn link_relative(a: &Arena) {
     // WORK/rl -> ../outside, relative to the link's own directory.
     std::os::unix::fs::symlink("../outside", a.work.join("rl")).unwrap();
 }
@@ -375,13 +376,20 @@ pub type Guard<'a> = &'a dyn Fn(&dyn Fn() -> io::Result<()>) -> io::Result<()>;
 /// Tries every route in a fresh arena under `guard` (which runs the attempt
 /// with the guard in force) and returns the routes that changed OUTSIDE.
 pub fn escapes(guard: Guard<'_>) -> Vec<String> {
+    escapes_on(routes(), guard)
+}
+
+/// [`escapes`] for the routes `routes` (another library's, such as
+/// `audit_tokio`'s).
+pub fn escapes_on(routes: Vec<Route>, guard: Guard<'_>) -> Vec<String> {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let home = std::env::current_dir().unwrap();
     let mut escaped = Vec::new();
-    for route in routes() {
+    for route in routes {
         let arena = Arena::new();
-        let before = arena.outside_state();
+        // After the scene is set: a setup may lay out OUTSIDE too.
         (route.setup)(&arena);
+        let before = arena.outside_state();
         let result = guard(&|| (route.attempt)(&arena));
         std::env::set_current_dir(&home).unwrap();
         let after = arena.outside_state();
@@ -427,6 +435,7 @@ pub fn under_policy(
 /// The two tests every guard must pass, for a guard `fn(attempt) -> result`:
 /// no route writes outside the work directory, and the allowed writes and
 /// reads still work.
+#[allow(unused_macros)] // not every test file runs the `audit_std` suite
 macro_rules! escape_suite {
     ($guard:expr) => {
         #[test]
