@@ -3,8 +3,8 @@
 //! `Command`: a relative program resolved against the command's own
 //! working directory, a bare name found through a `PATH` the command sets,
 //! `..` in an absolute path. Each attempt must be refused before the child
-//! starts (its marker file never appears). Its own binary: the policy is a
-//! global hook.
+//! starts (its marker file never appears); `audit_tokio`'s `Command` is held
+//! to the same list. Its own binary: the policy is a global hook.
 
 use std::io;
 use std::os::unix::fs::PermissionsExt;
@@ -112,4 +112,37 @@ fn other_spellings_of_another_program_are_refused() {
 
     // The allowed program itself still runs.
     assert!(Command::new(TRUE).status().unwrap().success());
+}
+
+#[test]
+fn tokio_commands_are_held_to_the_same_allow_list() {
+    if !audit_core::ENABLED || !Path::new(TRUE).exists() {
+        return;
+    }
+    install();
+    let (_dir, root, marker) = evil_dir();
+    let evil = root.join("evil");
+    let link = root.join("true");
+    std::os::unix::fs::symlink(evil.join("true"), &link).unwrap();
+    let climb = format!("/usr/bin/../..{}/true", evil.display());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use audit_tokio::process::Command;
+        let attempt = Command::new("./true").current_dir(&evil).status().await;
+        assert_refused(attempt, &marker, "tokio: ./true in evil");
+        let attempt = Command::new("true").env("PATH", &evil).status().await;
+        assert_refused(attempt, &marker, "tokio: bare name with PATH=evil");
+        let attempt = Command::new(&climb).status().await;
+        assert_refused(attempt, &marker, "tokio: /usr/bin/../..");
+        let attempt = Command::new(&link).status().await;
+        assert_refused(attempt, &marker, "tokio: a link to evil/true");
+        let attempt = Command::new(&link).spawn().map(drop);
+        assert!(!marker.exists(), "tokio: spawn of a link to evil/true ran");
+        assert_eq!(attempt.unwrap_err().kind(), io::ErrorKind::PermissionDenied);
+        let allowed = Command::new(TRUE).status().await.unwrap();
+        assert!(allowed.success());
+    });
 }
