@@ -1,7 +1,8 @@
 //! A rule protecting local services (`deny` connections and datagrams to
 //! `loopback`) against the addresses the kernel delivers to this host
 //! without naming loopback: `0.0.0.0`, `::` and `::ffff:0.0.0.0`, over TCP
-//! and UDP, through `audit_std`'s own sockets. Each attempt must be refused
+//! and UDP, through `audit_std`'s and `audit_tokio`'s own sockets. Each
+//! attempt must be refused
 //! and the listener must see nothing. Its own binary: the policy is a
 //! global hook. Traffic stays on loopback.
 
@@ -135,4 +136,56 @@ fn other_local_ports_stay_reachable() {
     // Through the unspecified address too: the rule is about the port.
     TcpStream::connect(("0.0.0.0", port)).unwrap();
     other.accept().unwrap();
+}
+
+#[test]
+fn tokio_sockets_to_unspecified_addresses_are_refused() {
+    if !audit_core::ENABLED {
+        return;
+    }
+    let s = services();
+    let tcp = s.tcp4.local_addr().unwrap().port();
+    let udp = s.udp4.local_addr().unwrap().port();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use audit_tokio::net::{TcpSocket, TcpStream, UdpSocket};
+        for addr in [
+            SocketAddr::from(([0, 0, 0, 0], tcp)),
+            SocketAddr::from((Ipv6Addr::from([0, 0, 0, 0, 0, 0xffff, 0, 0]), tcp)),
+        ] {
+            let what = format!("tokio {addr}");
+            assert_refused(TcpStream::connect(addr).await, &what);
+            let socket = if addr.is_ipv4() {
+                TcpSocket::new_v4()
+            } else {
+                TcpSocket::new_v6()
+            };
+            assert_refused(socket.unwrap().connect(addr).await, &what);
+            assert_nothing_arrived(&s.tcp4, &what);
+        }
+        assert_refused(
+            TcpStream::connect(format!("0.0.0.0:{tcp}")).await,
+            "tokio: 0.0.0.0 as text",
+        );
+        assert_nothing_arrived(&s.tcp4, "tokio: 0.0.0.0 as text");
+
+        let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        assert_refused(
+            sender.send_to(b"x", ("0.0.0.0", udp)).await,
+            "tokio: datagram to 0.0.0.0",
+        );
+        assert_refused(
+            sender.connect(("0.0.0.0", udp)).await,
+            "tokio: connect a UDP socket to 0.0.0.0",
+        );
+    });
+    let mut buf = [0; 8];
+    let got = s.udp4.recv_from(&mut buf);
+    assert!(
+        matches!(&got, Err(e) if e.kind() == io::ErrorKind::WouldBlock),
+        "a datagram arrived: {got:?}"
+    );
 }
