@@ -303,6 +303,23 @@
 //! A hook that records outcomes (the JSON sink) logs refused attempts with
 //! the rule that refused them, whether it was installed before or after.
 //!
+//! # What a policy costs per event
+//!
+//! Which rules can match each audit point is worked out once, when the
+//! policy is built; an event runs only the conditions of those rules. A
+//! plain absolute path (no `.`, `..` or doubled separator) is compared with
+//! the prefixes as bytes, without allocating, and the links on its way are
+//! looked for with one `readlink` per component after the prefix (and one
+//! for the file itself when the operation follows it). The cheapest shape
+//! is the common one: when only one rule can match an audit point and its
+//! only condition is a path prefix spelled one way (`deny` `@write`
+//! `not_under` a directory given by its canonical path), each event is
+//! judged in one straight step. Several prefixes, a prefix that is itself
+//! reached through a link, `arg` or `flags` take the general loop; a
+//! relative path, `.` or `..`, or a link on the way is resolved the slow
+//! way, which allocates. The figures are in the repository's
+//! `BENCHMARKS.md`.
+//!
 #![cfg_attr(feature = "toml", doc = " ```")]
 #![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
