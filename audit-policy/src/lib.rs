@@ -314,11 +314,12 @@
 //! is the common one: when only one rule can match an audit point and its
 //! only condition is a path prefix spelled one way (`deny` `@write`
 //! `not_under` a directory given by its canonical path), each event is
-//! judged in one straight step. Several prefixes, a prefix that is itself
-//! reached through a link, `arg` or `flags` take the general loop; a
-//! relative path, `.` or `..`, or a link on the way is resolved the slow
-//! way, which allocates. The figures are in the repository's
-//! `BENCHMARKS.md`.
+//! judged in one straight step. Several prefixes, or a prefix that is
+//! itself reached through a link, take the general loop over the
+//! candidates; a path condition with `arg`, `flags` and the other
+//! conditions look their arguments up by name. A relative path, `.` or
+//! `..`, or a link on the way is resolved the slow way, which allocates.
+//! The figures are in the repository's `BENCHMARKS.md`.
 //!
 #![cfg_attr(feature = "toml", doc = " ```")]
 #![cfg_attr(not(feature = "toml"), doc = " ```ignore")]
