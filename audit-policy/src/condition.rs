@@ -1223,6 +1223,7 @@ mod tests {
     use crate::rule::Rule;
     use crate::shortcut::Shortcut;
     use crate::sites::Layout;
+    use crate::{Action, Policy};
 
     /// The definition `is_plain_absolute` implements: absolute, no `.` or
     /// `..` component, no empty component but a last one, no NUL.
@@ -1420,8 +1421,8 @@ mod tests {
                     // The shortcut on the whole rule, where it takes the
                     // rule's shape, against the general way's verdict.
                     let by_name = rule.events.matches_name(event.name());
-                    let candidate = [(i as u32, by_name)];
-                    if let Some(shortcut) = Shortcut::new(&compiled, &candidate, info, &layout) {
+                    let candidate = (i as u32, by_name);
+                    if let Some(shortcut) = Shortcut::new(&compiled, candidate, info, &layout) {
                         let slow = rule
                             .events
                             .matches(event)
@@ -1543,6 +1544,103 @@ mod tests {
                 agree(&root, &path, other);
             }
         }
+    }
+
+    /// A whole policy decides every event alike with and without its
+    /// shortcuts: policies whose audit points have one candidate, several
+    /// (each with a shortcut), and some without a shortcut, under both
+    /// defaults.
+    #[test]
+    fn a_policy_decides_alike_with_and_without_its_shortcuts() {
+        if !audit_core::ENABLED {
+            return;
+        }
+        let (_dir, root) = scene();
+        let all = rules(&root);
+        // The rules a shortcut can take (one prefix spelled one way).
+        let single: Vec<Rule> = [0, 1, 2, 4, 8, 9].iter().map(|&i| all[i].clone()).collect();
+        let policies = [
+            Policy::builder(Action::Allow).rules(single.clone()),
+            Policy::builder(Action::Deny).rules(single[..3].to_vec()),
+            Policy::builder(Action::Allow).rule(single[0].clone()),
+            Policy::builder(Action::Deny).rules(single.iter().rev().cloned()),
+            Policy::builder(Action::Allow).rules(all.clone()),
+        ]
+        .map(|builder| Arc::new(builder.build().unwrap()));
+        let inside = root.join("w/f");
+        let (compared, by_shortcuts) =
+            (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let wrong = Arc::new(Mutex::new(Vec::<String>::new()));
+        let check = {
+            let plain: Vec<Policy> = policies
+                .iter()
+                .map(|p| (**p).clone().without_shortcuts())
+                .collect();
+            let (policies, compared, by_shortcuts, wrong) = (
+                policies.clone(),
+                compared.clone(),
+                by_shortcuts.clone(),
+                wrong.clone(),
+            );
+            Arc::new(move |event: &Event<'_>| {
+                for (i, (policy, plain)) in policies.iter().zip(&plain).enumerate() {
+                    let (fast, slow) = (policy.decide(event), plain.decide(event));
+                    compared.fetch_add(1, Ordering::Relaxed);
+                    if policy.has_shortcuts_for(event) {
+                        by_shortcuts.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if (fast.action(), fast.rule_index()) != (slow.action(), slow.rule_index()) {
+                        wrong.lock().unwrap().push(format!(
+                            "policy {i} on {event:?}: {:?} by {:?}, without shortcuts {:?} by {:?}",
+                            fast.action(),
+                            fast.rule_index(),
+                            slow.action(),
+                            slow.rule_index()
+                        ));
+                    }
+                }
+                Ok(())
+            })
+        };
+        let raise = |event: &dyn Fn() -> Result<(), audit_core::AuditError>| {
+            let hook = check.clone();
+            let (result, _) = testing::capture_with(move |e: &Event<'_>| hook(e), event);
+            result.unwrap();
+        };
+        for path in paths(&root) {
+            let path = Path::new(OsStr::from_bytes(&path));
+            let (mode, readonly, fd) = (0o644u32, false, 3i64);
+            for write in [true, false] {
+                let read = !write;
+                raise(&|| {
+                    audit!(
+                        "fs.open",
+                        path,
+                        read,
+                        write,
+                        create = false,
+                        truncate = write
+                    )
+                });
+            }
+            raise(&|| audit!("fs.remove_file", path));
+            raise(&|| audit!("fs.set_permissions", path, fd, mode, readonly));
+            raise(&|| audit!("fs.read_dir", path));
+            raise(&|| audit!("fs.rename", from = path, to = inside.as_path()));
+        }
+        let wrong = wrong.lock().unwrap();
+        assert!(
+            wrong.is_empty(),
+            "the shortcuts disagree:\n{}",
+            wrong.join("\n")
+        );
+        // Most decisions went through shortcuts (so that they are tested):
+        // every one-file event of the first four policies.
+        let (compared, by_shortcuts) = (
+            compared.load(Ordering::Relaxed),
+            by_shortcuts.load(Ordering::Relaxed),
+        );
+        assert!(by_shortcuts * 2 > compared, "{by_shortcuts} of {compared}");
     }
 
     #[test]

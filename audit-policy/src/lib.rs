@@ -311,9 +311,9 @@
 //! the prefixes as bytes, without allocating, and the links on its way are
 //! looked for with one `readlink` per component after the prefix (and one
 //! for the file itself when the operation follows it). The cheapest shape
-//! is the common one: when only one rule can match an audit point and its
-//! only condition is a path prefix spelled one way (`deny` `@write`
-//! `not_under` a directory given by its canonical path), each event is
+//! is the common one: when every rule that can match an audit point has a
+//! single condition, a path prefix spelled one way (`deny` `@write`
+//! `not_under` a directory given by its canonical path), each rule is
 //! judged in one straight step. Several prefixes, or a prefix that is
 //! itself reached through a link, take the general loop over the
 //! candidates; a path condition with `arg`, `flags` and the other

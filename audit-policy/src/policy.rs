@@ -7,6 +7,7 @@ use std::path::Path;
 use audit_core::{AuditError, Event, Hook, Interest, Note};
 
 use crate::rule::{CompiledRule, EventPatterns, Scope};
+use crate::shortcut;
 use crate::sites::Sites;
 #[cfg(feature = "toml")]
 use crate::toml_format::{Mode, TomlPolicy, TomlRule, UnknownEvents};
@@ -326,11 +327,12 @@ impl Policy {
         let found = match self.sites.of(event) {
             // Only the rules whose patterns can match this audit point.
             Some(candidates) => {
-                // One rule, one question: settled when the policy was built.
-                if let Some(shortcut) = &candidates.shortcut {
-                    if let Some(holds) = shortcut.holds(event) {
-                        let index = shortcut.rule as usize;
-                        return self.decision(holds.then(|| (index, &self.rules[index])));
+                // One question per rule: settled when the policy was built.
+                if let Some(shortcuts) = &candidates.shortcuts {
+                    if let Some(found) = shortcut::first_match(shortcuts, event) {
+                        let found =
+                            found.map(|index| (index as usize, &self.rules[index as usize]));
+                        return self.decision(found);
                     }
                 }
                 // The event's classes, found once for all its candidates.
@@ -359,6 +361,22 @@ impl Policy {
                 .find(|(_, r)| r.matches(event)),
         };
         self.decision(found)
+    }
+
+    /// The same policy deciding every event the general way: for tests
+    /// that hold the shortcuts to it.
+    #[cfg(test)]
+    pub(crate) fn without_shortcuts(mut self) -> Policy {
+        self.sites.forget_shortcuts();
+        self
+    }
+
+    /// Whether `event`'s audit point has shortcuts in this policy.
+    #[cfg(test)]
+    pub(crate) fn has_shortcuts_for(&self, event: &Event<'_>) -> bool {
+        self.sites
+            .of(event)
+            .is_some_and(|site| site.shortcuts.is_some())
     }
 
     /// The decision of the rule `found` (or of the default).

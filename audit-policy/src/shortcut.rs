@@ -1,11 +1,11 @@
 //! The way an audit point is decided when its shape leaves one question per
-//! event: only one rule can match the point, that rule's only condition is
-//! on the path of the point's one file (one prefix, spelled one way), and
-//! nothing else (`flags`) is asked. That is `deny @write not_under [DIR]` on
-//! `fs.open`: the commonest rule on the commonest event. What the general
-//! way finds out per event about the rule's shape (which candidates, which
-//! conditions, where the file is, how it is accessed) is settled here once,
-//! when the policy is built.
+//! rule: every rule that can match the point has a single condition, on the
+//! path of the point's one file (one prefix, spelled one way), and nothing
+//! else (`flags`) is asked. That is `deny @write not_under [DIR]` on
+//! `fs.open`, the commonest rule on the commonest event, alone or after
+//! other rules of its kind. What the general way finds out per event about
+//! each rule's shape (which conditions, where the file is, how it is
+//! accessed) is settled here once, when the policy is built.
 
 use audit_core::{Event, Value};
 use audit_std::events::{Access, Classes, EventInfo};
@@ -15,7 +15,9 @@ use crate::rule::{CompiledRule, Scope};
 use crate::sites::{value_at, writes_by_flags, FollowAt, Layout};
 use crate::Action;
 
-/// One audit point's rule and file, for [`Shortcut::holds`].
+/// One candidate rule of an audit point, with the point's file, for
+/// [`Shortcut::holds`]; [`first_match`] tries an audit point's candidates
+/// in order.
 #[derive(Clone, Debug)]
 pub(crate) struct Shortcut {
     /// The rule's index.
@@ -42,19 +44,15 @@ pub(crate) struct Shortcut {
 }
 
 impl Shortcut {
-    /// The shortcut of an audit point of `info` whose arguments are where
-    /// `layout` says and whose candidate rules are `candidates` (indices
-    /// into `rules`, each with whether a name pattern matches), when its
-    /// shape allows one.
+    /// The shortcut of the candidate rule `index` (with whether a name
+    /// pattern of it matches) at an audit point of `info` whose arguments
+    /// are where `layout` says, when the rule's shape allows one.
     pub(crate) fn new(
         rules: &[CompiledRule],
-        candidates: &[(u32, bool)],
+        (index, by_name): (u32, bool),
         info: &'static EventInfo,
         layout: &Layout,
     ) -> Option<Shortcut> {
-        let &[(index, by_name)] = candidates else {
-            return None;
-        };
         let rule = &rules[index as usize];
         let ([Condition::Path(path)], None, [slot]) =
             (&rule.conditions[..], &rule.flags, &*layout.paths)
@@ -128,4 +126,30 @@ impl Shortcut {
         self.single
             .verdict_at(path, self.follow.follows(event), self.deny)
     }
+}
+
+/// The first of an audit point's candidate rules, each with its shortcut
+/// and in order, that matches `event` and whose condition holds:
+/// `Some(None)` when none does, `None` when a shortcut cannot tell (then
+/// the general way decides, from the first candidate).
+#[inline]
+pub(crate) fn first_match(shortcuts: &[Shortcut], event: &Event<'_>) -> Option<Option<u32>> {
+    match shortcuts {
+        // The common case, inline.
+        [only] => Some(only.holds(event)?.then_some(only.rule)),
+        several => first_of_several(several, event),
+    }
+}
+
+/// [`first_match`] for several candidates (or none), out of line: a second
+/// inline copy of [`Shortcut::holds`] would cost the common case more than
+/// the call costs this one.
+#[inline(never)]
+fn first_of_several(shortcuts: &[Shortcut], event: &Event<'_>) -> Option<Option<u32>> {
+    for shortcut in shortcuts {
+        if shortcut.holds(event)? {
+            return Some(Some(shortcut.rule));
+        }
+    }
+    Some(None)
 }

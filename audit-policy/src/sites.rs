@@ -25,9 +25,10 @@ pub(crate) struct Site {
     /// not know, or whose arguments do not fit the layout (then the
     /// conditions look arguments up by name).
     pub(crate) layout: Option<Layout>,
-    /// How the point is decided without the general loop, when its shape
-    /// allows (see [`Shortcut`]).
-    pub(crate) shortcut: Option<Shortcut>,
+    /// How the point is decided without the general loop, when every
+    /// candidate's shape allows: their shortcuts, in order (see
+    /// [`Shortcut`]).
+    pub(crate) shortcuts: Option<Box<[Shortcut]>>,
 }
 
 /// The positions, among one audit point's arguments, of what the table
@@ -229,19 +230,30 @@ impl Sites {
                     })
                     .collect();
                 let layout = info.and_then(|info| Layout::new(site, info));
-                let shortcut = match (info, &layout) {
-                    (Some(info), Some(layout)) => Shortcut::new(rules_of, &rules, info, layout),
+                let shortcuts = match (info, &layout) {
+                    (Some(info), Some(layout)) => rules
+                        .iter()
+                        .map(|&candidate| Shortcut::new(rules_of, candidate, info, layout))
+                        .collect(),
                     _ => None,
                 };
                 Site {
                     info,
                     rules,
                     layout,
-                    shortcut,
+                    shortcuts,
                 }
             })
             .collect();
         Sites { base, sites }
+    }
+
+    /// Drops every audit point's shortcuts: the general way decides.
+    #[cfg(test)]
+    pub(crate) fn forget_shortcuts(&mut self) {
+        for site in self.sites.iter_mut() {
+            site.shortcuts = None;
+        }
     }
 
     /// The candidates of `event`'s audit point, or `None` for a point the
