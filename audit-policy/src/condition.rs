@@ -1395,6 +1395,45 @@ mod tests {
         ]
     }
 
+    /// Raises, with `check` as the only hook, the events the fast ways are
+    /// held to for `path`: an `fs.open` that writes and one that reads, an
+    /// `fs.rename` each way with `other` (two files), and one-file events
+    /// of other shapes: a link not followed (`fs.remove_file`), a file
+    /// named by path and by descriptor (`fs.set_permissions`), one known
+    /// only by its descriptor, and a directory listed (neither read nor
+    /// written).
+    fn raise_each<F>(path: &Path, other: &Path, check: &Arc<F>)
+    where
+        F: Fn(&Event<'_>) -> Result<(), audit_core::AuditError> + Send + Sync + 'static,
+    {
+        let raise = |event: &dyn Fn() -> Result<(), audit_core::AuditError>| {
+            let hook = check.clone();
+            let (result, _) = testing::capture_with(move |e: &Event<'_>| hook(e), event);
+            result.unwrap();
+        };
+        for write in [true, false] {
+            let read = !write;
+            raise(&|| {
+                audit!(
+                    "fs.open",
+                    path,
+                    read,
+                    write,
+                    create = false,
+                    truncate = write
+                )
+            });
+        }
+        for (from, to) in [(path, other), (other, path)] {
+            raise(&|| audit!("fs.rename", from, to));
+        }
+        let (mode, readonly, fd, unknown) = (0o644u32, false, 3i64, None::<&Path>);
+        raise(&|| audit!("fs.remove_file", path));
+        raise(&|| audit!("fs.set_permissions", path, fd, mode, readonly));
+        raise(&|| audit!("fs.set_permissions", path = unknown, fd, mode, readonly));
+        raise(&|| audit!("fs.read_dir", path));
+    }
+
     /// Judges `path` by both ways for every rule, on an `fs.open` that
     /// writes and one that reads, and on an `fs.rename` each way (two
     /// paths), and by the [`Shortcut`] of each rule it can take; returns how
@@ -1457,46 +1496,7 @@ mod tests {
                 Ok(())
             }
         };
-        let check = Arc::new(check);
-        for write in [true, false] {
-            let (hook, read) = (check.clone(), !write);
-            let (result, _) = testing::capture_with(
-                move |e: &Event<'_>| hook(e),
-                || {
-                    audit!(
-                        "fs.open",
-                        path,
-                        read,
-                        write,
-                        create = false,
-                        truncate = write
-                    )
-                },
-            );
-            result.unwrap();
-        }
-        for (from, to) in [(path, other), (other, path)] {
-            let hook = check.clone();
-            let (result, _) = testing::capture_with(
-                move |e: &Event<'_>| hook(e),
-                || audit!("fs.rename", from, to),
-            );
-            result.unwrap();
-        }
-        // One-file events of other shapes: a link not followed
-        // (`fs.remove_file`), a file named by path and by descriptor
-        // (`fs.set_permissions`), one known only by its descriptor, and a
-        // directory listed (neither read nor written).
-        let raise = |event: &dyn Fn() -> Result<(), audit_core::AuditError>| {
-            let hook = check.clone();
-            let (result, _) = testing::capture_with(move |e: &Event<'_>| hook(e), event);
-            result.unwrap();
-        };
-        let (mode, readonly, fd, unknown) = (0o644u32, false, 3i64, None::<&Path>);
-        raise(&|| audit!("fs.remove_file", path));
-        raise(&|| audit!("fs.set_permissions", path, fd, mode, readonly));
-        raise(&|| audit!("fs.set_permissions", path = unknown, fd, mode, readonly));
-        raise(&|| audit!("fs.read_dir", path));
+        raise_each(path, other, &Arc::new(check));
         let wrong = wrong.lock().unwrap();
         assert!(
             wrong.is_empty(),
@@ -1602,31 +1602,8 @@ mod tests {
                 Ok(())
             })
         };
-        let raise = |event: &dyn Fn() -> Result<(), audit_core::AuditError>| {
-            let hook = check.clone();
-            let (result, _) = testing::capture_with(move |e: &Event<'_>| hook(e), event);
-            result.unwrap();
-        };
         for path in paths(&root) {
-            let path = Path::new(OsStr::from_bytes(&path));
-            let (mode, readonly, fd) = (0o644u32, false, 3i64);
-            for write in [true, false] {
-                let read = !write;
-                raise(&|| {
-                    audit!(
-                        "fs.open",
-                        path,
-                        read,
-                        write,
-                        create = false,
-                        truncate = write
-                    )
-                });
-            }
-            raise(&|| audit!("fs.remove_file", path));
-            raise(&|| audit!("fs.set_permissions", path, fd, mode, readonly));
-            raise(&|| audit!("fs.read_dir", path));
-            raise(&|| audit!("fs.rename", from = path, to = inside.as_path()));
+            raise_each(Path::new(OsStr::from_bytes(&path)), &inside, &check);
         }
         let wrong = wrong.lock().unwrap();
         assert!(
