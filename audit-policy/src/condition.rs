@@ -1121,14 +1121,8 @@ mod fast_path {
         let mut probe = |end: usize, exists: bool| -> Option<bool> {
             let saved = buf[end];
             buf[end] = std::mem::MaybeUninit::new(0);
-            // `readlink` tells a link (a length) from an entry that exists
-            // and is not one (`EINVAL`) without filling a `stat`; one byte
-            // of the target is enough.
-            let mut byte = 0u8;
-            // SAFETY: `buf` holds a NUL-terminated string (the path has no
-            // NUL of its own: `is_plain_absolute`), and `byte` has room for
-            // the one byte asked for.
-            let n = unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) };
+            // SAFETY: `buf` holds a NUL byte, just written.
+            let n = unsafe { readlink_one_byte(&buf) };
             buf[end] = saved;
             if n >= 0 {
                 Some(true)
@@ -1178,12 +1172,26 @@ mod fast_path {
             std::ptr::copy_nonoverlapping(path.as_ptr(), buf.as_mut_ptr().cast::<u8>(), path.len())
         };
         buf[path.len()] = std::mem::MaybeUninit::new(0);
+        // SAFETY: `buf` holds a NUL byte, just written.
+        Some(unsafe { readlink_one_byte(&buf) } >= 0)
+    }
+
+    /// `readlink` of the path in `buf` up to its first NUL, asking for one
+    /// byte of the target: a length (not negative) for a link, `-1` for
+    /// anything else (`EINVAL` for an entry that exists and is not a link).
+    /// It tells a link from an entry without filling a `stat`.
+    ///
+    /// # Safety
+    ///
+    /// `buf` must hold a NUL byte after the path, and the path before it
+    /// none (the paths here are plain: see `is_plain_absolute`).
+    #[cfg(unix)]
+    #[inline(always)]
+    unsafe fn readlink_one_byte(buf: &[std::mem::MaybeUninit<u8>]) -> isize {
         let mut byte = 0u8;
-        // SAFETY: `buf` holds a NUL-terminated string (the path has no NUL
-        // of its own: `is_plain_absolute`), and `byte` has room for the one
-        // byte asked for.
-        let n = unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) };
-        Some(n >= 0)
+        // SAFETY: the caller's promise makes `buf` a C string; `byte` has
+        // room for the one byte asked for.
+        unsafe { readlink(buf.as_ptr().cast(), (&mut byte as *mut u8).cast(), 1) }
     }
 
     #[cfg(unix)]
