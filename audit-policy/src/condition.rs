@@ -11,7 +11,7 @@ use ipnet::IpNet;
 
 use crate::glob::Glob;
 use crate::rule::Scope;
-use crate::sites::{value_at, Layout};
+use crate::sites::Layout;
 use crate::Action;
 
 /// The kinds of argument condition a rule can carry.
@@ -154,9 +154,9 @@ impl Condition {
                     let wanted = c.arg.as_deref();
                     if wanted.is_none() || info.paths.iter().any(|p| Some(p.name) == wanted) {
                         for file in info.files_as(event, classes) {
-                            let in_scope =
-                                scope == Scope::AllFiles || scope == Scope::Only(file.access());
-                            if !in_scope || wanted.is_some_and(|w| w != file.arg()) {
+                            if !scope.covers(file.access())
+                                || wanted.is_some_and(|w| w != file.arg())
+                            {
                                 continue;
                             }
                             tally.add(Some(c.file_verdict(&file, tally.deny)));
@@ -399,25 +399,10 @@ impl PathCond {
         deny: bool,
         scope: Scope,
     ) -> Option<Option<bool>> {
-        let access = match slot.access {
-            Access::ByFlags if writes => Access::Write,
-            Access::ByFlags => Access::Read,
-            a @ (Access::Read | Access::Write | Access::Other) => a,
-            // A link's target (read from the link's directory), or an
-            // access this code does not know.
-            _ => return None,
+        let Some((path, access)) = slot.file(event, writes)? else {
+            return Some(None);
         };
-        let path = match value_at(event, slot.path) {
-            // No path: an open file whose path is unknown is judged the
-            // slow way, no file at all is nothing to judge.
-            Value::None => match value_at(event, slot.fd) {
-                Value::None => return Some(None),
-                _ => return None,
-            },
-            Value::Path(path) => path.as_os_str().as_encoded_bytes(),
-            _ => return None,
-        };
-        if scope != Scope::AllFiles && scope != Scope::Only(access) {
+        if !scope.covers(access) {
             return Some(None);
         }
         let follow = slot.follow.follows(event);

@@ -404,6 +404,12 @@ pub(crate) enum Scope {
 }
 
 impl Scope {
+    /// Whether a file the event accesses so is one the scope judges.
+    #[inline]
+    pub(crate) fn covers(self, access: Access) -> bool {
+        self == Scope::AllFiles || self == Scope::Only(access)
+    }
+
     /// The scope of an event of `classes` matched through a rule's class
     /// patterns, `rule`: `None` when it is of none of them.
     #[inline]

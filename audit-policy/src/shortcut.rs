@@ -7,12 +7,12 @@
 //! each rule's shape (which conditions, where the file is, how it is
 //! accessed) is settled here once, when the policy is built.
 
-use audit_core::{Event, Value};
+use audit_core::Event;
 use audit_std::events::{Access, Classes, EventInfo};
 
 use crate::condition::{Condition, Single};
 use crate::rule::{CompiledRule, Scope};
-use crate::sites::{value_at, writes_by_flags, FollowAt, Layout};
+use crate::sites::{writes_by_flags, Layout, PathSlot};
 use crate::Action;
 
 /// One candidate rule of an audit point, with the point's file, for
@@ -32,13 +32,8 @@ pub(crate) struct Shortcut {
     /// The positions of the write flags (`fs.open`), `0` for a point that
     /// does not write by its flags.
     write_flags: u64,
-    /// What the event does with its file ([`Access::ByFlags`]: as its write
-    /// flags say).
-    access: Access,
-    /// The position of the file's path, and of its open descriptor.
-    path: u8,
-    fd: Option<u8>,
-    follow: FollowAt,
+    /// Where the point's one file is, and what the event does with it.
+    slot: PathSlot,
     single: Single,
     deny: bool,
 }
@@ -70,10 +65,7 @@ impl Shortcut {
             rule_classes: (!by_name).then(|| rule.events.classes()),
             event_classes: info.classes,
             write_flags: layout.write_flags().unwrap_or(0),
-            access: slot.access,
-            path: slot.path?,
-            fd: slot.fd,
-            follow: slot.follow,
+            slot: *slot,
             single: path.single_on_files()?.clone(),
             deny: rule.rule.action == Action::Deny,
         })
@@ -102,29 +94,16 @@ impl Shortcut {
                 }
             }
         };
-        let access = match self.access {
-            Access::ByFlags if writes => Access::Write,
-            Access::ByFlags => Access::Read,
-            access => access,
+        let Some((path, access)) = self.slot.file(event, writes)? else {
+            // No file is nothing to judge, and the condition fails.
+            return Some(false);
         };
-        let path = match event.values().get(usize::from(self.path)) {
-            Some(Value::Path(path)) => path.as_os_str().as_encoded_bytes(),
-            // No file is nothing to judge, and the condition fails; an
-            // open file whose path is unknown is judged the general way.
-            None | Some(Value::None) => {
-                return match value_at(event, self.fd) {
-                    Value::None => Some(false),
-                    _ => None,
-                }
-            }
-            Some(_) => return None,
-        };
-        if scope != Scope::AllFiles && scope != Scope::Only(access) {
+        if !scope.covers(access) {
             // The file is not one the rule judges: nothing to judge.
             return Some(false);
         }
         self.single
-            .verdict_at(path, self.follow.follows(event), self.deny)
+            .verdict_at(path, self.slot.follow.follows(event), self.deny)
     }
 }
 

@@ -57,6 +57,40 @@ pub(crate) struct PathSlot {
     pub(crate) fd: Option<u8>,
 }
 
+impl PathSlot {
+    /// The file of this slot in `event` (`writes`: whether the event writes
+    /// by its flags), for the fast ways: `Some(Some((path, access)))`, the
+    /// path's bytes and what the event does with the file;
+    /// `Some(None)` when there is no file to judge; `None` when this way
+    /// cannot tell (an open file whose path is unknown, a value that is not
+    /// a path, an access it does not know), and the slow way judges.
+    #[inline(always)]
+    pub(crate) fn file<'e>(
+        &self,
+        event: &Event<'e>,
+        writes: bool,
+    ) -> Option<Option<(&'e [u8], Access)>> {
+        let access = match self.access {
+            Access::ByFlags if writes => Access::Write,
+            Access::ByFlags => Access::Read,
+            a @ (Access::Read | Access::Write | Access::Other) => a,
+            // A link's target (read from the link's directory), or an
+            // access this code does not know.
+            _ => return None,
+        };
+        match value_at(event, self.path) {
+            Value::Path(path) => Some(Some((path.as_os_str().as_encoded_bytes(), access))),
+            // No path: an open file whose path is unknown is judged the
+            // slow way, no file at all is nothing to judge.
+            Value::None => match value_at(event, self.fd) {
+                Value::None => Some(None),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
 /// [`Follow`], with the argument resolved to its position.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum FollowAt {
@@ -68,7 +102,7 @@ pub(crate) enum FollowAt {
 
 /// The value at `index` among `event`'s arguments (`None` when absent).
 #[inline]
-pub(crate) fn value_at<'e>(event: &Event<'e>, index: Option<u8>) -> Value<'e> {
+fn value_at<'e>(event: &Event<'e>, index: Option<u8>) -> Value<'e> {
     index
         .and_then(|i| event.values().get(usize::from(i)).copied())
         .unwrap_or(Value::None)
