@@ -8,7 +8,7 @@
 //! accessed) is settled here once, when the policy is built.
 
 use audit_core::Event;
-use audit_std::events::{Access, Classes, EventInfo};
+use audit_std::events::{Classes, EventInfo};
 
 use crate::condition::{Condition, Single};
 use crate::rule::{CompiledRule, Scope};
@@ -54,12 +54,9 @@ impl Shortcut {
         else {
             return None;
         };
-        if !matches!(
-            slot.access,
-            Access::ByFlags | Access::Read | Access::Write | Access::Other
-        ) {
-            return None;
-        }
+        // A file the fast ways cannot judge would send every event the
+        // general way: no shortcut.
+        slot.access(false)?;
         Some(Shortcut {
             rule: index,
             rule_classes: (!by_name).then(|| rule.events.classes()),

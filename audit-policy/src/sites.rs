@@ -58,6 +58,19 @@ pub(crate) struct PathSlot {
 }
 
 impl PathSlot {
+    /// What an event (`writes`: one that writes by its flags) does with the
+    /// file of this slot, for the fast ways; `None` for a link's target
+    /// (read from the link's directory) or an access they do not know.
+    #[inline(always)]
+    pub(crate) fn access(&self, writes: bool) -> Option<Access> {
+        match self.access {
+            Access::ByFlags if writes => Some(Access::Write),
+            Access::ByFlags => Some(Access::Read),
+            a @ (Access::Read | Access::Write | Access::Other) => Some(a),
+            _ => None,
+        }
+    }
+
     /// The file of this slot in `event` (`writes`: whether the event writes
     /// by its flags), for the fast ways: `Some(Some((path, access)))`, the
     /// path's bytes and what the event does with the file;
@@ -70,14 +83,7 @@ impl PathSlot {
         event: &Event<'e>,
         writes: bool,
     ) -> Option<Option<(&'e [u8], Access)>> {
-        let access = match self.access {
-            Access::ByFlags if writes => Access::Write,
-            Access::ByFlags => Access::Read,
-            a @ (Access::Read | Access::Write | Access::Other) => a,
-            // A link's target (read from the link's directory), or an
-            // access this code does not know.
-            _ => return None,
-        };
+        let access = self.access(writes)?;
         match value_at(event, self.path) {
             Value::Path(path) => Some(Some((path.as_os_str().as_encoded_bytes(), access))),
             // No path: an open file whose path is unknown is judged the
